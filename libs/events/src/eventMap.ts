@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+import {
+  guildAvailable,
+  interactionCreated,
+  inviteCreated,
+  inviteDeleted,
+  memberJoined,
+  memberLeft,
+  memberUpdated,
+  messageCreated,
+  messageDeleted,
+  messageUpdated,
+} from './discordEvents.ts';
+import { auditRecorded, configChanged, unmuteRequested, violationDetected } from './moderationEvents.ts';
+import { memberAttributed } from './signalEvents.ts';
+
+/** Every event that crosses NATS, keyed by name. Publishing and consuming are typed by this map. */
+export const eventMap = {
+  'message.created': messageCreated,
+  'message.updated': messageUpdated,
+  'message.deleted': messageDeleted,
+  'member.joined': memberJoined,
+  'member.left': memberLeft,
+  'member.updated': memberUpdated,
+  'invite.created': inviteCreated,
+  'invite.deleted': inviteDeleted,
+  'interaction.created': interactionCreated,
+  'guild.available': guildAvailable,
+  'verdict.violation': violationDetected,
+  'admin.unmute': unmuteRequested,
+  'audit.recorded': auditRecorded,
+  'config.changed': configChanged,
+  'member.attributed': memberAttributed,
+} as const;
+
+export type EventMap = typeof eventMap;
+export type EventName = keyof EventMap;
+export type EventPayload<N extends EventName> = z.infer<EventMap[N]['schema']>;
+
+const filters = Object.entries(eventMap).map(([name, definition]) => ({
+  name: name as EventName,
+  tokens: definition.filter.split('.'),
+}));
+
+/** The event whose filter matches a concrete subject, if any. */
+export function eventNameForSubject(subject: string): EventName | undefined {
+  const tokens = subject.split('.');
+  for (const filter of filters) {
+    if (
+      filter.tokens.length === tokens.length &&
+      filter.tokens.every((t, i) => t === '*' || t === tokens[i])
+    ) {
+      return filter.name;
+    }
+  }
+  return undefined;
+}

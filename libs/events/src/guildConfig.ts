@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { snowflake } from './ids.ts';
+
+/** Discord's longest timeout: 28 days. */
+export const MAX_TIMEOUT_MINUTES = 28 * 24 * 60;
+
+/**
+ * A guild's moderation settings: the paper's data model (Figure 2) in camelCase, with the
+ * thresholds its guards need and the paper's recommended defaults (Appendix B). A missing
+ * field takes its default; an unknown one is an error.
+ */
+export const guildConfigSchema = z.strictObject({
+  spamGuard: z.boolean().default(true),
+  badWordGuard: z.boolean().default(true),
+  inviteGuard: z.boolean().default(true),
+  linkGuard: z.boolean().default(false),
+  massPingGuard: z.boolean().default(true),
+  characterLimit: z.boolean().default(false),
+  filteredWords: z.array(z.string().trim().min(1).max(100)).max(500).default([]),
+  muteDurationMinute: z.number().int().min(1).max(MAX_TIMEOUT_MINUTES).default(60),
+  punishLogChannelId: snowflake.nullable().default(null),
+  whiteListMembers: z.array(snowflake).max(1000).default([]),
+  whiteListRoles: z.array(snowflake).max(250).default([]),
+  whiteListChannels: z.array(snowflake).max(500).default([]),
+  spamThreshold: z.number().int().min(2).max(100).default(3),
+  spamWindowSeconds: z.number().int().min(1).max(3600).default(5),
+  massPingThreshold: z.number().int().min(1).max(100).default(5),
+  maxMessageLength: z.number().int().min(1).max(4000).default(2000),
+  allowedDomains: z.array(z.string().trim().toLowerCase().min(1)).max(500).default([]),
+  violationWindowHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24),
+  logRetentionDays: z.number().int().min(1).max(3650).default(90),
+  /** Campaign stats: an account younger than this when it joined counts as fake. */
+  fakeAccountAgeDays: z.number().int().min(0).max(365).default(7),
+  /** Campaign stats: a member gone within this many hours counts as fake; a join counts once past it. */
+  fakeLeaveWindowHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24),
+});
+
+export type GuildConfig = z.infer<typeof guildConfigSchema>;
+export type GuildConfigInput = z.input<typeof guildConfigSchema>;
+
+/** The configuration of a guild nobody has configured yet. */
+export function defaultGuildConfig(): GuildConfig {
+  return guildConfigSchema.parse({});
+}
