@@ -1,0 +1,25 @@
+// Preloaded with `node --import` so that instrumentation is in place before pg and ioredis load.
+import { register } from 'node:module';
+import { z } from 'zod';
+import { parseEnv } from './env.ts';
+import { startTelemetry } from './telemetry.ts';
+
+// The ESM hook wraps only what is instrumented: wrapping every module breaks some packages'
+// ESM entry points (discord-api-types' default re-export, for one).
+register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, {
+  data: { include: ['http', 'https', 'node:http', 'node:https', 'pg', 'ioredis'] },
+});
+
+const env = parseEnv(
+  z.object({
+    OTEL_SERVICE_NAME: z.string().min(1).default('chat-guard'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    npm_package_version: z.string().default('0.0.0'),
+  }),
+);
+
+startTelemetry({
+  serviceName: env.OTEL_SERVICE_NAME,
+  serviceVersion: env.npm_package_version,
+  otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+});

@@ -1,0 +1,64 @@
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+
+export interface Telemetry {
+  /** Serves the Prometheus text format on a server of the service's own. */
+  readonly prometheus: PrometheusExporter;
+  shutdown(): Promise<void>;
+}
+
+export interface TelemetryOptions {
+  readonly serviceName: string;
+  readonly serviceVersion: string;
+  /** OTLP/HTTP traces endpoint base, e.g. http://otel-collector:4318; traces stay local without it. */
+  readonly otlpEndpoint: string | undefined;
+}
+
+let current: Telemetry | undefined;
+
+/** The telemetry started in this process, if any. */
+export function activeTelemetry(): Telemetry | undefined {
+  return current;
+}
+
+/**
+ * Starts the OpenTelemetry SDK once per process: traces (exported over OTLP when an endpoint
+ * is set), metrics for Prometheus, and instrumentation of http, pg and ioredis. It has to run
+ * before pg and ioredis are loaded, which is why services preload `instrument.ts`.
+ */
+export function startTelemetry(options: TelemetryOptions): Telemetry {
+  if (current) return current;
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const spanProcessor = options.otlpEndpoint
+    ? new BatchSpanProcessor(
+        new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }),
+      )
+    : // Spans still get ids, so logs carry a trace id even when nothing is exported.
+      new NoopSpanProcessor();
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: options.serviceName,
+      [ATTR_SERVICE_VERSION]: options.serviceVersion,
+    }),
+    spanProcessors: [spanProcessor],
+    metricReader: prometheus,
+    logRecordProcessors: [],
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? ''),
+      }),
+      new PgInstrumentation(),
+      new IORedisInstrumentation(),
+    ],
+  });
+  sdk.start();
+  current = { prometheus, shutdown: () => sdk.shutdown() };
+  return current;
+}

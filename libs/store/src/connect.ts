@@ -1,0 +1,61 @@
+import { Redis } from 'ioredis';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+// int8 (bigint) stays a string; numeric counts from count(*) are cast where read.
+export interface Postgres {
+  readonly db: Kysely<Database>;
+  readonly pool: pg.Pool;
+  /** Resolves when a trivial query succeeds. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A pooled, typed PostgreSQL client. */
+export function connectPostgres(
+  url: string,
+  options: { max?: number; applicationName?: string; onError: (err: Error) => void },
+): Postgres {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'chat-guard',
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client whose server went away emits 'error'; unhandled, that would end the process.
+  pool.on('error', options.onError);
+  // pool.end() resolves once its clients are asked to end, not once their sockets are
+  // closed; close() waits for those too, so nothing of ours is still connected after it.
+  const socketsClosed = new Set<Promise<void>>();
+  pool.on('connect', (client) => {
+    const closed = new Promise<void>((resolve) => client.once('end', () => resolve()));
+    socketsClosed.add(closed);
+    void closed.then(() => socketsClosed.delete(closed));
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    pool,
+    async ping() {
+      await pool.query('select 1');
+    },
+    async close() {
+      await db.destroy();
+      await Promise.all(socketsClosed);
+    },
+  };
+}
+
+/** A Redis client that reconnects forever and fails commands fast while it is down. */
+export function connectRedis(url: string, connectionName = 'chat-guard'): Redis {
+  return new Redis(url, {
+    connectionName,
+    lazyConnect: false,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+    // Commands issued in the same tick share one write: one per batch, not one per message.
+    enableAutoPipelining: true,
+  });
+}

@@ -1,0 +1,27 @@
+import pg from 'pg';
+
+const INVALID_CATALOG_NAME = '3D000';
+
+/** Creates the database a URL names when the server has no such database yet. Returns true if it did. */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const probe = new pg.Client({ connectionString: url });
+  try {
+    await probe.connect();
+    return false;
+  } catch (err) {
+    if ((err as { code?: string }).code !== INVALID_CATALOG_NAME) throw err;
+  } finally {
+    await probe.end();
+  }
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  target.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: target.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await admin.end();
+  }
+  return true;
+}

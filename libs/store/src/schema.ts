@@ -1,0 +1,126 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface GuildConfigTable {
+  guild_id: string;
+  spam_guard: Generated<boolean>;
+  bad_word_guard: Generated<boolean>;
+  invite_guard: Generated<boolean>;
+  link_guard: Generated<boolean>;
+  mass_ping_guard: Generated<boolean>;
+  character_limit: Generated<boolean>;
+  filtered_words: Generated<string[]>;
+  mute_duration_minute: Generated<number>;
+  punish_log_channel_id: string | null;
+  white_list_members: Generated<string[]>;
+  white_list_roles: Generated<string[]>;
+  white_list_channels: Generated<string[]>;
+  spam_threshold: Generated<number>;
+  spam_window_seconds: Generated<number>;
+  mass_ping_threshold: Generated<number>;
+  max_message_length: Generated<number>;
+  allowed_domains: Generated<string[]>;
+  violation_window_hours: Generated<number>;
+  log_retention_days: Generated<number>;
+  fake_account_age_days: Generated<number>;
+  fake_leave_window_hours: Generated<number>;
+  revision: Generated<number>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface ViolationTable {
+  id: Generated<string>;
+  guild_id: string;
+  user_id: string;
+  channel_id: string;
+  message_id: string;
+  types: string[];
+  content_hash: string;
+  action: string;
+  idempotency_key: string;
+  occurred_at: Timestamp;
+  violation_count: number | null;
+  timeout_until: Date | null;
+}
+
+export interface AuditLogTable {
+  guild_id: string;
+  /** bigint comes back from pg as a string. */
+  seq: ColumnType<string, string | number, never>;
+  at: Timestamp;
+  action: string;
+  actor_id: string;
+  target_id: string | null;
+  reason: string;
+  details: ColumnType<Record<string, unknown>, string, string>;
+  idempotency_key: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditAnchorTable {
+  guild_id: string;
+  seq: ColumnType<string, string | number, string | number>;
+  hash: string;
+  updated_at: Timestamp;
+}
+
+export interface EnforcementActionTable {
+  key: string;
+  guild_id: string;
+  kind: string;
+  status: 'pending' | 'done' | 'failed';
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
+  finished_at: Date | null;
+}
+
+export interface LogOutboxTable {
+  id: Generated<string>;
+  guild_id: string;
+  channel_id: string;
+  embed: ColumnType<Record<string, unknown>, string, string>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: Timestamp;
+  lease_until: Date | null;
+  created_at: Timestamp;
+}
+
+export interface CampaignTable {
+  id: Generated<string>;
+  guild_id: string;
+  name: string;
+  invite_code: string;
+  channel_id: string;
+  created_by: string;
+  created_at: Timestamp;
+  ended_at: Date | null;
+}
+
+export interface MemberJoinTable {
+  guild_id: string;
+  user_id: string;
+  joined_at: Timestamp;
+  account_created_at: Timestamp;
+  invite_code: string | null;
+  inviter_id: string | null;
+  confidence: string;
+  campaign_id: string | null;
+  left_at: Date | null;
+}
+
+/** The tables of the system of record. */
+export interface Database {
+  guild_config: GuildConfigTable;
+  violation: ViolationTable;
+  audit_log: AuditLogTable;
+  audit_anchor: AuditAnchorTable;
+  enforcement_action: EnforcementActionTable;
+  log_outbox: LogOutboxTable;
+  campaign: CampaignTable;
+  member_join: MemberJoinTable;
+}

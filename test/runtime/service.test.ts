@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { NATS_URL, uniqueNamespace } from '../support/bus.ts';
+import { migratedDatabase } from '../support/postgres.ts';
+import { type Spawned, spawnTs } from '../support/processes.ts';
+
+const running: Spawned[] = [];
+afterEach(() => {
+  for (const s of running.splice(0)) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+});
+
+function startService(name: string, env: NodeJS.ProcessEnv): Spawned {
+  const service = spawnTs(['--import', '@chat-guard/runtime/instrument', `services/${name}/src/main.ts`], {
+    NATS_URL,
+    OTEL_SERVICE_NAME: name,
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    DISCORD_TOKEN: 'test-token',
+    DISCORD_API_URL: 'http://127.0.0.1:9/api',
+    ...env,
+  });
+  running.push(service);
+  return service;
+}
+
+function portOf(service: Spawned): number {
+  const match = /"port":(\d+)/.exec(service.output());
+  if (!match?.[1]) throw new Error(`no port in output:\n${service.output()}`);
+  return Number(match[1]);
+}
+
+async function readyWithin(url: string, ms: number): Promise<{ status: number; body: unknown }> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const response = await fetch(url);
+    const answer = { status: response.status, body: await response.json() };
+    if (answer.status === 200 || Date.now() > deadline) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe('a service', () => {
+  it.each([
+    ['NATS_URL', 'http://not-nats', /NATS_URL: must be one or more nats:\/\/ URLs/],
+    ['HTTP_PORT', 'eighty', /HTTP_PORT/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL: must be a postgres:\/\/ URL/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['DISCORD_TOKEN', '', /DISCORD_TOKEN: is required/],
+    ['DISCORD_API_URL', 'https://discord.com', /DISCORD_API_URL: must be a URL ending in \/api/],
+  ])('with a bad %s exits non-zero naming the variable', async (variable, value, pattern) => {
+    const service = startService('enforcer', { [variable]: value });
+    const code = await service.exited;
+    expect(code).toBe(78);
+    expect(service.output()).toMatch(pattern);
+    expect(service.output()).not.toContain('test-token');
+  });
+
+  it('serves health, readiness and metrics, and drains on SIGTERM', async () => {
+    // Its own database: the test must not depend on what else this machine has set up.
+    const database = await migratedDatabase();
+    onTestFinished(() => database.close());
+    const service = startService('log-writer', {
+      HTTP_PORT: '0',
+      NATS_NAMESPACE: uniqueNamespace(),
+      DATABASE_URL: database.url,
+    });
+    await service.waitForOutput(/"msg":"ready"/);
+    const base = `http://127.0.0.1:${portOf(service)}`;
+
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    // A readiness probe is polled: on a loaded machine one check may time out once.
+    const ready = await readyWithin(`${base}/readyz`, 15_000);
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({
+      status: 'ready',
+      checks: { started: 'ok', nats: 'ok', postgres: 'ok' },
+    });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/target_info\{[^}]*service_name="log-writer"/);
+
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+    expect(service.output()).toContain('"msg":"drained"');
+  });
+
+  it('reports not ready, naming the dependency, while Redis is unreachable', async () => {
+    const service = startService('content-filter', {
+      HTTP_PORT: '0',
+      NATS_NAMESPACE: uniqueNamespace(),
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+    await service.waitForOutput(/"msg":"ready"/);
+    const ready = await fetch(`http://127.0.0.1:${portOf(service)}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      status: 'not ready',
+      checks: { nats: 'ok', redis: 'failing' },
+    });
+    expect(service.output()).toContain('redis connection error');
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+  });
+
+  it('reports not ready, naming it, while PostgreSQL is unreachable, and still drains', async () => {
+    const service = startService('enforcer', {
+      HTTP_PORT: '0',
+      NATS_NAMESPACE: uniqueNamespace(),
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+    });
+    await service.waitForOutput(/"msg":"ready"/);
+    const ready = await fetch(`http://127.0.0.1:${portOf(service)}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ checks: { nats: 'ok', postgres: 'failing' } });
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+  });
+
+  it('exits non-zero saying why when it cannot start, e.g. Discord refuses the token', async () => {
+    const { startSandbox } = await import('@chat-guard/sandbox');
+    const sandbox = await startSandbox({ guilds: 1 });
+    try {
+      const service = startService('gateway', {
+        HTTP_PORT: '0',
+        NATS_NAMESPACE: uniqueNamespace(),
+        DISCORD_API_URL: sandbox.api,
+        DISCORD_TOKEN: 'not-the-token',
+      });
+      expect(await service.exited).toBe(1);
+      expect(service.output()).toMatch(/"level":"fatal".*could not start/);
+      expect(service.output()).not.toContain('not-the-token');
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('exits non-zero naming the port when its ops port is taken', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      const service = startService('content-filter', {
+        HTTP_PORT: String(taken),
+        NATS_NAMESPACE: uniqueNamespace(),
+      });
+      expect(await service.exited).toBe(1);
+      expect(service.output()).toContain(`cannot serve /healthz on 127.0.0.1:${taken} (set HTTP_PORT)`);
+    } finally {
+      blocker.close();
+    }
+  });
+});

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { connectBus, type EventBus } from '@chat-guard/bus';
+import { type ConsumerSpec, type EventPayload, type Topology, topology } from '@chat-guard/events';
+
+export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+/** A namespace no other test run uses, so tests share the NATS server without meeting. */
+export function uniqueNamespace(): string {
+  return `t${randomBytes(5).toString('hex')}`;
+}
+
+/** A consumer on the DISCORD stream with short timings, for tests of delivery behaviour. */
+export function testConsumer(overrides: Partial<ConsumerSpec> = {}): ConsumerSpec {
+  return {
+    durable: 'worker',
+    stream: 'DISCORD',
+    filter: 'discord.*.message.*',
+    maxDeliver: 3,
+    ackWaitMs: 1_000,
+    retry: { baseMs: 50, maxMs: 200 },
+    maxAckPending: 100,
+    ...overrides,
+  };
+}
+
+/** The production streams with the given consumers. */
+export function testTopology(consumers: ConsumerSpec[]): Topology {
+  return { ...topology, consumers };
+}
+
+/** Buses on one namespace; `cleanup` deletes the namespace's streams and closes every bus. */
+export function busFactory(namespace: string, top: Topology) {
+  const opened: EventBus[] = [];
+  return {
+    async open(name = 'test'): Promise<EventBus> {
+      const bus = await connectBus({ servers: NATS_URL, name, namespace, topology: top });
+      opened.push(bus);
+      return bus;
+    },
+    async cleanup(): Promise<void> {
+      const admin = opened.find((b) => !b.nc.isClosed()) ?? (await this.open('cleanup'));
+      for (const stream of top.streams) {
+        await admin.jsm.streams.delete(admin.ns.stream(stream.name)).catch((err: unknown) => {
+          if (!String(err).includes('stream not found')) throw err;
+        });
+      }
+      for (const bus of opened) await bus.nc.close();
+    },
+  };
+}
+
+let nextId = 1_100_000_000_000_000_000n;
+
+/** A fresh snowflake-shaped id. */
+export function nextSnowflake(): string {
+  nextId += 1n;
+  return nextId.toString();
+}
+
+/** A valid message.created payload. */
+export function messageCreatedPayload(overrides: Partial<EventPayload<'message.created'>> = {}) {
+  return {
+    guildId: '1100000000000000001',
+    channelId: '1100000000000000100',
+    messageId: nextSnowflake(),
+    authorId: '1300000000000000042',
+    authorIsBot: false,
+    content: 'hello there',
+    mentionUserIds: [],
+    mentionRoleIds: [],
+    mentionsEveryone: false,
+    memberRoleIds: [],
+    memberPermissions: '0',
+    createdAt: Date.now(),
+    ...overrides,
+  } satisfies EventPayload<'message.created'>;
+}
+
+/** Resolves when `predicate` holds, polling; rejects after `timeoutMs` with `what`. */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
