@@ -1,0 +1,2 @@
+export * from './discordErrors.ts';
+export * from './discordPort.ts';

@@ -1,0 +1,3 @@
+export * from './configRows.ts';
+export * from './guildConfigCache.ts';
+export * from './updateGuildConfig.ts';

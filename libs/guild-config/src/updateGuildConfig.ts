@@ -1,0 +1,121 @@
+import type { EventBus } from '@chat-guard/bus';
+import { configChanged, defaultGuildConfig, type GuildConfig, guildConfigSchema } from '@chat-guard/events';
+import type { Database } from '@chat-guard/store';
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import type { Kysely } from 'kysely';
+import { configFromRow, rowFromConfig } from './configRows.ts';
+
+export interface StoredGuildConfig {
+  readonly config: GuildConfig;
+  readonly revision: number;
+}
+
+/** A guild's configuration from the system of record; defaults at revision 0 for a new guild. */
+export async function loadGuildConfig(db: Kysely<Database>, guildId: string): Promise<StoredGuildConfig> {
+  const row = await db
+    .selectFrom('guild_config')
+    .selectAll()
+    .where('guild_id', '=', guildId)
+    .executeTakeFirst();
+  return row
+    ? { config: configFromRow(row), revision: row.revision }
+    : { config: defaultGuildConfig(), revision: 0 };
+}
+
+/** Field by field, what a change did, in words for the audit log. */
+export function describeChanges(before: GuildConfig, after: GuildConfig): string[] {
+  const changes: string[] = [];
+  for (const key of Object.keys(after) as (keyof GuildConfig)[]) {
+    const was = JSON.stringify(before[key]);
+    const now = JSON.stringify(after[key]);
+    if (was !== now) changes.push(`${key}: ${was} → ${now}`);
+  }
+  return changes;
+}
+
+export interface ConfigUpdate {
+  readonly before: GuildConfig;
+  readonly after: GuildConfig;
+  readonly revision: number;
+  readonly changes: string[];
+}
+
+/**
+ * Applies a change to a guild's configuration in one transaction (the row is locked, so
+ * concurrent changes apply one after the other), validating the result with the schema.
+ */
+export async function updateGuildConfig(
+  db: Kysely<Database>,
+  guildId: string,
+  change: (current: GuildConfig) => Partial<GuildConfig>,
+  actorId: string,
+): Promise<ConfigUpdate> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('guild_config')
+      .values({ guild_id: guildId, revision: 0 })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const row = await trx
+      .selectFrom('guild_config')
+      .selectAll()
+      .where('guild_id', '=', guildId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const before = configFromRow(row);
+    const after = guildConfigSchema.parse({ ...before, ...change(before) });
+    const changes = describeChanges(before, after);
+    if (changes.length === 0) return { before, after, revision: row.revision, changes };
+    const revision = row.revision + 1;
+    await trx
+      .updateTable('guild_config')
+      .set({ ...rowFromConfig(guildId, after), revision, updated_by: actorId, updated_at: new Date() })
+      .where('guild_id', '=', guildId)
+      .execute();
+    return { before, after, revision, changes };
+  });
+}
+
+/**
+ * Tells every service about a guild's configuration. The CONFIG stream keeps one message per
+ * guild, so a slower writer must not replace a newer revision with an older one: the publish
+ * only succeeds while the stream's newest message for the guild is the one just read, and an
+ * announcement older than what is there is dropped. Returns whether it was published.
+ */
+export async function announceGuildConfig(
+  bus: EventBus,
+  guildId: string,
+  stored: StoredGuildConfig,
+  changedBy: string,
+  changedAt: number,
+): Promise<boolean> {
+  const stream = bus.ns.stream('CONFIG');
+  const payload = { guildId, config: stored.config, revision: stored.revision, changedBy, changedAt };
+  const subject = bus.ns.subject(configChanged.subject(payload));
+  for (let attempt = 1; ; attempt++) {
+    const last = await newestMessage(bus, stream, subject);
+    if (last && last.revision >= stored.revision) return false;
+    try {
+      await bus.publish('config.changed', payload, { expectLastSubjectSequence: last?.seq ?? 0 });
+      return true;
+    } catch (err) {
+      if (!isWrongLastSequence(err) || attempt >= 5) throw err;
+    }
+  }
+}
+
+async function newestMessage(bus: EventBus, stream: string, subject: string) {
+  try {
+    const stored = await bus.jsm.streams.getMessage(stream, { last_by_subj: subject });
+    if (!stored) return undefined;
+    const revision = (stored.json() as { revision?: unknown }).revision;
+    return { seq: stored.seq, revision: typeof revision === 'number' ? revision : 0 };
+  } catch (err) {
+    if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return undefined;
+    throw err;
+  }
+}
+
+function isWrongLastSequence(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence;
+}

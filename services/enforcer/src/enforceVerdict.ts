@@ -1,0 +1,102 @@
+import type { DiscordPort } from '@chat-guard/discord';
+import type { EventPayload, GuildConfig } from '@chat-guard/events';
+import type { Database } from '@chat-guard/store';
+import type { Kysely } from 'kysely';
+import { type ActionOutcome, runOnce } from './actionLedger.ts';
+import { describeViolations, warningText } from './describeViolations.ts';
+import { escalationPolicy } from './nextEscalation.ts';
+import { recordViolation, type Verdict } from './violationStore.ts';
+
+export type AuditPayload = EventPayload<'audit.recorded'>;
+
+export interface EnforcerDeps {
+  readonly db: Kysely<Database>;
+  readonly discord: Pick<DiscordPort, 'deleteMessage' | 'timeoutMember' | 'liftTimeout' | 'sendMessage'>;
+  readonly config: (guildId: string) => GuildConfig;
+  readonly audit: (entry: AuditPayload) => Promise<void>;
+  readonly now: () => number;
+}
+
+export const BOT_ACTOR = 'chat-guard';
+
+/** A short, stable nonce for a key, so a retried warning is created once (Discord: at most 25 chars). */
+function nonceFor(key: string): string {
+  let hash = 0n;
+  for (const char of key) hash = (hash * 131n + BigInt(char.codePointAt(0) ?? 0)) % 2n ** 63n;
+  return hash.toString(36);
+}
+
+/**
+ * Acts on a verdict: deletes the message, then warns or times out the member as the
+ * escalation decides. Every step runs once per key, whatever the redeliveries, and is audited.
+ */
+export async function enforceVerdict(deps: EnforcerDeps, verdict: Verdict): Promise<void> {
+  const config = deps.config(verdict.guildId);
+  const escalation = await recordViolation(deps.db, verdict, escalationPolicy(config));
+  const types = verdict.violations.map((v) => v.type);
+  const what = describeViolations(types);
+  const ref = `${verdict.messageId}:${verdict.revision}`;
+  const details = {
+    messageId: verdict.messageId,
+    channelId: verdict.channelId,
+    contentHash: verdict.contentHash,
+    violations: types.join(','),
+    count: escalation.count,
+  };
+  const record = async (
+    key: string,
+    action: string,
+    outcome: ActionOutcome,
+    extra: Record<string, string> = {},
+  ) => {
+    const failed = outcome.status === 'failed';
+    await deps.audit({
+      guildId: verdict.guildId,
+      action: failed ? 'action.failed' : action,
+      actorId: BOT_ACTOR,
+      targetId: verdict.userId,
+      reason: failed ? `${action} refused: ${outcome.reason}`.slice(0, 500) : what,
+      details: { ...details, ...extra, ...(failed ? { attempted: action } : {}) },
+      idempotencyKey: key,
+      at: deps.now(),
+    });
+  };
+
+  const deleteKey = `delete:${ref}`;
+  const deleted = await runOnce(
+    deps.db,
+    { key: deleteKey, guildId: verdict.guildId, kind: 'message.delete' },
+    () => deps.discord.deleteMessage(verdict.channelId, verdict.messageId, `Chat Guard: ${what}`),
+  );
+  await record(deleteKey, 'message.delete', deleted);
+
+  if (escalation.action === 'warn') {
+    const key = `warn:${ref}`;
+    const text = warningText(verdict.userId, what, escalation.warningsLeft, config.muteDurationMinute);
+    const warned = await runOnce(
+      deps.db,
+      { key, guildId: verdict.guildId, kind: 'member.warn' },
+      async () => {
+        await deps.discord.sendMessage(verdict.channelId, {
+          content: text,
+          allowed_mentions: { users: [verdict.userId] },
+          nonce: nonceFor(key),
+          enforce_nonce: true,
+        });
+      },
+    );
+    await record(key, 'member.warn', warned);
+    return;
+  }
+  const key = `timeout:${ref}`;
+  const until = new Date(escalation.untilMs).toISOString();
+  const timedOut = await runOnce(deps.db, { key, guildId: verdict.guildId, kind: 'member.timeout' }, () =>
+    deps.discord.timeoutMember(
+      verdict.guildId,
+      verdict.userId,
+      escalation.untilMs,
+      `Chat Guard: ${what} (violation ${escalation.count})`,
+    ),
+  );
+  await record(key, 'member.timeout', timedOut, { until });
+}

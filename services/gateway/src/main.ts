@@ -1,0 +1,68 @@
+import { createDiscordRest } from '@chat-guard/discord';
+import { GuildConfigCache } from '@chat-guard/guild-config';
+import { runService } from '@chat-guard/runtime';
+import { Events } from 'discord.js';
+import { commandBodies } from './commands/definitions.ts';
+import { runCommand } from './commands/runCommand.ts';
+import { createDiscordClient } from './discordClient.ts';
+import { forwardDiscordEvents } from './forwardDiscordEvents.ts';
+import { Forwarder } from './forwarder.ts';
+import { forwardInteraction } from './forwardInteraction.ts';
+import { gatewayEnv } from './gatewayEnv.ts';
+import { answerCommand } from './handleInteraction.ts';
+
+await runService({
+  name: 'gateway',
+  defaultHttpPort: 8081,
+  env: gatewayEnv,
+  needs: { postgres: true },
+  async start({ env, bus, postgres, logger, onShutdown, addReadinessCheck }) {
+    const configs = await GuildConfigCache.start(bus, (err) =>
+      logger.error({ err: err.message }, 'configuration feed'),
+    );
+    onShutdown(() => configs.stop());
+    const forwarder = new Forwarder(bus, {
+      onRetry: (event, attempt, err) =>
+        logger.warn({ event, attempt, err: String(err) }, 'publish failed; retrying'),
+      onDropped: (event, reason) => logger.error({ event, reason }, 'event dropped'),
+    });
+    const client = createDiscordClient({
+      api: env.DISCORD_API_URL,
+      shards: env.SHARDS,
+      shardCount: env.SHARD_COUNT,
+    });
+    const commands = commandBodies();
+    forwardDiscordEvents(client, forwarder, {
+      onGuild: (guild) => {
+        guild.commands.set(commands).then(
+          () => logger.info({ guildId: guild.id, commands: commands.length }, 'slash commands registered'),
+          (err: unknown) =>
+            logger.error({ guildId: guild.id, err: String(err) }, 'registering slash commands failed'),
+        );
+      },
+    });
+    const discord = createDiscordRest({ api: env.DISCORD_API_URL, token: env.DISCORD_TOKEN });
+    const deps = { db: postgres.db, bus, configs, discord, now: Date.now };
+    client.on(Events.InteractionCreate, (interaction) => {
+      forwardInteraction(interaction, forwarder);
+      if (!interaction.isChatInputCommand() || !interaction.inGuild()) return;
+      answerCommand(
+        interaction,
+        (request) => runCommand(deps, request),
+        (err) => logger.error({ err, command: interaction.commandName }, 'slash command failed'),
+      ).catch((err: unknown) => logger.error({ err: String(err) }, 'could not answer a slash command'));
+    });
+    client.on(Events.ShardReady, (shard) => logger.info({ shard }, 'shard ready'));
+    client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'shard resumed'));
+    client.on(Events.ShardDisconnect, (event, shard) =>
+      logger.warn({ shard, code: event.code }, 'shard disconnected'),
+    );
+    client.on(Events.Error, (err) => logger.error({ err: err.message }, 'discord.js error'));
+    addReadinessCheck({ name: 'discord', check: () => client.isReady() });
+    await client.login(env.DISCORD_TOKEN);
+    onShutdown(async () => {
+      await client.destroy();
+      while (forwarder.pending > 0) await new Promise((r) => setTimeout(r, 50));
+    });
+  },
+});

@@ -1,0 +1,84 @@
+import type { Database } from '@chat-guard/store';
+import type { APIEmbed } from 'discord-api-types/v10';
+import { type Kysely, sql, type Transaction } from 'kysely';
+
+export interface OutboxItem {
+  readonly id: string;
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly embed: APIEmbed;
+  readonly attempts: number;
+}
+
+/** Queues an embed for a log channel, inside the caller's transaction. */
+export async function enqueueEmbed(
+  trx: Transaction<Database>,
+  guildId: string,
+  channelId: string,
+  embed: APIEmbed,
+) {
+  await trx
+    .insertInto('log_outbox')
+    .values({ guild_id: guildId, channel_id: channelId, embed: JSON.stringify(embed) })
+    .execute();
+}
+
+/**
+ * Leases up to `limit` due embeds, oldest first, skipping what other replicas hold; a lease
+ * that is not completed (a crash) expires and the embeds are taken again.
+ */
+export async function claimDueEmbeds(
+  db: Kysely<Database>,
+  limit: number,
+  leaseMs: number,
+): Promise<OutboxItem[]> {
+  const rows = await sql<{
+    id: string;
+    guild_id: string;
+    channel_id: string;
+    embed: APIEmbed;
+    attempts: number;
+  }>`
+    update log_outbox set lease_until = now() + ${`${leaseMs} milliseconds`}::interval
+    where id in (
+      select id from log_outbox
+      where next_attempt_at <= now() and (lease_until is null or lease_until < now())
+      order by id limit ${limit}
+      for update skip locked)
+    returning id, guild_id, channel_id, embed, attempts`.execute(db);
+  return rows.rows
+    .map((r) => ({
+      id: r.id,
+      guildId: r.guild_id,
+      channelId: r.channel_id,
+      embed: r.embed,
+      attempts: r.attempts,
+    }))
+    .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+}
+
+/** Removes posted (or undeliverable) embeds. */
+export async function completeEmbeds(db: Kysely<Database>, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await db.deleteFrom('log_outbox').where('id', 'in', ids).execute();
+}
+
+/** Puts embeds back for a later attempt, after a delay that grows with each failure. */
+export async function retryEmbeds(
+  db: Kysely<Database>,
+  items: readonly OutboxItem[],
+  error: string,
+): Promise<void> {
+  for (const item of items) {
+    const delayMs = Math.min(1_000 * 2 ** item.attempts, 300_000);
+    await db
+      .updateTable('log_outbox')
+      .set({
+        attempts: item.attempts + 1,
+        last_error: error.slice(0, 500),
+        lease_until: null,
+        next_attempt_at: new Date(Date.now() + delayMs),
+      })
+      .where('id', '=', item.id)
+      .execute();
+  }
+}

@@ -1,0 +1,53 @@
+import { createDiscordRest } from '@chat-guard/discord';
+import { GuildConfigCache } from '@chat-guard/guild-config';
+import { discordEnv, runService, startPeriodic } from '@chat-guard/runtime';
+import { z } from 'zod';
+import { applyRetention } from './applyRetention.ts';
+import { flushLogOutbox } from './flushLogOutbox.ts';
+import { recordAudit } from './recordAudit.ts';
+
+const env = discordEnv.extend({
+  LOG_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
+});
+
+await runService({
+  name: 'log-writer',
+  defaultHttpPort: 8086,
+  env,
+  needs: { postgres: true },
+  async start({ env, bus, postgres, consume, onShutdown, logger }) {
+    const configs = await GuildConfigCache.start(bus, (err) =>
+      logger.error({ err: err.message }, 'configuration feed'),
+    );
+    onShutdown(() => configs.stop());
+    const discord = createDiscordRest({ api: env.DISCORD_API_URL, token: env.DISCORD_TOKEN });
+
+    await consume('log-writer', {
+      'audit.recorded': (event) =>
+        recordAudit(postgres.db, event, configs.get(event.guildId).punishLogChannelId),
+    });
+
+    const flusher = startPeriodic(
+      env.LOG_FLUSH_INTERVAL_MS,
+      async () => {
+        const report = await flushLogOutbox(postgres.db, discord);
+        for (const drop of report.dropped) logger.warn(drop, 'log channel refused the embeds; dropped');
+        if (report.deferred > 0)
+          logger.warn({ deferred: report.deferred }, 'log embeds deferred for a retry');
+      },
+      (err) => logger.error({ err }, 'posting log embeds failed'),
+    );
+    onShutdown(() => flusher.stop());
+
+    const retention = startPeriodic(
+      env.RETENTION_INTERVAL_MS,
+      async () => {
+        const pruned = await applyRetention(postgres.db, (g) => configs.get(g).logRetentionDays, new Date());
+        if (pruned > 0) logger.info({ pruned }, 'audit entries pruned by retention');
+      },
+      (err) => logger.error({ err }, 'audit retention failed'),
+    );
+    onShutdown(() => retention.stop());
+  },
+});
