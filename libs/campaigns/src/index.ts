@@ -1,0 +1,3 @@
+export * from './campaignStats.ts';
+export * from './campaigns.ts';
+export * from './joinHistory.ts';
