@@ -1,0 +1,107 @@
+/** What the detector keeps of one join. */
+export interface WindowJoin {
+  readonly ts: number;
+  readonly userId: string;
+  readonly accountCreatedAt: number;
+  readonly defaultAvatar: boolean;
+  /** The username with digits, separators and case folded away: look-alike names share it. */
+  readonly nameSkeleton: string;
+  readonly inviteCode: string | null;
+  /** The member had joined this guild before. */
+  readonly rejoin: boolean;
+}
+
+/** Look-alike usernames (`luna_88`, `Luna.91`, `luna1337`) fold to one skeleton. */
+export function nameSkeleton(username: string): string {
+  return username
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
+}
+
+const HALF_LIFE_MS = 60 * 60_000;
+
+/**
+ * One guild's recent joins and first messages, plus a slow baseline of its join rate
+ * (exponentially decaying, one-hour half-life), fed in time order. Plain data: the same
+ * events in the same order always give the same window.
+ */
+export class GuildWindow {
+  readonly joins: WindowJoin[] = [];
+  /** First message after joining, by user: ts of the message. */
+  readonly firstMessages = new Map<string, number>();
+  readonly invitesCreated = new Map<string, number>();
+  readonly seenMembers = new Set<string>();
+  memberCount = 0;
+  #baselinePerMin = 0;
+  #baselineAt: number | undefined;
+  #firstAt: number | undefined;
+
+  constructor(private readonly horizonMs = 10 * 60_000) {}
+
+  /** Joins per minute the guild usually sees, as of the last event. */
+  get baselinePerMinute(): number {
+    return this.#baselinePerMin;
+  }
+
+  /** How long the window has watched the guild: a baseline means little in the first minutes. */
+  watchedMs(now: number): number {
+    return this.#firstAt === undefined ? 0 : now - this.#firstAt;
+  }
+
+  #decayTo(ts: number): void {
+    this.#firstAt ??= ts;
+    if (this.#baselineAt === undefined) {
+      this.#baselineAt = ts;
+      return;
+    }
+    const dt = Math.max(0, ts - this.#baselineAt);
+    this.#baselinePerMin *= 0.5 ** (dt / HALF_LIFE_MS);
+    this.#baselineAt = ts;
+  }
+
+  addJoin(join: Omit<WindowJoin, 'rejoin' | 'nameSkeleton'> & { username: string }): void {
+    this.#decayTo(join.ts);
+    // Each join adds its share of a per-minute rate averaged over the half-life.
+    this.#baselinePerMin += (Math.LN2 * 60_000) / HALF_LIFE_MS;
+    this.joins.push({
+      ts: join.ts,
+      userId: join.userId,
+      accountCreatedAt: join.accountCreatedAt,
+      defaultAvatar: join.defaultAvatar,
+      nameSkeleton: nameSkeleton(join.username),
+      inviteCode: join.inviteCode,
+      rejoin: this.seenMembers.has(join.userId),
+    });
+    this.seenMembers.add(join.userId);
+    this.memberCount++;
+    this.#prune(join.ts);
+  }
+
+  addLeave(ts: number): void {
+    this.#decayTo(ts);
+    this.memberCount = Math.max(0, this.memberCount - 1);
+  }
+
+  addMessage(userId: string, ts: number): void {
+    if (!this.firstMessages.has(userId) && this.joins.some((j) => j.userId === userId))
+      this.firstMessages.set(userId, ts);
+  }
+
+  addInvite(code: string, ts: number): void {
+    this.invitesCreated.set(code, ts);
+  }
+
+  /** Joins within `spanMs` before `now`. */
+  recent(now: number, spanMs: number): WindowJoin[] {
+    return this.joins.filter((j) => j.ts > now - spanMs && j.ts <= now);
+  }
+
+  #prune(now: number): void {
+    const cutoff = now - this.horizonMs;
+    let drop = 0;
+    while (drop < this.joins.length && (this.joins[drop]?.ts ?? 0) < cutoff) drop++;
+    if (drop === 0) return;
+    for (const gone of this.joins.splice(0, drop)) this.firstMessages.delete(gone.userId);
+  }
+}

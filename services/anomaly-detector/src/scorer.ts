@@ -1,0 +1,6 @@
+/** Scores feature vectors (one per guild) in one batch: the raid model, or a stand-in in tests. */
+export interface Scorer {
+  /** The feature spec version the scorer was built for. */
+  readonly featureVersion: number;
+  score(vectors: readonly (readonly number[])[]): Promise<number[]>;
+}

@@ -1,0 +1,24 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Picks the fastest TensorFlow.js backend there is: the native one when
+ * `@tensorflow/tfjs-node` is installed, WebAssembly otherwise. Returns its name.
+ */
+export async function initTensorflow(): Promise<string> {
+  if (tf.getBackend() === 'tensorflow' || tf.getBackend() === 'wasm') return tf.getBackend();
+  try {
+    await import('@tensorflow/tfjs-node' as string);
+    if (await tf.setBackend('tensorflow')) return 'tensorflow';
+  } catch {
+    // Not installed (it needs libtensorflow, which many machines cannot download): use wasm.
+  }
+  setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
+  if (!(await tf.setBackend('wasm'))) throw new Error('the TensorFlow.js wasm backend could not start');
+  await tf.ready();
+  return 'wasm';
+}

@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { predict } from './model.ts';
+import { fileLoader, ModelFileError } from './modelFiles.ts';
+import type { Scorer } from './scorer.ts';
+import { initTensorflow } from './tfBackend.ts';
+
+/** `metadata.json` beside the model: what it reads, where it decides, what it learnt from, how it did. */
+export const modelMetadataSchema = z.object({
+  featureVersion: z.number().int().positive(),
+  featureNames: z.array(z.string()),
+  threshold: z.number().min(0).max(1),
+  exitThreshold: z.number().min(0).max(1),
+  trainedOn: z.record(z.string(), z.unknown()),
+  evaluation: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+
+export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
+
+/** The raid model from a directory (`models/raid-detector`), scoring guilds in one batch. */
+export async function loadTfScorer(
+  dir: string,
+): Promise<Scorer & { metadata: ModelMetadata; backend: string }> {
+  const backend = await initTensorflow();
+  let metadata: ModelMetadata;
+  try {
+    metadata = modelMetadataSchema.parse(JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8')));
+  } catch (err) {
+    throw new ModelFileError(dir, `metadata.json is missing or invalid (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
+  const model = await tf.loadLayersModel(fileLoader(dir));
+  const inputs = model.inputs[0]?.shape[1];
+  if (inputs !== metadata.featureNames.length) {
+    throw new ModelFileError(
+      dir,
+      `the model reads ${inputs} features where metadata.json lists ${metadata.featureNames.length}`,
+    );
+  }
+  return {
+    metadata,
+    backend,
+    featureVersion: metadata.featureVersion,
+    score: (vectors) => predict(model, vectors),
+  };
+}

@@ -1,0 +1,57 @@
+import { generateTraffic, type TraceLabel } from '@chat-guard/sandbox';
+import { describe, expect, it } from 'vitest';
+import { computeFeatures, FEATURE_SPEC } from '../../services/anomaly-detector/src/features.ts';
+import { GuildWindows } from '../../services/anomaly-detector/src/feedWindows.ts';
+import { nameSkeleton } from '../../services/anomaly-detector/src/guildWindow.ts';
+
+const guild = (n: number) => ({
+  guildId: `10${String(n).padStart(17, '0')}`,
+  channelIds: [`11${String(n).padStart(17, '0')}`],
+  memberIds: Array.from({ length: 30 }, (_, i) => `12${String(n * 100 + i).padStart(17, '0')}`),
+  inviterIds: [`13${String(n).padStart(17, '0')}`],
+  vanityCode: null,
+});
+
+/** Features at the middle of a labelled episode, after replaying the trace up to then. */
+function featuresAt(scenario: 'fast-flood' | 'shout-out' | 'aged-accounts', seed: number) {
+  const plan = generateTraffic({
+    seed,
+    startMs: Date.UTC(2026, 0, 5),
+    durationMs: 3 * 3_600_000,
+    guilds: [guild(1)],
+    scenario,
+  });
+  const label = plan.labels.find((l: TraceLabel) => l.type === (scenario === 'shout-out' ? 'surge' : 'raid'));
+  if (!label) throw new Error(`the ${scenario} plan has no labelled episode`);
+  const at = label.start + Math.min(60_000, (label.end - label.start) / 2);
+  const windows = new GuildWindows();
+  for (const event of plan.events) if (event.ts <= at) windows.apply(event);
+  return computeFeatures(windows.get(label.guildId), at);
+}
+
+describe('raid features', () => {
+  it('folds look-alike usernames together', () => {
+    expect(nameSkeleton('Luna_88')).toBe(nameSkeleton('luna.1337'));
+    expect(nameSkeleton('Luna_88')).not.toBe(nameSkeleton('nova_88'));
+  });
+
+  it('lay out one value per named feature, each on a 0..1 scale', () => {
+    const features = featuresAt('fast-flood', 1);
+    expect(features.version).toBe(FEATURE_SPEC.version);
+    expect(features.vector).toHaveLength(FEATURE_SPEC.names.length);
+    for (const value of features.vector) expect(value >= 0 && value <= 1).toBe(true);
+  });
+
+  it.each([1, 2, 3])('set a fast flood (seed %i) apart from an organic shout-out, in words', (seed) => {
+    const flood = featuresAt('fast-flood', seed);
+    const surge = featuresAt('shout-out', seed);
+    expect(flood.named.youngUnder1dShare).toBeGreaterThan(surge.named.youngUnder1dShare);
+    expect(flood.named.defaultAvatarShare).toBeGreaterThan(surge.named.defaultAvatarShare);
+    expect(flood.named.topInviteShare).toBeGreaterThanOrEqual(surge.named.topInviteShare);
+    expect(flood.reasons.join(' ')).toMatch(/younger than 1 day|default avatars|look-alike/);
+  });
+
+  it('give the same vector for the same trace and time', () => {
+    expect(featuresAt('aged-accounts', 9)).toEqual(featuresAt('aged-accounts', 9));
+  });
+});

@@ -1,0 +1,70 @@
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRaidModel, predict } from '../../services/anomaly-detector/src/model.ts';
+import { fileLoader, fileSaver, ModelFileError } from '../../services/anomaly-detector/src/modelFiles.ts';
+import { initTensorflow } from '../../services/anomaly-detector/src/tfBackend.ts';
+
+let dir: string;
+beforeAll(async () => {
+  await initTensorflow();
+  dir = await mkdtemp(join(tmpdir(), 'raid-model-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** Tiny separable data: raids have high young-account and avatar shares. */
+function tinyData() {
+  const xs: number[][] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const raid = i % 2 === 0;
+    const v = Array.from({ length: 11 }, (_, k) => ((i * 7 + k * 3) % 10) / 40);
+    if (raid) {
+      v[2] = 0.9;
+      v[4] = 0.95;
+    }
+    xs.push(v);
+    ys.push(raid ? 1 : 0);
+  }
+  return { xs, ys };
+}
+
+describe('the raid model', () => {
+  it('runs on a TensorFlow.js backend that works here', () => {
+    expect(['wasm', 'tensorflow']).toContain(tf.getBackend());
+  });
+
+  it('fits two epochs on tiny data, and a save-load round trip gives the same predictions', async () => {
+    const { xs, ys } = tinyData();
+    const model = buildRaidModel(11);
+    const history = await model.fit(tf.tensor2d(xs), tf.tensor2d(ys, [ys.length, 1]), {
+      epochs: 2,
+      batchSize: 8,
+      shuffle: false,
+    });
+    expect(history.history.loss).toHaveLength(2);
+    const before = await predict(model, xs);
+    await model.save(fileSaver(dir));
+    const loaded = await tf.loadLayersModel(fileLoader(dir));
+    const after = await predict(loaded, xs);
+    expect(after).toHaveLength(xs.length);
+    for (const [i, p] of after.entries()) expect(p).toBeCloseTo(before[i] ?? Number.NaN, 6);
+  });
+
+  it('names the fault of a model directory that is missing or corrupt', async () => {
+    await expect(tf.loadLayersModel(fileLoader(join(dir, 'nope')))).rejects.toThrow(/model\.json is missing/);
+    const broken = await mkdtemp(join(tmpdir(), 'raid-model-broken-'));
+    try {
+      await buildRaidModel(11).save(fileSaver(broken));
+      await truncate(join(broken, 'weights.bin'), 10);
+      await expect(tf.loadLayersModel(fileLoader(broken))).rejects.toBeInstanceOf(ModelFileError);
+      await expect(tf.loadLayersModel(fileLoader(broken))).rejects.toThrow(/weights\.bin holds 10 bytes/);
+      await writeFile(join(broken, 'model.json'), '{"not": "a model"');
+      await expect(tf.loadLayersModel(fileLoader(broken))).rejects.toThrow(/not JSON/);
+    } finally {
+      await rm(broken, { recursive: true, force: true });
+    }
+  });
+});
