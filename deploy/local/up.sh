@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The Quickstart's first command: infrastructure, dependencies, then the whole system.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bash deploy/local/infra.sh
+bash deploy/local/deps.sh
+exec node_modules/.bin/chat-guard up "$@"
