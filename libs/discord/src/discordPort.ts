@@ -1,10 +1,22 @@
 import { REST } from '@discordjs/rest';
 import {
   type APIExtendedInvite,
+  type APIGuild,
+  type APIGuildChannel,
+  type ChannelType,
+  type GuildChannelType,
+  type RESTPatchAPIChannelMessageJSONBody,
   type RESTPostAPIChannelMessageJSONBody,
   Routes,
 } from 'discord-api-types/v10';
-import { classifyRestError, isAlreadyGone, UNKNOWN_INVITE, UNKNOWN_MESSAGE } from './discordErrors.ts';
+import {
+  classifyRestError,
+  isAlreadyGone,
+  UNKNOWN_INVITE,
+  UNKNOWN_MEMBER,
+  UNKNOWN_MESSAGE,
+  UNKNOWN_OVERWRITE,
+} from './discordErrors.ts';
 
 /** The Discord actions Chat Guard takes: the seam between deciding and doing. */
 export interface DiscordPort {
@@ -27,6 +39,52 @@ export interface DiscordPort {
   vanityCode(guildId: string): Promise<string | null>;
   /** Sends a message; `nonce` makes a retried send create one message, not two. */
   sendMessage(channelId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<{ id: string }>;
+  /** Edits a message the bot sent. */
+  editMessage(channelId: string, messageId: string, body: RESTPatchAPIChannelMessageJSONBody): Promise<void>;
+  /** The guild's settings a lockdown changes. */
+  guildState(guildId: string): Promise<GuildLockdownState>;
+  /** The guild's channels with their slowmode and permission overwrites. */
+  listChannels(guildId: string): Promise<ChannelState[]>;
+  setVerificationLevel(guildId: string, level: number, reason: string): Promise<void>;
+  /** Pauses invites (and DMs) until the given times (ms), at most 24 hours ahead; null resumes. */
+  setIncidentActions(
+    guildId: string,
+    until: { invitesDisabledUntil: number | null; dmsDisabledUntil: number | null },
+    reason: string,
+  ): Promise<void>;
+  setSlowmode(channelId: string, seconds: number, reason: string): Promise<void>;
+  /** Sets (replaces) one permission overwrite of a channel. */
+  putOverwrite(channelId: string, overwrite: PermissionOverwrite, reason: string): Promise<void>;
+  /** Removes one permission overwrite; one already gone counts as removed. */
+  deleteOverwrite(channelId: string, overwriteId: string, reason: string): Promise<void>;
+  banMember(guildId: string, userId: string, reason: string, deleteMessageSeconds?: number): Promise<void>;
+  /** Kicks a member; one already gone counts as kicked. */
+  kickMember(guildId: string, userId: string, reason: string): Promise<void>;
+}
+
+/** What a lockdown changes at the guild level, and must put back. */
+export interface GuildLockdownState {
+  readonly verificationLevel: number;
+  /** Paused invites and DMs (ms since the epoch), or null. */
+  readonly invitesDisabledUntil: number | null;
+  readonly dmsDisabledUntil: number | null;
+}
+
+/** One permission overwrite: a role (type 0) or member (type 1), bitfields as decimal strings. */
+export interface PermissionOverwrite {
+  readonly id: string;
+  readonly type: 0 | 1;
+  readonly allow: string;
+  readonly deny: string;
+}
+
+/** What a lockdown changes in a channel, and must put back. */
+export interface ChannelState {
+  readonly id: string;
+  readonly type: ChannelType;
+  readonly name: string;
+  readonly rateLimitPerUser: number;
+  readonly overwrites: readonly PermissionOverwrite[];
 }
 
 /** What Chat Guard keeps of an invite. */
@@ -133,6 +191,95 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordPort & { 
         const message = (await rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
         return { id: message.id };
       });
+    },
+    async editMessage(channelId, messageId, body) {
+      await call(`edit message ${messageId}`, () =>
+        rest.patch(Routes.channelMessage(channelId, messageId), { body }),
+      );
+    },
+    async guildState(guildId) {
+      const guild = (await call(`read guild ${guildId}`, () =>
+        rest.get(Routes.guild(guildId)),
+      )) as APIGuild & {
+        incidents_data?: { invites_disabled_until: string | null; dms_disabled_until: string | null } | null;
+      };
+      const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
+      return {
+        verificationLevel: guild.verification_level,
+        invitesDisabledUntil: time(guild.incidents_data?.invites_disabled_until),
+        dmsDisabledUntil: time(guild.incidents_data?.dms_disabled_until),
+      };
+    },
+    async listChannels(guildId) {
+      const channels = (await call(`list the channels of ${guildId}`, () =>
+        rest.get(Routes.guildChannels(guildId)),
+      )) as (APIGuildChannel<GuildChannelType> & { rate_limit_per_user?: number })[];
+      return channels.map((c) => ({
+        id: c.id,
+        type: c.type,
+        name: c.name ?? '',
+        rateLimitPerUser: c.rate_limit_per_user ?? 0,
+        overwrites: (c.permission_overwrites ?? []).map((o) => ({
+          id: o.id,
+          type: o.type === 1 ? 1 : 0,
+          allow: o.allow,
+          deny: o.deny,
+        })),
+      }));
+    },
+    async setVerificationLevel(guildId, level, reason) {
+      await call(`set the verification level of ${guildId}`, () =>
+        rest.patch(Routes.guild(guildId), { body: { verification_level: level }, reason }),
+      );
+    },
+    async setIncidentActions(guildId, until, reason) {
+      const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+      await call(`set the incident actions of ${guildId}`, () =>
+        rest.put(`/guilds/${guildId}/incident-actions`, {
+          body: {
+            invites_disabled_until: iso(until.invitesDisabledUntil),
+            dms_disabled_until: iso(until.dmsDisabledUntil),
+          },
+          reason,
+        }),
+      );
+    },
+    async setSlowmode(channelId, seconds, reason) {
+      await call(`set slowmode in ${channelId}`, () =>
+        rest.patch(Routes.channel(channelId), { body: { rate_limit_per_user: seconds }, reason }),
+      );
+    },
+    async putOverwrite(channelId, overwrite, reason) {
+      await call(`set permissions in ${channelId}`, () =>
+        rest.put(Routes.channelPermission(channelId, overwrite.id), {
+          body: { type: overwrite.type, allow: overwrite.allow, deny: overwrite.deny },
+          reason,
+        }),
+      );
+    },
+    async deleteOverwrite(channelId, overwriteId, reason) {
+      try {
+        await rest.delete(Routes.channelPermission(channelId, overwriteId), { reason });
+      } catch (err) {
+        if (isAlreadyGone(err, [UNKNOWN_OVERWRITE])) return;
+        throw classifyRestError(err, `remove permissions in ${channelId}`);
+      }
+    },
+    async banMember(guildId, userId, reason, deleteMessageSeconds = 0) {
+      await call(`ban member ${userId}`, () =>
+        rest.put(Routes.guildBan(guildId, userId), {
+          body: { delete_message_seconds: deleteMessageSeconds },
+          reason,
+        }),
+      );
+    },
+    async kickMember(guildId, userId, reason) {
+      try {
+        await rest.delete(Routes.guildMember(guildId, userId), { reason });
+      } catch (err) {
+        if (isAlreadyGone(err, [UNKNOWN_MEMBER])) return;
+        throw classifyRestError(err, `kick member ${userId}`);
+      }
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   messageDeleted,
   messageUpdated,
 } from './discordEvents.ts';
+import { lockdownAlert, lockdownAnswered, lockdownLifted, lockdownRequested } from './lockdownEvents.ts';
 import { auditRecorded, configChanged, unmuteRequested, violationDetected } from './moderationEvents.ts';
 import { memberAttributed } from './signalEvents.ts';
 
@@ -31,6 +32,10 @@ export const eventMap = {
   'audit.recorded': auditRecorded,
   'config.changed': configChanged,
   'member.attributed': memberAttributed,
+  'lockdown.requested': lockdownRequested,
+  'lockdown.lifted': lockdownLifted,
+  'lockdown.answered': lockdownAnswered,
+  'lockdown.alert': lockdownAlert,
 } as const;
 
 export type EventMap = typeof eventMap;

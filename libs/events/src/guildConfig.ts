@@ -4,6 +4,40 @@ import { snowflake } from './ids.ts';
 /** Discord's longest timeout: 28 days. */
 export const MAX_TIMEOUT_MINUTES = 28 * 24 * 60;
 
+/** Discord's guild verification levels: none, low, medium, high, very high. */
+export const verificationLevel = z.number().int().min(0).max(4);
+
+/**
+ * How a guild is locked down when the raid detector asks: a graduated profile, each step on
+ * or off. `shadow` scores and alerts and changes nothing; `off` ignores the detector.
+ */
+export const lockdownSettingsSchema = z.strictObject({
+  mode: z.enum(['enforce', 'shadow', 'off']).default('enforce'),
+  /** Where alerts go; the log channel when unset. */
+  alertChannelId: snowflake.nullable().default(null),
+  /** The channels slowmode and the send ban apply to; every text channel when empty. */
+  channels: z.array(snowflake).max(100).default([]),
+  /** Slowmode in seconds during a lockdown; 0 leaves slowmode alone. */
+  slowmodeSeconds: z.number().int().min(0).max(21_600).default(30),
+  /** The verification level during a lockdown; null leaves it alone. */
+  verificationLevel: verificationLevel.nullable().default(3),
+  /** Pause invites (Discord's incident actions, renewed while the raid goes on). */
+  pauseInvites: z.boolean().default(true),
+  /** Deny @everyone's Send Messages in the lockdown channels: the most disruptive step… */
+  denySend: z.boolean().default(true),
+  /** …so it is taken only at or above this raid score. */
+  denySendMinScore: z.number().min(0).max(1).default(0.9),
+  /** Time out the accounts that joined in the raid window, for this many minutes (0: no quarantine). */
+  quarantineMinutes: z.number().int().min(0).max(MAX_TIMEOUT_MINUTES).default(60),
+  /** An on-call tool to POST each alert to, signed with the deployment's shared secret. */
+  webhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .default(null),
+});
+
+export type LockdownSettings = z.infer<typeof lockdownSettingsSchema>;
+
 /**
  * A guild's moderation settings: the paper's data model (Figure 2) in camelCase, with the
  * thresholds its guards need and the paper's recommended defaults (Appendix B). A missing
@@ -43,6 +77,7 @@ export const guildConfigSchema = z.strictObject({
     .min(1)
     .max(24 * 90)
     .default(24),
+  lockdown: lockdownSettingsSchema.default(() => lockdownSettingsSchema.parse({})),
 });
 
 export type GuildConfig = z.infer<typeof guildConfigSchema>;

@@ -26,6 +26,7 @@ export function configFromRow(row: Selectable<GuildConfigTable>): GuildConfig {
     logRetentionDays: row.log_retention_days,
     fakeAccountAgeDays: row.fake_account_age_days,
     fakeLeaveWindowHours: row.fake_leave_window_hours,
+    lockdown: row.lockdown,
   });
 }
 
@@ -54,5 +55,6 @@ export function rowFromConfig(guildId: string, config: GuildConfig): Insertable<
     log_retention_days: config.logRetentionDays,
     fake_account_age_days: config.fakeAccountAgeDays,
     fake_leave_window_hours: config.fakeLeaveWindowHours,
+    lockdown: JSON.stringify(config.lockdown),
   };
 }

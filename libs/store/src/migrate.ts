@@ -4,6 +4,7 @@ import * as auditAnchor from './migrations/002_audit_anchor.ts';
 import * as enforcementAction from './migrations/003_enforcement_action.ts';
 import * as logOutbox from './migrations/004_log_outbox.ts';
 import * as campaigns from './migrations/005_campaigns.ts';
+import * as lockdown from './migrations/006_lockdown.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Names never change once released. */
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '003_enforcement_action': enforcementAction,
   '004_log_outbox': logOutbox,
   '005_campaigns': campaigns,
+  '006_lockdown': lockdown,
 };
 
 /** The names of every migration, in the order they apply. */

@@ -16,4 +16,8 @@ export const redisKeys = {
   attributions: (guildId: string) => `chatguard:attribution:joins:${guildId}`,
   /** The lock replicas take turns on while attributing a guild's joins. */
   attributionLock: (guildId: string) => `chatguard:attribution:lock:${guildId}`,
+  /** The detector's lockdown state of a guild (JSON); the enforcer ends it on a false alarm. */
+  lockdownState: (guildId: string) => `chatguard:lockdown:${guildId}`,
+  /** The lease of the anomaly-detector replica that decides this tick. */
+  detectorLeader: () => 'chatguard:anomaly:leader',
 } as const;

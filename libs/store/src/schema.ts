@@ -25,6 +25,8 @@ export interface GuildConfigTable {
   log_retention_days: Generated<number>;
   fake_account_age_days: Generated<number>;
   fake_leave_window_hours: Generated<number>;
+  /** The lockdown profile (LockdownSettings), as JSON. */
+  lockdown: ColumnType<Record<string, unknown>, string | undefined, string>;
   revision: Generated<number>;
   updated_by: string | null;
   updated_at: Timestamp;
@@ -111,6 +113,43 @@ export interface MemberJoinTable {
   confidence: string;
   campaign_id: string | null;
   left_at: Date | null;
+  username: string | null;
+  avatar: string | null;
+  bot: Generated<boolean>;
+}
+
+type Json<T> = ColumnType<T, string, string>;
+
+export interface LockdownTable {
+  /** `<guildId>-<startedAtMs>`, as the detector named it. */
+  id: string;
+  guild_id: string;
+  /** `active` while it holds, `lifted` once restored. */
+  status: 'active' | 'lifted';
+  shadow: boolean;
+  score: number;
+  reasons: Json<string[]>;
+  features: Json<Record<string, number>>;
+  raid_window_start: Date;
+  prior_state: Json<Record<string, unknown>> | null;
+  steps: ColumnType<string[], string | undefined, string>;
+  quarantined: ColumnType<string[], string | undefined, string>;
+  invites_paused_until: Date | null;
+  hold_until: Date | null;
+  started_at: Date;
+  lifted_at: Date | null;
+  lifted_by: string | null;
+}
+
+export interface RaidLabelTable {
+  lockdown_id: string;
+  guild_id: string;
+  label: 'raid' | 'false-alarm';
+  window_start: Date;
+  window_end: Date;
+  answer: string;
+  labelled_by: string;
+  labelled_at: Date;
 }
 
 /** The tables of the system of record. */
@@ -123,4 +162,6 @@ export interface Database {
   log_outbox: LogOutboxTable;
   campaign: CampaignTable;
   member_join: MemberJoinTable;
+  lockdown: LockdownTable;
+  raid_label: RaidLabelTable;
 }

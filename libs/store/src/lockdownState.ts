@@ -1,0 +1,83 @@
+import type { Redis } from 'ioredis';
+import { redisKeys } from './redisKeys.ts';
+
+/**
+ * A guild's lockdown as the detector and the enforcer share it in Redis: which lockdown
+ * holds (null for none), until when an admin asked it to hold at least (extend), and until
+ * when the detector must not start another (after a false alarm).
+ */
+export interface LockdownState {
+  readonly lockdownId: string | null;
+  readonly since: number | null;
+  readonly holdUntil: number | null;
+  readonly suppressedUntil: number | null;
+}
+
+export const NO_LOCKDOWN: LockdownState = {
+  lockdownId: null,
+  since: null,
+  holdUntil: null,
+  suppressedUntil: null,
+};
+
+function parse(raw: string | null): LockdownState {
+  if (!raw) return NO_LOCKDOWN;
+  try {
+    return { ...NO_LOCKDOWN, ...(JSON.parse(raw) as Partial<LockdownState>) };
+  } catch {
+    return NO_LOCKDOWN; // a value we cannot read is no lockdown; the enforcer's record is the truth
+  }
+}
+
+export async function readLockdownState(redis: Redis, guildId: string): Promise<LockdownState> {
+  return parse(await redis.get(redisKeys.lockdownState(guildId)));
+}
+
+/** The states of many guilds in one round trip. */
+export async function readLockdownStates(
+  redis: Redis,
+  guildIds: readonly string[],
+): Promise<Map<string, LockdownState>> {
+  const states = new Map<string, LockdownState>();
+  if (guildIds.length === 0) return states;
+  const raw = await redis.mget(...guildIds.map((g) => redisKeys.lockdownState(g)));
+  guildIds.forEach((g, i) => {
+    states.set(g, parse(raw[i] ?? null));
+  });
+  return states;
+}
+
+// Compare-and-set on the lockdown id, atomically: replicas and services race safely.
+const CAS = `
+local raw = redis.call('GET', KEYS[1])
+local current = cjson.null
+if raw then current = cjson.decode(raw)['lockdownId'] end
+local expected = ARGV[1]
+if (expected == '' and (current == nil or current == cjson.null)) or (current ~= cjson.null and current == expected) then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0`;
+
+const KEEP_MS = 7 * 24 * 60 * 60_000;
+
+/**
+ * Writes `next` only if the guild's current lockdown id is `expected` (null: none holds).
+ * Returns whether it was written.
+ */
+export async function swapLockdownState(
+  redis: Redis,
+  guildId: string,
+  expected: string | null,
+  next: LockdownState,
+): Promise<boolean> {
+  const written = await redis.eval(
+    CAS,
+    1,
+    redisKeys.lockdownState(guildId),
+    expected ?? '',
+    JSON.stringify(next),
+    String(KEEP_MS),
+  );
+  return written === 1;
+}
