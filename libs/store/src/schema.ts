@@ -136,6 +136,8 @@ export interface LockdownTable {
   quarantined: ColumnType<string[], string | undefined, string>;
   invites_paused_until: Date | null;
   hold_until: Date | null;
+  alert_channel_id: string | null;
+  alert_message_id: string | null;
   started_at: Date;
   lifted_at: Date | null;
   lifted_by: string | null;

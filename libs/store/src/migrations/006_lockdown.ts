@@ -25,6 +25,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('quarantined', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn('invites_paused_until', 'timestamptz')
     .addColumn('hold_until', 'timestamptz')
+    /** The alert message in the alert channel, once posted, so later news can edit it. */
+    .addColumn('alert_channel_id', 'text')
+    .addColumn('alert_message_id', 'text')
     .addColumn('started_at', 'timestamptz', (c) => c.notNull())
     .addColumn('lifted_at', 'timestamptz')
     .addColumn('lifted_by', 'text')
