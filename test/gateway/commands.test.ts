@@ -80,6 +80,7 @@ describe('slash commands (Appendix A)', () => {
         'whitelistadd',
         'whitelistremove',
         'campaign',
+        'lockdown',
       ].sort(),
     );
     const perms = Object.fromEntries(bodies.map((b) => [b.name, b.default_member_permissions]));
@@ -89,6 +90,7 @@ describe('slash commands (Appendix A)', () => {
       unmute: String(MOD_PERMS),
       commands: null,
       privacy: null,
+      lockdown: '8',
     });
   });
 

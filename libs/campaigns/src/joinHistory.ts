@@ -10,6 +10,10 @@ export interface JoinRecord {
   readonly inviterId: string | null;
   /** exact, ambiguous, vanity or unknown: only an exact attribution credits a campaign. */
   readonly confidence: string;
+  /** What a raid model reads of the account (kept for `chat-guard model export`). */
+  readonly username?: string;
+  readonly avatar?: string | null;
+  readonly bot?: boolean;
 }
 
 /**
@@ -37,6 +41,9 @@ export async function recordJoin(db: Kysely<Database>, join: JoinRecord): Promis
       inviter_id: join.inviterId,
       confidence: join.confidence,
       campaign_id: campaign?.id ?? null,
+      username: join.username ?? null,
+      avatar: join.avatar ?? null,
+      ...(join.bot === undefined ? {} : { bot: join.bot }),
     })
     .onConflict((oc) => oc.columns(['guild_id', 'user_id', 'joined_at']).doNothing())
     .execute();

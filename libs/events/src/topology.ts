@@ -11,7 +11,10 @@ export interface StreamSpec {
   readonly duplicateWindowMs: number;
 }
 
-/** A durable pull consumer that every replica of a service shares. */
+/**
+ * A durable pull consumer that every replica of a service shares. (The anomaly-detector has
+ * none: each of its replicas reads every signal through its own ordered consumer.)
+ */
 export interface ConsumerSpec {
   readonly durable: string;
   readonly stream: string;
@@ -101,7 +104,6 @@ export const topology: Topology = {
       ...consumerDefaults,
     },
     { durable: 'invite-tracker-guilds', stream: 'DISCORD', filter: 'discord.*.guild.*', ...consumerDefaults },
-    { durable: 'anomaly-detector', stream: 'SIGNALS', filter: 'signal.>', ...consumerDefaults },
     { durable: 'enforcer', stream: 'VERDICTS', filter: null, ...consumerDefaults },
     { durable: 'log-writer', stream: 'AUDIT', filter: null, ...consumerDefaults },
   ],

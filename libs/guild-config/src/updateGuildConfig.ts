@@ -24,11 +24,37 @@ export async function loadGuildConfig(db: Kysely<Database>, guildId: string): Pr
 
 /** Field by field, what a change did, in words for the audit log. */
 export function describeChanges(before: GuildConfig, after: GuildConfig): string[] {
+  return describeFields('', before, after);
+}
+
+/** A webhook address can carry a token in its path or query: the audit log shows its origin only. */
+const SECRET_FIELDS = new Set(['lockdown.webhookUrl']);
+
+function shown(path: string, value: unknown): string {
+  if (SECRET_FIELDS.has(path) && typeof value === 'string') {
+    try {
+      return JSON.stringify(`${new URL(value).origin}/…`);
+    } catch {
+      return '"…"';
+    }
+  }
+  return JSON.stringify(value);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function describeFields(prefix: string, before: unknown, after: unknown): string[] {
+  if (!isRecord(before) || !isRecord(after)) return [];
   const changes: string[] = [];
-  for (const key of Object.keys(after) as (keyof GuildConfig)[]) {
-    const was = JSON.stringify(before[key]);
-    const now = JSON.stringify(after[key]);
-    if (was !== now) changes.push(`${key}: ${was} → ${now}`);
+  for (const key of Object.keys(after)) {
+    const path = `${prefix}${key}`;
+    const was = before[key];
+    const now = after[key];
+    if (JSON.stringify(was) === JSON.stringify(now)) continue;
+    // Nested settings (the lockdown profile) are told field by field.
+    if (isRecord(was) && isRecord(now)) changes.push(...describeFields(`${path}.`, was, now));
+    else changes.push(`${path}: ${shown(path, was)} → ${shown(path, now)}`);
   }
   return changes;
 }

@@ -18,6 +18,8 @@ export const redisKeys = {
   attributionLock: (guildId: string) => `chatguard:attribution:lock:${guildId}`,
   /** The detector's lockdown state of a guild (JSON); the enforcer ends it on a false alarm. */
   lockdownState: (guildId: string) => `chatguard:lockdown:${guildId}`,
+  /** A lockdown request the detector claimed but has not yet seen published (JSON). */
+  lockdownPending: (guildId: string) => `chatguard:lockdown:pending:${guildId}`,
   /** The lease of the anomaly-detector replica that decides this tick. */
   detectorLeader: () => 'chatguard:anomaly:leader',
 } as const;

@@ -1,7 +1,132 @@
-import { runService } from '@chat-guard/runtime';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { errorMessage } from '@chat-guard/bus';
+import { baseEnv, runService, startPeriodic } from '@chat-guard/runtime';
+import { redisKeys } from '@chat-guard/store';
+import { metrics } from '@opentelemetry/api';
+import { z } from 'zod';
+import { DEFAULT_POLICY } from './decideLockdown.ts';
+import { GuildWindows } from './feedWindows.ts';
+import { followSignals } from './followSignals.ts';
+import { LeaderLease } from './leaderLease.ts';
+import { LockdownDetector } from './lockdownDetector.ts';
+import { modelTick } from './replayTrace.ts';
+import { loadTfScorer } from './tfScorer.ts';
+
+const env = baseEnv.extend({
+  /** The model directory: model.json, weights.bin, metadata.json. */
+  MODEL_DIR: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL('../../../models/raid-detector', import.meta.url))),
+  TICK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  /** How much join history a starting replica reads back: the baseline of each guild. */
+  JOIN_LOOKBACK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(120),
+  /** A replica that stops renewing the decider's lease loses it after this long. */
+  LEADER_LEASE_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
+});
+
+const meter = metrics.getMeter('@chat-guard/anomaly-detector');
+const tickDuration = meter.createHistogram('chatguard_detector_tick_ms', {
+  description: 'Time to score every active guild and decide, per tick',
+});
+const guildsScored = meter.createHistogram('chatguard_detector_guilds_scored', {
+  description: 'Active guilds scored in one tick',
+});
+const lockdowns = meter.createCounter('chatguard_detector_lockdowns', {
+  description: 'Lockdowns started and lifted by the detector',
+});
 
 await runService({
   name: 'anomaly-detector',
   defaultHttpPort: 8084,
-  needs: { postgres: true, redis: true },
+  env,
+  needs: { redis: true },
+  async start({ env, bus, redis, logger, onShutdown, addReadinessCheck }) {
+    // A missing or corrupt model stops the service here, naming the file.
+    const scorer = await loadTfScorer(env.MODEL_DIR);
+    const tick = modelTick(scorer); // …and so does a model built for another feature spec
+    const policy = {
+      ...DEFAULT_POLICY,
+      enterScore: scorer.metadata.threshold,
+      exitScore: scorer.metadata.exitThreshold,
+    };
+    logger.info(
+      { modelDir: env.MODEL_DIR, backend: scorer.backend, featureVersion: scorer.featureVersion, policy },
+      'raid model loaded',
+    );
+    const windows = new GuildWindows();
+    const feed = await followSignals(bus, (event) => windows.apply(event), {
+      joinLookbackMs: env.JOIN_LOOKBACK_MINUTES * 60_000,
+      discordLookbackMs: 10 * 60_000,
+      now: Date.now,
+      onError: (err) => logger.error({ err: err.message }, 'signal feed'),
+    });
+    onShutdown(() => feed.stop());
+    let caughtUp = false;
+    void feed.caughtUp.then(() => {
+      caughtUp = true;
+      logger.info({ guilds: windows.guilds().length }, 'windows rebuilt from the signal history');
+    });
+    addReadinessCheck({ name: 'signals', check: () => caughtUp });
+
+    const detector = new LockdownDetector({
+      windows,
+      tick,
+      policy,
+      featureVersion: scorer.featureVersion,
+      redis,
+      now: Date.now,
+      requestLockdown: async (request) => {
+        await bus.publish('lockdown.requested', request);
+        logger.warn(
+          {
+            guildId: request.guildId,
+            lockdownId: request.lockdownId,
+            score: request.score,
+            reasons: request.reasons,
+          },
+          'lockdown requested',
+        );
+      },
+      liftLockdown: async (lift) => {
+        await bus.publish('lockdown.lifted', lift);
+        logger.info(
+          { guildId: lift.guildId, lockdownId: lift.lockdownId, reasons: lift.reasons },
+          'lockdown lifted',
+        );
+      },
+    });
+    const lease = new LeaderLease(redis, redisKeys.detectorLeader(), randomUUID(), env.LEADER_LEASE_MS);
+    let leading = false;
+    const ticks = startPeriodic(
+      env.TICK_INTERVAL_MS,
+      async () => {
+        if (!caughtUp) return; // deciding on half a picture could start a lockdown on history
+        const lead = await lease.hold();
+        if (lead !== leading)
+          logger.info({ leading: lead }, lead ? 'deciding for every guild' : 'standing by');
+        leading = lead;
+        if (!lead) return;
+        const started = performance.now();
+        const report = await detector.tick();
+        tickDuration.record(performance.now() - started);
+        guildsScored.record(report.scored);
+        if (report.started.length) lockdowns.add(report.started.length, { transition: 'started' });
+        if (report.lifted.length) lockdowns.add(report.lifted.length, { transition: 'lifted' });
+        if (report.suppressed.length)
+          logger.info({ guilds: report.suppressed }, 'a raid score held off by an admin’s false alarm');
+      },
+      (err) => logger.error({ err: errorMessage(err) }, 'detector tick failed'),
+    );
+    onShutdown(async () => {
+      await ticks.stop();
+      if (leading) await lease.release().catch(() => undefined);
+    });
+  },
 });

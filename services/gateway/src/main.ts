@@ -3,13 +3,12 @@ import { GuildConfigCache } from '@chat-guard/guild-config';
 import { runService } from '@chat-guard/runtime';
 import { Events } from 'discord.js';
 import { commandBodies } from './commands/definitions.ts';
-import { runCommand } from './commands/runCommand.ts';
 import { createDiscordClient } from './discordClient.ts';
 import { forwardDiscordEvents } from './forwardDiscordEvents.ts';
 import { Forwarder } from './forwarder.ts';
 import { forwardInteraction } from './forwardInteraction.ts';
 import { gatewayEnv } from './gatewayEnv.ts';
-import { answerCommand } from './handleInteraction.ts';
+import { answerInteraction } from './handleInteraction.ts';
 
 await runService({
   name: 'gateway',
@@ -45,12 +44,9 @@ await runService({
     const deps = { db: postgres.db, bus, configs, discord, now: Date.now };
     client.on(Events.InteractionCreate, (interaction) => {
       forwardInteraction(interaction, forwarder);
-      if (!interaction.isChatInputCommand() || !interaction.inGuild()) return;
-      answerCommand(
-        interaction,
-        (request) => runCommand(deps, request),
-        (err) => logger.error({ err, command: interaction.commandName }, 'slash command failed'),
-      ).catch((err: unknown) => logger.error({ err: String(err) }, 'could not answer a slash command'));
+      answerInteraction(interaction, deps, (err, what) =>
+        logger.error({ err, what }, 'answering an interaction failed'),
+      ).catch((err: unknown) => logger.error({ err: String(err) }, 'could not answer an interaction'));
     });
     client.on(Events.ShardReady, (shard) => logger.info({ shard }, 'shard ready'));
     client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'shard resumed'));

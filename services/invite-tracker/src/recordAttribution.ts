@@ -18,6 +18,9 @@ export async function recordAttribution(db: Kysely<Database>, attributed: Attrib
     inviteCode: attributed.inviteCode,
     inviterId: attributed.inviterId,
     confidence: attributed.confidence,
+    username: attributed.username,
+    avatar: attributed.avatar,
+    bot: attributed.bot,
   });
   if (attributed.confidence !== 'exact' || !attributed.inviteCode) return attributed;
   const campaign = await db

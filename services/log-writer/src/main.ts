@@ -4,11 +4,15 @@ import { discordEnv, runService, startPeriodic } from '@chat-guard/runtime';
 import { z } from 'zod';
 import { applyRetention } from './applyRetention.ts';
 import { flushLogOutbox } from './flushLogOutbox.ts';
+import { postLockdownAlert } from './postLockdownAlert.ts';
 import { recordAudit } from './recordAudit.ts';
 
 const env = discordEnv.extend({
   LOG_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
+  /** Signs the lockdown alerts POSTed to guilds' webhooks; without it no webhook is called. */
+  ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ALERT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
 await runService({
@@ -23,9 +27,29 @@ await runService({
     onShutdown(() => configs.stop());
     const discord = createDiscordRest({ api: env.DISCORD_API_URL, token: env.DISCORD_TOKEN });
 
+    const alertDeps = {
+      db: postgres.db,
+      discord,
+      config: (guildId: string) => configs.get(guildId),
+      webhookSecret: env.ALERT_WEBHOOK_SECRET ?? null,
+      webhookTimeoutMs: env.ALERT_WEBHOOK_TIMEOUT_MS,
+      now: Date.now,
+    };
+    if (alertDeps.webhookSecret === null)
+      logger.warn('ALERT_WEBHOOK_SECRET is not set: lockdown alerts will not be sent to webhooks');
+
     await consume('log-writer', {
       'audit.recorded': (event) =>
         recordAudit(postgres.db, event, configs.get(event.guildId).punishLogChannelId),
+      'lockdown.alert': async (alert) => {
+        const report = await postLockdownAlert(alertDeps, alert);
+        const about = { guildId: alert.guildId, lockdownId: alert.lockdownId, kind: alert.kind };
+        if (report.channel === 'no-channel')
+          logger.warn(about, 'no alert channel or log channel is set; the lockdown alert was not posted');
+        if (report.webhook === 'no-secret')
+          logger.error(about, 'the guild has an alert webhook but ALERT_WEBHOOK_SECRET is not set; not sent');
+        for (const problem of report.problems) logger.warn({ ...about, problem }, 'lockdown alert refused');
+      },
     });
 
     const flusher = startPeriodic(

@@ -1,6 +1,7 @@
 import { type GuildConfig, MAX_TIMEOUT_MINUTES } from '@chat-guard/events';
 import { CommandRefused } from './commandRefused.ts';
 import { type Access, ADMINISTRATOR, COMMANDS, MODERATOR, TOGGLES } from './definitions.ts';
+import { decideLockdownChange } from './lockdownCommand.ts';
 import { describeSettings, PRIVACY_TEXT, PROJECT_TEXT } from './texts.ts';
 
 export interface CommandInput {
@@ -25,7 +26,9 @@ export type Decision =
   | { readonly kind: 'show'; readonly describe: (config: GuildConfig) => string }
   | { readonly kind: 'unmute'; readonly userId: string; readonly reason: string }
   /** A /campaign subcommand, carried out against Discord and the campaign store. */
-  | { readonly kind: 'campaign' };
+  | { readonly kind: 'campaign' }
+  /** `/lockdown status` or `lift`, which read the lockdown in force. */
+  | { readonly kind: 'lockdown' };
 
 const SNOWFLAKE = /^\d{1,20}$/;
 
@@ -106,6 +109,10 @@ export function decideCommand(input: CommandInput): Decision {
       return decideWhitelist(input);
     case 'campaign':
       return { kind: 'campaign' };
+    case 'lockdown': {
+      const change = decideLockdownChange(input);
+      return change ? { kind: 'change', ...change } : { kind: 'lockdown' };
+    }
     case 'unmute': {
       const reason = option(input, 'reason', 'string') ?? 'no reason given';
       if (reason.length > 300) throw new CommandRefused('`reason` can be at most 300 characters.');

@@ -7,6 +7,7 @@ import {
   type RESTPutAPIApplicationGuildCommandsJSONBody,
 } from 'discord-api-types/v10';
 import { CAMPAIGN_OPTIONS } from './campaignCommand.ts';
+import { LOCKDOWN_OPTIONS } from './lockdownCommand.ts';
 
 export const ADMINISTRATOR = PermissionFlagsBits.Administrator;
 export const MODERATOR = PermissionFlagsBits.ModerateMembers;
@@ -167,6 +168,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     access: 'administrator',
     description: 'Referral campaigns: labelled invites and their counts',
     options: CAMPAIGN_OPTIONS,
+  },
+  lockdown: {
+    access: 'administrator',
+    description: 'Raid lockdowns: status, lift, mode, alert channel and webhook',
+    options: LOCKDOWN_OPTIONS,
   },
   privacy: { access: 'everyone', description: 'View the privacy policy' },
   invite: { access: 'everyone', description: 'View the repository and documentation' },

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { ZodError } from 'zod';
 import { type CampaignDeps, runCampaign } from './campaignCommand.ts';
 import { type CommandInput, CommandRefused, decideCommand } from './decideCommand.ts';
+import { runLockdownQuery } from './lockdownCommand.ts';
 
 export interface CommandDeps {
   readonly db: Kysely<Database>;
@@ -33,6 +34,8 @@ export async function runCommand(deps: CommandDeps, request: CommandRequest): Pr
         return decision.describe(deps.configs.get(request.guildId));
       case 'campaign':
         return await runCampaign({ ...deps, config: (g) => deps.configs.get(g) }, request);
+      case 'lockdown':
+        return await runLockdownQuery({ ...deps, config: (g) => deps.configs.get(g) }, request);
       case 'unmute':
         await deps.bus.publish('admin.unmute', {
           guildId: request.guildId,

@@ -27,6 +27,7 @@ export function describeSettings(c: GuildConfig): string {
     `Length limit: ${onOff(c.characterLimit)} (${c.maxMessageLength} characters)`,
     `Timeout: ${c.muteDurationMinute} min from the 3rd violation within ${c.violationWindowHours} h`,
     `Log channel: ${c.punishLogChannelId ? `<#${c.punishLogChannelId}>` : 'not set'} · retention ${c.logRetentionDays} days`,
+    `Lockdown: ${c.lockdown.mode} · alerts in ${c.lockdown.alertChannelId ? `<#${c.lockdown.alertChannelId}>` : 'the log channel'} · webhook ${c.lockdown.webhookUrl ? 'set' : 'not set'}`,
     `Exempt members: ${list(c.whiteListMembers, (v) => `<@${v}>`)}`,
     `Exempt roles: ${list(c.whiteListRoles, (v) => `<@&${v}>`)}`,
     `Exempt channels: ${list(c.whiteListChannels, (v) => `<#${v}>`)}`,

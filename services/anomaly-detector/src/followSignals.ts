@@ -1,0 +1,169 @@
+import { type EventBus, errorMessage } from '@chat-guard/bus';
+import {
+  guildAvailable,
+  inviteCreated,
+  memberAttributed,
+  memberLeft,
+  messageCreated,
+} from '@chat-guard/events';
+import { type ConsumerMessages, DeliverPolicy } from '@nats-io/jetstream';
+import type { TraceEvent } from './feedWindows.ts';
+
+/** A join as the detector reads it: the attributed join becomes a join-trace event. */
+export function joinTraceEvent(payload: unknown): TraceEvent | null {
+  const parsed = memberAttributed.schema.safeParse(payload);
+  if (!parsed.success) return null;
+  const join = parsed.data;
+  if (join.bot) return null; // bots are added through OAuth, never part of a raid window
+  return {
+    type: 'member.joined',
+    ts: join.joinedAt,
+    guildId: join.guildId,
+    userId: join.userId,
+    username: join.username,
+    avatar: join.avatar,
+    inviteCode:
+      join.confidence === 'vanity' ? 'vanity' : join.confidence === 'exact' ? join.inviteCode : null,
+  };
+}
+
+/** Leaves, first messages, new invites and guild sizes, as join-trace events; null for the rest. */
+export function discordTraceEvent(subject: string, payload: unknown): TraceEvent | null {
+  if (subject.endsWith('.message.created')) {
+    const m = messageCreated.schema.safeParse(payload);
+    if (!m.success || m.data.authorIsBot) return null;
+    return {
+      type: 'message.created',
+      ts: m.data.createdAt,
+      guildId: m.data.guildId,
+      userId: m.data.authorId,
+    };
+  }
+  if (subject.endsWith('.member.left')) {
+    const m = memberLeft.schema.safeParse(payload);
+    return m.success
+      ? { type: 'member.left', ts: m.data.leftAt, guildId: m.data.guildId, userId: m.data.userId }
+      : null;
+  }
+  if (subject.endsWith('.invite.created')) {
+    const m = inviteCreated.schema.safeParse(payload);
+    return m.success
+      ? { type: 'invite.created', ts: m.data.createdAt, guildId: m.data.guildId, code: m.data.code }
+      : null;
+  }
+  if (subject.endsWith('.guild.available')) {
+    const m = guildAvailable.schema.safeParse(payload);
+    return m.success
+      ? { type: 'guild', ts: m.data.availableAt, guildId: m.data.guildId, memberCount: m.data.memberCount }
+      : null;
+  }
+  return null;
+}
+
+const CATCH_UP_LIMIT_MS = 15_000;
+
+export interface SignalFeedOptions {
+  /** How far back joins are read at start: the baseline of each guild's join rate. */
+  readonly joinLookbackMs: number;
+  /** How far back leaves, messages and invites are read at start. */
+  readonly discordLookbackMs: number;
+  readonly now: () => number;
+  readonly onError: (err: Error) => void;
+}
+
+export interface SignalFeed {
+  /** Resolves once every feed has caught up with what was stored when it started. */
+  readonly caughtUp: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Every replica reads every join and the Discord events the features need through its own
+ * ordered consumers (not the shared durable one), so any replica can take over the ticks
+ * with the whole picture. At start each feed replays its lookback, so a restarted replica's
+ * windows and baselines come back.
+ */
+export async function followSignals(
+  bus: EventBus,
+  apply: (event: TraceEvent) => void,
+  options: SignalFeedOptions,
+): Promise<SignalFeed> {
+  const feeds: {
+    stream: string;
+    filter: string;
+    start: 'time' | 'last';
+    lookbackMs: number;
+    read: (subject: string, data: unknown) => TraceEvent | null;
+  }[] = [
+    {
+      stream: 'SIGNALS',
+      filter: memberAttributed.filter,
+      start: 'time',
+      lookbackMs: options.joinLookbackMs,
+      read: (_subject, data) => joinTraceEvent(data),
+    },
+    {
+      stream: 'DISCORD',
+      filter: guildAvailable.filter,
+      start: 'last',
+      lookbackMs: 0,
+      read: discordTraceEvent,
+    },
+    {
+      stream: 'DISCORD',
+      filter: 'discord.>',
+      start: 'time',
+      lookbackMs: options.discordLookbackMs,
+      read: (subject, data) =>
+        subject.endsWith('.guild.available') ? null : discordTraceEvent(subject, data),
+    },
+  ];
+  const running: ConsumerMessages[] = [];
+  const caughtUp: Promise<void>[] = [];
+  for (const feed of feeds) {
+    const stream = bus.ns.stream(feed.stream);
+    const filter = bus.ns.subject(feed.filter);
+    const consumer = await bus.js.consumers.get(stream, {
+      filter_subjects: filter,
+      ...(feed.start === 'last'
+        ? { deliver_policy: DeliverPolicy.LastPerSubject }
+        : {
+            deliver_policy: DeliverPolicy.StartTime,
+            opt_start_time: new Date(options.now() - feed.lookbackMs).toISOString(),
+          }),
+    });
+    const messages = await consumer.consume();
+    running.push(messages);
+    caughtUp.push(
+      new Promise<void>((done) => {
+        // Nothing to replay is caught up at once; so is a feed still busy after a while.
+        consumer
+          .info(false)
+          .then((info) => info.num_pending === 0 && done())
+          .catch(() => undefined);
+        setTimeout(done, CATCH_UP_LIMIT_MS).unref();
+        void (async () => {
+          for await (const msg of messages) {
+            let data: unknown;
+            try {
+              data = msg.json();
+            } catch {
+              data = undefined;
+            }
+            const event = feed.read(bus.ns.unprefix(msg.subject), data);
+            if (event) apply(event);
+            if (msg.info.pending === 0) done();
+          }
+        })().catch((err: unknown) =>
+          options.onError(new Error(`the ${feed.filter} feed stopped: ${errorMessage(err)}`)),
+        );
+      }),
+    );
+  }
+  return {
+    caughtUp: Promise.all(caughtUp).then(() => undefined),
+    async stop() {
+      await Promise.all(running.map((m) => m.close()));
+    },
+  };
+}

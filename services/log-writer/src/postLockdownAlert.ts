@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { type DiscordPort, isDiscordRefused } from '@chat-guard/discord';
+import { type GuildConfig, lockdownAlert } from '@chat-guard/events';
+import type { Database } from '@chat-guard/store';
+import type { Kysely } from 'kysely';
+import { isWebhookRefused, postSignedWebhook } from './alertWebhook.ts';
+import {
+  type AlertStatus,
+  alertButtons,
+  type LockdownAlert,
+  lockdownAlertEmbed,
+  lockdownFollowUp,
+  statusAfter,
+} from './lockdownAlertMessage.ts';
+
+export interface LockdownAlertDeps {
+  readonly db: Kysely<Database>;
+  readonly discord: Pick<DiscordPort, 'sendMessage' | 'editMessage'>;
+  readonly config: (guildId: string) => GuildConfig;
+  /** The deployment's shared secret for signing webhook calls; null sends none. */
+  readonly webhookSecret: string | null;
+  readonly webhookTimeoutMs: number;
+  readonly now: () => number;
+}
+
+/** What became of an alert, for the log: the channel post, and the webhook call. */
+export interface AlertReport {
+  readonly channel: 'posted' | 'already-posted' | 'updated' | 'no-channel' | 'refused';
+  readonly webhook: 'sent' | 'not-configured' | 'no-secret' | 'refused';
+  readonly problems: string[];
+}
+
+/** A stable nonce of at most 25 characters (Discord's limit), so a repeated send makes one message. */
+export function alertNonce(dedupeId: string): string {
+  return createHash('sha256').update(dedupeId).digest('base64url').slice(0, 25);
+}
+
+const RANK: Record<AlertStatus, number> = { active: 0, confirmed: 1, lifted: 2 };
+
+/**
+ * Posts a lockdown alert in the guild's alert channel (once, whatever the redeliveries: the
+ * message is remembered on the lockdown and sent with an enforced nonce), edits the original
+ * alert on later news, then calls the guild's webhook. A webhook that fails for now throws a
+ * retryable error; the redelivery finds the alert posted and only calls the webhook again.
+ */
+export async function postLockdownAlert(deps: LockdownAlertDeps, alert: LockdownAlert): Promise<AlertReport> {
+  const config = deps.config(alert.guildId);
+  const dedupeId = lockdownAlert.dedupeId(alert);
+  const problems: string[] = [];
+  let channel: AlertReport['channel'];
+  try {
+    channel = await postToChannel(deps, alert, config, dedupeId, problems);
+  } catch (err) {
+    if (!isDiscordRefused(err)) throw err;
+    problems.push(err.message);
+    channel = 'refused';
+  }
+  const url = config.lockdown.webhookUrl;
+  if (url === null) return { channel, webhook: 'not-configured', problems };
+  if (deps.webhookSecret === null) return { channel, webhook: 'no-secret', problems };
+  try {
+    await postSignedWebhook({
+      url,
+      id: dedupeId,
+      body: JSON.stringify({ id: dedupeId, type: 'lockdown.alert', alert }),
+      secret: deps.webhookSecret,
+      timestamp: Math.floor(deps.now() / 1000),
+      timeoutMs: deps.webhookTimeoutMs,
+    });
+  } catch (err) {
+    if (!isWebhookRefused(err)) throw err;
+    problems.push(err.message);
+    return { channel, webhook: 'refused', problems };
+  }
+  return { channel, webhook: 'sent', problems };
+}
+
+async function postToChannel(
+  deps: LockdownAlertDeps,
+  alert: LockdownAlert,
+  config: GuildConfig,
+  dedupeId: string,
+  problems: string[],
+): Promise<AlertReport['channel']> {
+  const row = await deps.db
+    .selectFrom('lockdown')
+    .select(['status', 'alert_channel_id', 'alert_message_id'])
+    .where('id', '=', alert.lockdownId)
+    .executeTakeFirst();
+  const labelled = await deps.db
+    .selectFrom('raid_label')
+    .select('label')
+    .where('lockdown_id', '=', alert.lockdownId)
+    .where('label', '=', 'raid')
+    .executeTakeFirst();
+  // News can arrive out of order: the message never goes back from lifted or confirmed.
+  const known: AlertStatus = row?.status === 'lifted' ? 'lifted' : labelled ? 'confirmed' : 'active';
+  const implied = statusAfter(alert.kind);
+  const status = RANK[known] > RANK[implied] ? known : implied;
+  const message = {
+    embeds: [lockdownAlertEmbed(alert, status)],
+    components: alertButtons(alert.lockdownId, status),
+  };
+
+  if (alert.kind === 'started') {
+    if (row?.alert_message_id) return 'already-posted';
+    const channelId = config.lockdown.alertChannelId ?? config.punishLogChannelId;
+    if (channelId === null) return 'no-channel';
+    const sent = await deps.discord.sendMessage(channelId, {
+      ...message,
+      allowed_mentions: { parse: [] },
+      nonce: alertNonce(dedupeId),
+      enforce_nonce: true,
+    });
+    await deps.db
+      .updateTable('lockdown')
+      .set({ alert_channel_id: channelId, alert_message_id: sent.id })
+      .where('id', '=', alert.lockdownId)
+      .where('alert_message_id', 'is', null)
+      .execute();
+    return 'posted';
+  }
+
+  const original =
+    row?.alert_channel_id && row.alert_message_id
+      ? { channelId: row.alert_channel_id, messageId: row.alert_message_id }
+      : null;
+  if (original) {
+    try {
+      await deps.discord.editMessage(original.channelId, original.messageId, message);
+    } catch (err) {
+      // Deleted by an admin, say: the follow-up still tells the news.
+      if (!isDiscordRefused(err)) throw err;
+      problems.push(err.message);
+    }
+  }
+  const channelId = original?.channelId ?? config.lockdown.alertChannelId ?? config.punishLogChannelId;
+  if (channelId === null) return 'no-channel';
+  await deps.discord.sendMessage(channelId, {
+    content: lockdownFollowUp(alert),
+    allowed_mentions: { parse: [] },
+    nonce: alertNonce(dedupeId),
+    enforce_nonce: true,
+    ...(original ? { message_reference: { message_id: original.messageId, fail_if_not_exists: false } } : {}),
+  });
+  return original ? 'updated' : 'posted';
+}

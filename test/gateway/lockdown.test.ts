@@ -1,0 +1,243 @@
+import { once } from 'node:events';
+import type { EventBus } from '@chat-guard/bus';
+import { createDiscordRest } from '@chat-guard/discord';
+import { type EventPayload, topology } from '@chat-guard/events';
+import { GuildConfigCache, loadGuildConfig } from '@chat-guard/guild-config';
+import { type Sandbox, type SandboxInteraction, startSandbox } from '@chat-guard/sandbox';
+import { type Client, Events } from 'discord.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { answerLockdownButton } from '../../services/gateway/src/answerLockdown.ts';
+import { commandBodies } from '../../services/gateway/src/commands/definitions.ts';
+import { runCommand } from '../../services/gateway/src/commands/runCommand.ts';
+import { createDiscordClient } from '../../services/gateway/src/discordClient.ts';
+import { answerInteraction } from '../../services/gateway/src/handleInteraction.ts';
+import { alertButtons } from '../../services/log-writer/src/lockdownAlertMessage.ts';
+import { busFactory, uniqueNamespace, waitFor } from '../support/bus.ts';
+import { migratedDatabase } from '../support/postgres.ts';
+
+// The gateway's answers to lockdown buttons and /lockdown, through the real discord.js client
+// on the sandbox, with the real bus and database. One client for the file: logging in is slow.
+
+const STARTED_AT = Date.UTC(2026, 10, 23, 12);
+let sandbox: Sandbox;
+let database: Awaited<ReturnType<typeof migratedDatabase>>;
+let factory: ReturnType<typeof busFactory>;
+let bus: EventBus;
+let cache: GuildConfigCache;
+let client: Client;
+let guildId: string;
+let view: ReturnType<Sandbox['inspect']['guild']>;
+let lockdownId: string;
+const failures: unknown[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ guilds: 1, seed: 23 });
+  database = await migratedDatabase();
+  guildId = sandbox.guilds[0] ?? '';
+  view = sandbox.inspect.guild(guildId);
+  factory = busFactory(uniqueNamespace(), topology);
+  bus = await factory.open('gateway');
+  await bus.provision();
+  cache = await GuildConfigCache.start(await factory.open('cache'), (err) => failures.push(err));
+  client = createDiscordClient({ api: sandbox.api, shards: 'auto', shardCount: 'auto' });
+  const deps = {
+    db: database.db,
+    bus,
+    configs: cache,
+    discord: createDiscordRest({ api: sandbox.api, token: sandbox.token }),
+    now: () => STARTED_AT + 60_000,
+  };
+  client.on(Events.InteractionCreate, (interaction) => {
+    answerInteraction(interaction, deps, (err) => failures.push(err)).catch((err: unknown) =>
+      failures.push(err),
+    );
+  });
+  const ready = once(client, Events.ClientReady);
+  await client.login(sandbox.token);
+  await ready;
+  await client.guilds.cache.get(guildId)?.commands.set(commandBodies());
+});
+afterAll(async () => {
+  await client?.destroy();
+  await cache?.stop();
+  await factory?.cleanup();
+  await database?.close();
+  await sandbox?.close();
+});
+
+beforeEach(async () => {
+  await database.db.deleteFrom('lockdown').execute();
+  await bus.jsm.streams.purge(bus.ns.stream('VERDICTS'));
+  lockdownId = `${guildId}-${STARTED_AT}`;
+  await database.db
+    .insertInto('lockdown')
+    .values({
+      id: lockdownId,
+      guild_id: guildId,
+      status: 'active',
+      shadow: false,
+      score: 0.94,
+      reasons: JSON.stringify(['40 joins in a minute']),
+      features: JSON.stringify({}),
+      raid_window_start: new Date(STARTED_AT - 60_000),
+      quarantined: JSON.stringify(['1300000000000000901', '1300000000000000902']),
+      started_at: new Date(STARTED_AT),
+    })
+    .execute();
+});
+
+/** The answers published to the enforcer, oldest first. */
+async function answers(): Promise<EventPayload<'lockdown.answered'>[]> {
+  const stream = bus.ns.stream('VERDICTS');
+  const { state } = await bus.jsm.streams.info(stream);
+  const found: EventPayload<'lockdown.answered'>[] = [];
+  for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
+    const message = await bus.jsm.streams.getMessage(stream, { seq });
+    if (message) found.push(message.json());
+  }
+  return found;
+}
+
+/** The ephemeral reply to an interaction, once the gateway has edited it in. */
+async function replyTo(interaction: SandboxInteraction): Promise<string> {
+  const reply = () =>
+    sandbox.inspect
+      .actions({ kind: 'message.edited', guildId })
+      .find((a) => a.data.interactionId === interaction.id);
+  await waitFor(() => reply() !== undefined || failures.length > 0, 'the reply');
+  expect(failures).toEqual([]);
+  return String(reply()?.data.content);
+}
+
+async function click(userId: string, customId: string): Promise<[SandboxInteraction, string]> {
+  const channelId = view.channels.alerts ?? '';
+  const discord = createDiscordRest({ api: sandbox.api, token: sandbox.token });
+  const alert = await discord.sendMessage(channelId, {
+    content: 'alert',
+    components: alertButtons(lockdownId, 'active'),
+  });
+  const interaction = sandbox.interactions.clickButton({ channelId, userId, messageId: alert.id, customId });
+  return [interaction, await replyTo(interaction)];
+}
+
+async function slash(subcommand: string, options: Record<string, string> = {}, userId = view.adminId) {
+  const interaction = sandbox.interactions.runSlashCommand({
+    guildId,
+    channelId: view.channels.general ?? '',
+    userId: userId ?? '',
+    name: 'lockdown',
+    subcommand,
+    options,
+  });
+  return [interaction, await replyTo(interaction)] as const;
+}
+
+describe('lockdown alert buttons', () => {
+  it("an admin's click asks the enforcer once, and says what will happen", async () => {
+    const [interaction, reply] = await click(view.adminId ?? '', `lockdown:confirm-ban:${lockdownId}`);
+    expect(reply).toBe('Raid confirmed: Chat Guard will ban the 2 quarantined accounts.');
+    expect(await answers()).toEqual([
+      {
+        guildId,
+        lockdownId,
+        answer: 'confirm-ban',
+        moderatorId: view.adminId,
+        requestId: interaction.id,
+        answeredAt: STARTED_AT + 60_000,
+      },
+    ]);
+    // The same click again (a replayed dispatch) has no second effect.
+    const deps = { db: database.db, bus, now: () => STARTED_AT + 61_000 };
+    await answerLockdownButton(deps, {
+      guildId,
+      customId: `lockdown:confirm-ban:${lockdownId}`,
+      memberPermissions: 8n,
+      userId: view.adminId ?? '',
+      interactionId: interaction.id,
+    });
+    expect(await answers()).toHaveLength(1);
+  });
+
+  it('refuses a moderator without Manage Server, and publishes nothing', async () => {
+    const [, reply] = await click(view.moderatorId ?? '', `lockdown:false-alarm:${lockdownId}`);
+    expect(reply).toBe(
+      'Only members with Administrator or Manage Server can answer a lockdown alert. Nothing was done.',
+    );
+    expect(await answers()).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown answer', 'lockdown:nuke:1-2', /not one Chat Guard understands/],
+    ['a missing lockdown id', 'lockdown:extend', /not one Chat Guard understands/],
+    ["another guild's lockdown", `lockdown:extend:1100000000000000999-${STARTED_AT}`, /another server/],
+  ])('answers %s with a clear error and publishes nothing', async (_what, customId, pattern) => {
+    const [, reply] = await click(view.adminId ?? '', customId);
+    expect(reply).toMatch(pattern);
+    expect(await answers()).toEqual([]);
+  });
+});
+
+describe('/lockdown', () => {
+  it('switches the mode through the audited configuration path', async () => {
+    const [, reply] = await slash('mode', { mode: 'shadow' });
+    expect(reply).toMatch(/\*\*shadow\*\* mode/);
+    expect((await loadGuildConfig(database.db, guildId)).config.lockdown.mode).toBe('shadow');
+    await waitFor(() => cache.get(guildId).lockdown.mode === 'shadow', 'the live configuration');
+    const audit = await bus.jsm.streams.getMessage(bus.ns.stream('AUDIT'), {
+      last_by_subj: bus.ns.subject(`audit.${guildId}.recorded`),
+    });
+    expect(audit?.json()).toMatchObject({ action: 'config.update', reason: '/lockdown mode' });
+    expect((await slash('mode', { mode: 'shadow' }, view.moderatorId))[1]).toMatch(/administrators only/);
+  });
+
+  it('shows the lockdown in force and lifts it', async () => {
+    const [, status] = await slash('status');
+    expect(status).toContain('**Lockdown in force** since <t:');
+    expect(status).toContain('Raid score 0.94 · 2 quarantined');
+    expect(status).toContain('• 40 joins in a minute');
+
+    const [interaction, lifted] = await slash('lift');
+    expect(lifted).toBe('The lockdown will be lifted; the 2 quarantined accounts stay timed out.');
+    expect(await answers()).toMatchObject([{ answer: 'lift', requestId: interaction.id, lockdownId }]);
+
+    await database.db.updateTable('lockdown').set({ status: 'lifted' }).execute();
+    expect((await slash('lift'))[1]).toBe('No lockdown is in force; nothing to lift.');
+    expect((await slash('status'))[1]).toMatch(/^No lockdown is in force\.\nMode: \*\*/);
+    expect(await answers()).toHaveLength(1);
+  });
+
+  it.each([
+    ['a webhook that is not http', 'webhook', { url: 'ftp://example.com/x' }, /http:\/\/ or https:\/\//],
+    ['a mode that does not exist', 'mode', { mode: 'panic' }, /enforce.*shadow.*off/],
+    ['an alert channel that is not a channel', 'alertchannel', { channel: '#alerts' }, /must be a channel/],
+  ])('refuses %s, saying what was wrong', async (_what, subcommand, options, pattern) => {
+    const reply = await runCommand(
+      { db: database.db, bus, configs: cache, discord: {} as never, now: () => STARTED_AT },
+      {
+        guildId,
+        interactionId: '1400000000000000001',
+        name: 'lockdown',
+        subcommand,
+        options,
+        userId: view.adminId ?? '',
+        memberPermissions: 8n,
+      },
+    );
+    expect(reply).toMatch(pattern);
+  });
+
+  it('sets the alert channel and the webhook, and clears the webhook', async () => {
+    expect((await slash('alertchannel', { channel: view.channels.alerts ?? '' }))[1]).toBe(
+      `Raid alerts will be posted in <#${view.channels.alerts}>.`,
+    );
+    expect((await slash('webhook', { url: 'https://oncall.example/hooks/raid' }))[1]).toBe(
+      'Raid alerts will also be POSTed, signed, to https://oncall.example/….',
+    );
+    expect((await loadGuildConfig(database.db, guildId)).config.lockdown).toMatchObject({
+      alertChannelId: view.channels.alerts,
+      webhookUrl: 'https://oncall.example/hooks/raid',
+    });
+    expect((await slash('webhook', { url: 'none' }))[1]).toBe('Raid alerts go to no webhook.');
+    expect((await loadGuildConfig(database.db, guildId)).config.lockdown.webhookUrl).toBeNull();
+  });
+});

@@ -1,0 +1,258 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { consume } from '@chat-guard/bus';
+import { createDiscordRest } from '@chat-guard/discord';
+import { defaultGuildConfig, type GuildConfig, topology } from '@chat-guard/events';
+import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
+import { ComponentType } from 'discord-api-types/v10';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { webhookSignature } from '../../services/log-writer/src/alertWebhook.ts';
+import type { LockdownAlert } from '../../services/log-writer/src/lockdownAlertMessage.ts';
+import {
+  type LockdownAlertDeps,
+  postLockdownAlert,
+} from '../../services/log-writer/src/postLockdownAlert.ts';
+import { busFactory, testTopology, uniqueNamespace, waitFor } from '../support/bus.ts';
+import { migratedDatabase } from '../support/postgres.ts';
+
+const SECRET = 'a-shared-secret-of-some-length';
+const STARTED_AT = Date.UTC(2026, 10, 23, 12);
+const ADMIN = '1300000000000000007';
+
+let sandbox: Sandbox;
+let database: Awaited<ReturnType<typeof migratedDatabase>>;
+let guildId: string;
+let alertsChannel: string;
+let lockdownId: string;
+let config: GuildConfig;
+let webhook: {
+  server: Server;
+  url: string;
+  answers: number[];
+  received: { headers: IncomingHttpHeaders; body: string }[];
+};
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ guilds: 1, seed: 41 });
+  database = await migratedDatabase();
+  guildId = sandbox.guilds[0] ?? '';
+  alertsChannel = sandbox.inspect.guild(guildId).channels.alerts ?? '';
+  lockdownId = `${guildId}-${STARTED_AT}`;
+  const base = defaultGuildConfig();
+  config = { ...base, lockdown: { ...base.lockdown, alertChannelId: alertsChannel } };
+  await database.db
+    .insertInto('lockdown')
+    .values({
+      id: lockdownId,
+      guild_id: guildId,
+      status: 'active',
+      shadow: false,
+      score: 0.94,
+      reasons: JSON.stringify(['40 joins in a minute']),
+      features: JSON.stringify({}),
+      raid_window_start: new Date(STARTED_AT - 60_000),
+      started_at: new Date(STARTED_AT),
+    })
+    .execute();
+  const answers: number[] = [];
+  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(answers.shift() ?? 204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  webhook = {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    answers,
+    received,
+  };
+});
+afterEach(async () => {
+  await new Promise((resolve) => webhook.server.close(resolve));
+  await database.close();
+  await sandbox.close();
+});
+
+function deps(overrides: Partial<LockdownAlertDeps> = {}): LockdownAlertDeps {
+  return {
+    db: database.db,
+    discord: createDiscordRest({ api: sandbox.api, token: sandbox.token }),
+    config: () => config,
+    webhookSecret: SECRET,
+    webhookTimeoutMs: 2_000,
+    now: () => STARTED_AT + 5_000,
+    ...overrides,
+  };
+}
+
+function alert(overrides: Partial<LockdownAlert> = {}): LockdownAlert {
+  return {
+    guildId,
+    lockdownId,
+    kind: 'started',
+    shadow: false,
+    score: 0.94,
+    reasons: ['40 joins in a minute', 'most accounts are under a day old'],
+    joinsLastMinute: 40,
+    topInvite: { code: 'raidcode', share: 0.8 },
+    quarantined: 37,
+    steps: ['slowmode: 3 channels', 'verification: high', 'invites: paused'],
+    by: null,
+    holdUntil: null,
+    at: STARTED_AT,
+    ...overrides,
+  };
+}
+
+const messagesIn = (channelId: string) =>
+  Object.values(sandbox.state.guilds[guildId]?.messages ?? {}).filter((m) => m.channelId === channelId);
+
+const customIds = (components: unknown) => JSON.stringify(components).match(/lockdown:[a-z-]+:[\d-]+/g) ?? [];
+
+describe('lockdown alerts', () => {
+  it('posts the alert once in the alert channel with its fields and four buttons, and remembers it', async () => {
+    const report = await postLockdownAlert(deps(), alert());
+    expect(report).toEqual({ channel: 'posted', webhook: 'not-configured', problems: [] });
+    expect(await postLockdownAlert(deps(), alert())).toMatchObject({ channel: 'already-posted' });
+
+    const [message, ...others] = messagesIn(alertsChannel);
+    expect(others).toEqual([]);
+    const embed = message?.embeds[0];
+    expect(embed?.title).toBe('Possible raid: the server is locked down');
+    expect(embed?.description).toContain('• 40 joins in a minute');
+    const fields = Object.fromEntries((embed?.fields ?? []).map((f) => [f.name, f.value]));
+    expect(fields).toMatchObject({
+      'Raid score': '0.94',
+      'Joins (last minute)': '40',
+      'Top invite': 'discord.gg/raidcode (80% of joins)',
+      Quarantined: '37 accounts',
+      Mode: 'Enforce',
+      'Steps taken': '• slowmode: 3 channels\n• verification: high\n• invites: paused',
+    });
+    expect(message?.components[0]?.type).toBe(ComponentType.ActionRow);
+    expect(customIds(message?.components)).toEqual([
+      `lockdown:confirm-ban:${lockdownId}`,
+      `lockdown:confirm-kick:${lockdownId}`,
+      `lockdown:false-alarm:${lockdownId}`,
+      `lockdown:extend:${lockdownId}`,
+    ]);
+    const row = await database.db
+      .selectFrom('lockdown')
+      .select(['alert_channel_id', 'alert_message_id'])
+      .where('id', '=', lockdownId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ alert_channel_id: alertsChannel, alert_message_id: message?.id });
+  });
+
+  it('marks shadow mode, falls back to the log channel, and sends one message when it is not remembered', async () => {
+    const logChannel = sandbox.inspect.guild(guildId).channels['mod-log'] ?? '';
+    config = { ...defaultGuildConfig(), punishLogChannelId: logChannel };
+    const shadow = alert({ shadow: true, lockdownId: `${guildId}-${STARTED_AT + 1}`, quarantined: 0 });
+    await postLockdownAlert(deps(), shadow);
+    await postLockdownAlert(deps(), shadow);
+    const messages = messagesIn(logChannel);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.embeds[0]?.title).toMatch(/SHADOW MODE/);
+
+    config = defaultGuildConfig();
+    expect(await postLockdownAlert(deps(), alert())).toMatchObject({ channel: 'no-channel' });
+  });
+
+  it('edits the original alert when the lockdown is lifted, with a follow-up and no buttons', async () => {
+    await postLockdownAlert(deps(), alert());
+    await database.db
+      .updateTable('lockdown')
+      .set({ status: 'lifted', lifted_by: ADMIN })
+      .where('id', '=', lockdownId)
+      .execute();
+    const lifted = alert({
+      kind: 'lifted',
+      by: ADMIN,
+      steps: ['slowmode: restored'],
+      at: STARTED_AT + 60_000,
+    });
+    expect(await postLockdownAlert(deps(), lifted)).toMatchObject({ channel: 'updated' });
+    await postLockdownAlert(deps(), lifted);
+
+    const [original, followUp, ...others] = messagesIn(alertsChannel);
+    expect(others).toEqual([]);
+    expect(original?.components).toEqual([]);
+    expect(original?.embeds[0]?.fields?.find((f) => f.name === 'Status')?.value).toMatch(
+      new RegExp(`^Lifted by <@${ADMIN}>`),
+    );
+    expect(followUp?.content).toContain(`Lockdown lifted by <@${ADMIN}>.`);
+    expect(followUp?.content).toContain('• slowmode: restored');
+  });
+
+  it('keeps only Extend live once the raid is confirmed', async () => {
+    await postLockdownAlert(deps(), alert());
+    await postLockdownAlert(deps(), alert({ kind: 'confirmed', by: ADMIN, at: STARTED_AT + 1_000 }));
+    const row = messagesIn(alertsChannel)[0]?.components[0] as
+      | { components: { custom_id: string; disabled: boolean }[] }
+      | undefined;
+    const buttons = row?.components ?? [];
+    expect(buttons.filter((b) => !b.disabled).map((b) => b.custom_id)).toEqual([
+      `lockdown:extend:${lockdownId}`,
+    ]);
+  });
+
+  it('signs the webhook, and retries a 5xx through redelivery without posting the alert twice', async () => {
+    config = { ...config, lockdown: { ...config.lockdown, webhookUrl: webhook.url } };
+    webhook.answers.push(503);
+    const spec = topology.consumers.find((c) => c.durable === 'log-writer');
+    if (!spec) throw new Error('no log-writer consumer');
+    const quick = { ...spec, retry: { baseMs: 50, maxMs: 100 } };
+    const factory = busFactory(uniqueNamespace(), testTopology([quick]));
+    try {
+      const bus = await factory.open('log-writer');
+      await bus.provision();
+      const outcomes: string[] = [];
+      const consumption = await consume(
+        bus,
+        quick,
+        { 'lockdown.alert': async (e) => void (await postLockdownAlert(deps(), e)) },
+        { onOutcome: (o) => outcomes.push(o.kind) },
+      );
+      await bus.publish('lockdown.alert', alert());
+      await waitFor(() => outcomes.includes('acked'), 'the alert to be handled');
+      await consumption.stop();
+      expect(outcomes).toEqual(['retry', 'acked']);
+    } finally {
+      await factory.cleanup();
+    }
+
+    expect(messagesIn(alertsChannel)).toHaveLength(1);
+    expect(webhook.received).toHaveLength(2);
+    const last = webhook.received[1];
+    const timestamp = Number(last?.headers['x-chat-guard-timestamp']);
+    expect(timestamp).toBe(Math.floor((STARTED_AT + 5_000) / 1000));
+    expect(last?.headers['x-chat-guard-signature']).toBe(
+      webhookSignature(SECRET, timestamp, last?.body ?? ''),
+    );
+    expect(last?.headers['idempotency-key']).toBe(`lockdown.alert:${lockdownId}:started:${STARTED_AT}`);
+    expect(JSON.parse(last?.body ?? '')).toMatchObject({
+      type: 'lockdown.alert',
+      alert: { lockdownId, kind: 'started', score: 0.94 },
+    });
+  });
+
+  it('gives up on a 4xx, and sends nothing unsigned when no secret is set', async () => {
+    config = { ...config, lockdown: { ...config.lockdown, webhookUrl: webhook.url } };
+    webhook.answers.push(410);
+    expect(await postLockdownAlert(deps(), alert())).toMatchObject({
+      webhook: 'refused',
+      problems: ['alert webhook refused it: 410'],
+    });
+    expect(await postLockdownAlert(deps({ webhookSecret: null }), alert())).toMatchObject({
+      webhook: 'no-secret',
+    });
+    expect(webhook.received).toHaveLength(1);
+  });
+});
