@@ -246,7 +246,8 @@ describe('the moderation pipeline on the sandbox', () => {
 
   it('allows invites to the guild itself and deletes the others', async () => {
     const invite = system.sandbox.users.createInvite({ guildId, channelId: general });
-    const key = `chatguard:invites:${guildId}`;
+    // The services prefix their Redis keys with the namespace.
+    const key = `${system.namespace}:chatguard:invites:${guildId}`;
     const { Redis } = await import('ioredis');
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     try {

@@ -9,13 +9,15 @@ import { type System, startSystem } from '../support/system.ts';
 
 let system: System;
 let guildId: string;
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+let redis: Redis;
 const attributed: EventPayload<'member.attributed'>[] = [];
 
 beforeAll(async () => {
   const started = Date.now();
   system = await startSystem({ sandbox: { guilds: [{ members: 5 }], seed: 77 } });
   guildId = system.sandbox.guilds[0] ?? '';
+  // The services prefix their Redis keys with the namespace.
+  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: `${system.namespace}:` });
   await Promise.all([system.start('gateway'), system.start('invite-tracker')]);
   // Only member.attributed is published on SIGNALS so far (this NATS takes no subject filters here).
   const consumer = await system.bus.js.consumers.get(system.bus.ns.stream('SIGNALS'), {
@@ -26,7 +28,7 @@ beforeAll(async () => {
       attributed.push(msg.json<EventPayload<'member.attributed'>>());
     }
   })();
-  // Redis outlives test runs and the seeded guild id repeats: wait for this run's rebuild.
+  // Wait for this run's rebuild of the snapshot.
   await waitFor(
     async () => Number((await redis.get(attributionKeys.rebuiltAt(guildId))) ?? 0) >= started,
     'the snapshot',
@@ -37,7 +39,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   await system?.stop();
-  redis.disconnect();
+  redis?.disconnect();
 });
 
 describe('the invite-tracker service', () => {

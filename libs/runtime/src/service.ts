@@ -149,7 +149,7 @@ export async function runService<Schema extends z.ZodType<BaseEnv>>(
       });
     }
     if (definition.needs?.redis) {
-      const client = connectRedis(env.REDIS_URL, definition.name);
+      const client = connectRedis(env.REDIS_URL, definition.name, env.NATS_NAMESPACE);
       client.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
       redis = client;
     }

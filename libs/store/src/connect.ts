@@ -47,10 +47,15 @@ export function connectPostgres(
   };
 }
 
-/** A Redis client that reconnects forever and fails commands fast while it is down. */
-export function connectRedis(url: string, connectionName = 'chat-guard'): Redis {
+/**
+ * A Redis client that reconnects forever and fails commands fast while it is down. With a
+ * namespace, every key it touches (scripts' keys too) is prefixed `<namespace>:`, so
+ * deployments (and test runs) sharing one Redis never meet, as on NATS.
+ */
+export function connectRedis(url: string, connectionName = 'chat-guard', namespace = ''): Redis {
   return new Redis(url, {
     connectionName,
+    ...(namespace ? { keyPrefix: `${namespace}:` } : {}),
     lazyConnect: false,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
