@@ -6,7 +6,12 @@ import {
   type GuildState,
 } from '../../services/anomaly-detector/src/decideLockdown.ts';
 import { FEATURE_SPEC } from '../../services/anomaly-detector/src/features.ts';
-import { FeatureVersionError, replayTrace } from '../../services/anomaly-detector/src/replayTrace.ts';
+import {
+  FeatureVersionError,
+  modelTick,
+  replaySweep,
+  replayTrace,
+} from '../../services/anomaly-detector/src/replayTrace.ts';
 import type { Scorer } from '../../services/anomaly-detector/src/scorer.ts';
 
 const at = (now: number, score: number, joinsLastMinute = 50) => ({
@@ -46,6 +51,15 @@ describe('lockdown hysteresis', () => {
       DEFAULT_POLICY,
     );
     expect(step.decision).toBeUndefined();
+  });
+
+  it('lets a slow drip through the guardrail once enough joins add up over 10 minutes', () => {
+    const few = { ...at(0, 0.99, 1), joinsLast10Minutes: DEFAULT_POLICY.minJoinsLast10Minutes - 1 };
+    expect(decideLockdown({ locked: false }, few, DEFAULT_POLICY).decision).toBeUndefined();
+    const enough = { ...few, joinsLast10Minutes: DEFAULT_POLICY.minJoinsLast10Minutes };
+    expect(decideLockdown({ locked: false }, enough, DEFAULT_POLICY).decision?.decision).toBe(
+      'lockdown.start',
+    );
   });
 });
 
@@ -100,6 +114,23 @@ describe('replay', () => {
     expect(await replayTrace(flood, featureScorer, DEFAULT_POLICY)).toEqual(
       await replayTrace(flood, featureScorer, DEFAULT_POLICY),
     );
+  });
+
+  it('scores only guilds the guardrail lets through, and decides exactly as when scoring all', async () => {
+    const events = trace('fast-flood', 6).events;
+    const policies = [0.5, 0.8].map((enterScore) => ({ ...DEFAULT_POLICY, enterScore }));
+    let scoredAll = 0;
+    let scoredSome = 0;
+    const all = await replaySweep(events, modelTick(featureScorer), policies, {
+      everyGuild: true,
+      onScore: () => scoredAll++,
+    });
+    const some = await replaySweep(events, modelTick(featureScorer), policies, {
+      onScore: () => scoredSome++,
+    });
+    expect(some).toEqual(all);
+    expect(all[0]?.length).toBeGreaterThan(0);
+    expect(scoredSome).toBeLessThan(scoredAll / 10);
   });
 
   it('refuses a model built for another feature layout', async () => {

@@ -13,7 +13,11 @@ const guild = (n: number) => ({
 });
 
 /** Features at the middle of a labelled episode, after replaying the trace up to then. */
-function featuresAt(scenario: 'fast-flood' | 'shout-out' | 'aged-accounts', seed: number) {
+function featuresAt(
+  scenario: 'fast-flood' | 'shout-out' | 'aged-accounts' | 'slow-drip' | 'organic',
+  seed: number,
+  intoMs = 60_000,
+) {
   const plan = generateTraffic({
     seed,
     startMs: Date.UTC(2026, 0, 5),
@@ -21,9 +25,12 @@ function featuresAt(scenario: 'fast-flood' | 'shout-out' | 'aged-accounts', seed
     guilds: [guild(1)],
     scenario,
   });
-  const label = plan.labels.find((l: TraceLabel) => l.type === (scenario === 'shout-out' ? 'surge' : 'raid'));
+  const label =
+    scenario === 'organic'
+      ? { guildId: guild(1).guildId, start: Date.UTC(2026, 0, 5) + 7_200_000, end: Infinity }
+      : plan.labels.find((l: TraceLabel) => l.type === (scenario === 'shout-out' ? 'surge' : 'raid'));
   if (!label) throw new Error(`the ${scenario} plan has no labelled episode`);
-  const at = label.start + Math.min(60_000, (label.end - label.start) / 2);
+  const at = label.start + Math.min(intoMs, (label.end - label.start) / 2);
   const windows = new GuildWindows();
   for (const event of plan.events) if (event.ts <= at) windows.apply(event);
   return computeFeatures(windows.get(label.guildId), at);
@@ -49,6 +56,23 @@ describe('raid features', () => {
     expect(flood.named.defaultAvatarShare).toBeGreaterThan(surge.named.defaultAvatarShare);
     expect(flood.named.topInviteShare).toBeGreaterThanOrEqual(surge.named.topInviteShare);
     expect(flood.reasons.join(' ')).toMatch(/younger than 1 day|default avatars|look-alike/);
+  });
+
+  it.each([1, 2, 3])('add up a slow drip (seed %i) over 10 minutes where one minute shows little', (seed) => {
+    const drip = featuresAt('slow-drip', seed, 12 * 60_000);
+    const organic = featuresAt('organic', seed, 0);
+    expect(drip.named.joinsLastMinute).toBeLessThan(0.3);
+    expect(drip.named.youngUnder7dCount10m).toBeGreaterThan(organic.named.youngUnder7dCount10m);
+    expect(drip.named.youngDefaultAvatarCount10m).toBeGreaterThan(organic.named.youngDefaultAvatarCount10m);
+    expect(drip.named.youngUnder7dShare10m).toBeGreaterThan(0.3);
+    expect(drip.reasons.join(' ')).toMatch(/in 10 min/);
+  });
+
+  it('see that aged raid accounts were made in one batch', () => {
+    const aged = featuresAt('aged-accounts', 2, 120_000);
+    const surge = featuresAt('shout-out', 2, 120_000);
+    expect(aged.named.sameBatchShare10m).toBeGreaterThan(0.5);
+    expect(surge.named.sameBatchShare10m).toBeLessThan(aged.named.sameBatchShare10m);
   });
 
   it('give the same vector for the same trace and time', () => {

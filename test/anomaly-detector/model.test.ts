@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEATURE_SPEC } from '../../services/anomaly-detector/src/features.ts';
 import { buildRaidModel, predict } from '../../services/anomaly-detector/src/model.ts';
 import { fileLoader, fileSaver, ModelFileError } from '../../services/anomaly-detector/src/modelFiles.ts';
 import { initTensorflow } from '../../services/anomaly-detector/src/tfBackend.ts';
 
+const WIDTH = FEATURE_SPEC.names.length;
 let dir: string;
 beforeAll(async () => {
   await initTensorflow();
@@ -20,7 +22,7 @@ function tinyData() {
   const ys: number[] = [];
   for (let i = 0; i < 40; i++) {
     const raid = i % 2 === 0;
-    const v = Array.from({ length: 11 }, (_, k) => ((i * 7 + k * 3) % 10) / 40);
+    const v = Array.from({ length: WIDTH }, (_, k) => ((i * 7 + k * 3) % 10) / 40);
     if (raid) {
       v[2] = 0.9;
       v[4] = 0.95;
@@ -38,7 +40,7 @@ describe('the raid model', () => {
 
   it('fits two epochs on tiny data, and a save-load round trip gives the same predictions', async () => {
     const { xs, ys } = tinyData();
-    const model = buildRaidModel(11);
+    const model = buildRaidModel(WIDTH);
     const history = await model.fit(tf.tensor2d(xs), tf.tensor2d(ys, [ys.length, 1]), {
       epochs: 2,
       batchSize: 8,
@@ -57,7 +59,7 @@ describe('the raid model', () => {
     await expect(tf.loadLayersModel(fileLoader(join(dir, 'nope')))).rejects.toThrow(/model\.json is missing/);
     const broken = await mkdtemp(join(tmpdir(), 'raid-model-broken-'));
     try {
-      await buildRaidModel(11).save(fileSaver(broken));
+      await buildRaidModel(WIDTH).save(fileSaver(broken));
       await truncate(join(broken, 'weights.bin'), 10);
       await expect(tf.loadLayersModel(fileLoader(broken))).rejects.toBeInstanceOf(ModelFileError);
       await expect(tf.loadLayersModel(fileLoader(broken))).rejects.toThrow(/weights\.bin holds 10 bytes/);

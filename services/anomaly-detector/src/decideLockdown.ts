@@ -5,8 +5,12 @@ export interface LockdownPolicy {
   /** …and end once the score has stayed below this one for `quietMs`. */
   readonly exitScore: number;
   readonly quietMs: number;
-  /** Guardrail: never lock down on fewer joins than this in the last minute, whatever the score. */
+  /**
+   * Guardrail: never lock down on fewer joins than this in the last minute, whatever the
+   * score, unless the last 10 minutes hold `minJoinsLast10Minutes` (a slow drip).
+   */
   readonly minJoinsLastMinute: number;
+  readonly minJoinsLast10Minutes: number;
 }
 
 export const DEFAULT_POLICY: LockdownPolicy = {
@@ -14,6 +18,7 @@ export const DEFAULT_POLICY: LockdownPolicy = {
   exitScore: 0.3,
   quietMs: 120_000,
   minJoinsLastMinute: 5,
+  minJoinsLast10Minutes: 8,
 };
 
 export type GuildState =
@@ -31,7 +36,20 @@ export interface Observation {
   readonly now: number;
   readonly score: number;
   readonly joinsLastMinute: number;
+  /** Without it, only the one-minute guardrail can let a lockdown start. */
+  readonly joinsLast10Minutes?: number;
   readonly reasons: readonly string[];
+}
+
+/** Whether the guardrail lets a lockdown start, whatever the score. */
+export function guardrailAllows(
+  observed: Omit<Observation, 'score' | 'reasons'>,
+  policy: LockdownPolicy,
+): boolean {
+  return (
+    observed.joinsLastMinute >= policy.minJoinsLastMinute ||
+    (observed.joinsLast10Minutes ?? 0) >= policy.minJoinsLast10Minutes
+  );
 }
 
 /**
@@ -45,7 +63,7 @@ export function decideLockdown(
 ): { state: GuildState; decision?: Decision } {
   const { now, score } = observed;
   if (!state.locked) {
-    if (score >= policy.enterScore && observed.joinsLastMinute >= policy.minJoinsLastMinute) {
+    if (score >= policy.enterScore && guardrailAllows(observed, policy)) {
       const reasons =
         observed.reasons.length > 0 ? [...observed.reasons] : [`raid score ${score.toFixed(2)}`];
       return {

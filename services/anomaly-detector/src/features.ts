@@ -1,19 +1,33 @@
-import type { GuildWindow, WindowJoin } from './guildWindow.ts';
+import type { GuildWindow } from './guildWindow.ts';
+import { count, lookAlikeCount, sameBatchShare, share, topInvite, youngerThan } from './joinStats.ts';
 
-/** The feature vector's layout. A model is trained for one version and refuses another. */
+/**
+ * The feature vector's layout. A model is trained for one version and refuses another.
+ * v2 adds a 10-minute window against a 12-hour baseline beside the last minute, so that a
+ * raid dripping in one account a minute adds up, and the account-batch share of aged raids.
+ */
 export const FEATURE_SPEC = {
-  version: 1,
+  version: 2,
   names: [
     'joinsLastMinute',
+    'joinsLast10Minutes',
     'rateVsBaseline',
+    'rate10mVsBaseline',
     'youngUnder1dShare',
     'youngUnder7dShare',
+    'youngUnder7dShare10m',
+    'youngUnder7dCount10m',
     'defaultAvatarShare',
+    'defaultAvatarShare10m',
+    'youngDefaultAvatarCount10m',
     'lookAlikeNameShare',
+    'lookAlikeNameCount10m',
     'topInviteShare',
+    'topInviteShare10m',
     'topInviteYoung',
-    'rejoinShare',
-    'quickMessageShare',
+    'sameBatchShare10m',
+    'rejoinShare10m',
+    'quickMessageShare10m',
     'guildSize',
   ],
 } as const;
@@ -30,10 +44,7 @@ export interface GuildFeatures {
 }
 
 const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
-
-const share = (joins: readonly WindowJoin[], test: (j: WindowJoin) => boolean): number =>
-  joins.length === 0 ? 0 : joins.filter(test).length / joins.length;
+const LONG = 10 * MINUTE;
 
 /** log(1 + x) / log(1 + max): a count on a 0..1 scale that keeps growing slowly. */
 const logScale = (x: number, max: number): number =>
@@ -41,72 +52,72 @@ const logScale = (x: number, max: number): number =>
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
 
-/** The share of joins whose name skeleton another join in the window shares. */
-function lookAlikeShare(joins: readonly WindowJoin[]): number {
-  const counts = new Map<string, number>();
-  for (const j of joins)
-    if (j.nameSkeleton.length >= 3) counts.set(j.nameSkeleton, (counts.get(j.nameSkeleton) ?? 0) + 1);
-  return share(joins, (j) => (counts.get(j.nameSkeleton) ?? 0) > 1);
-}
-
-function topInvite(joins: readonly WindowJoin[]): { code: string | null; share: number } {
-  const counts = new Map<string, number>();
-  for (const j of joins) if (j.inviteCode) counts.set(j.inviteCode, (counts.get(j.inviteCode) ?? 0) + 1);
-  let best: { code: string | null; share: number } = { code: null, share: 0 };
-  for (const [code, n] of counts) if (n / joins.length > best.share) best = { code, share: n / joins.length };
-  return best;
-}
-
 /**
- * The versioned feature vector of a guild's last minute of joins against its own baseline,
- * computed from plain data at `now`; the same window and time always give the same vector.
+ * The versioned feature vector of a guild's last minute and last 10 minutes of joins against
+ * its own baseline, computed from plain data at `now`; the same window and time always give
+ * the same vector.
  */
 export function computeFeatures(window: GuildWindow, now: number): GuildFeatures {
   const joins = window.recent(now, MINUTE);
-  const baseline = Math.max(window.baselinePerMinute, 0.05);
+  const long = window.recent(now, LONG);
+  const baseline = Math.max(window.longBaselinePerMinute, 0.05);
   const rate = joins.length / baseline;
-  const young1 = share(joins, (j) => j.ts - j.accountCreatedAt < DAY);
-  const young7 = share(joins, (j) => j.ts - j.accountCreatedAt < 7 * DAY);
+  const rate10 = long.length / (10 * baseline);
+  const young1 = share(joins, youngerThan(1));
+  const young7 = share(joins, youngerThan(7));
+  const young7Long = count(long, youngerThan(7));
   const avatars = share(joins, (j) => j.defaultAvatar);
-  const lookAlike = lookAlikeShare(joins);
+  const youngDefault = count(long, (j) => j.defaultAvatar && youngerThan(14)(j));
+  const lookAlikeLong = lookAlikeCount(long);
   const top = topInvite(joins);
   const inviteCreated = top.code ? window.invitesCreated.get(top.code) : undefined;
   const inviteYoung = inviteCreated !== undefined && now - inviteCreated < 60 * MINUTE ? 1 : 0;
-  const rejoins = share(joins, (j) => j.rejoin);
-  const quick = share(joins, (j) => {
+  const batch = long.length >= 5 ? sameBatchShare(long) : 0;
+  const quick = share(long, (j) => {
     const first = window.firstMessages.get(j.userId);
-    return first !== undefined && first - j.ts < 30_000;
+    return first !== undefined && first <= now && first - j.ts < 30_000;
   });
   const named: Record<FeatureName, number> = {
     joinsLastMinute: logScale(joins.length, 500),
+    joinsLast10Minutes: logScale(long.length, 2000),
     rateVsBaseline: logScale(rate, 1000),
+    rate10mVsBaseline: logScale(rate10, 1000),
     youngUnder1dShare: young1,
     youngUnder7dShare: young7,
+    youngUnder7dShare10m: long.length === 0 ? 0 : young7Long / long.length,
+    youngUnder7dCount10m: logScale(young7Long, 200),
     defaultAvatarShare: avatars,
-    lookAlikeNameShare: lookAlike,
+    defaultAvatarShare10m: share(long, (j) => j.defaultAvatar),
+    youngDefaultAvatarCount10m: logScale(youngDefault, 200),
+    lookAlikeNameShare: joins.length === 0 ? 0 : lookAlikeCount(joins) / joins.length,
+    lookAlikeNameCount10m: logScale(lookAlikeLong, 200),
     topInviteShare: top.share,
+    topInviteShare10m: topInvite(long).share,
     topInviteYoung: inviteYoung,
-    rejoinShare: rejoins,
-    quickMessageShare: quick,
+    sameBatchShare10m: batch,
+    rejoinShare10m: share(long, (j) => j.rejoin),
+    quickMessageShare10m: quick,
     guildSize: logScale(window.memberCount, 1_000_000),
   };
   const reasons: [number, string][] = [];
-  if (joins.length >= 5 && rate >= 5) reasons.push([rate / 10, `join rate ${Math.round(rate)}x baseline`]);
-  if (joins.length >= 5 && young1 >= 0.5)
-    reasons.push([young1, `${percent(young1)} accounts younger than 1 day`]);
-  else if (joins.length >= 5 && young7 >= 0.5)
+  const busy = joins.length >= 5;
+  if (busy && rate >= 5) reasons.push([rate / 10, `join rate ${Math.round(rate)}x baseline`]);
+  if (busy && young1 >= 0.5) reasons.push([young1, `${percent(young1)} accounts younger than 1 day`]);
+  else if (busy && young7 >= 0.5)
     reasons.push([young7 * 0.8, `${percent(young7)} accounts younger than 7 days`]);
-  if (joins.length >= 5 && avatars >= 0.6)
-    reasons.push([avatars * 0.7, `${percent(avatars)} default avatars`]);
-  if (joins.length >= 5 && lookAlike >= 0.4)
-    reasons.push([lookAlike * 0.9, `${percent(lookAlike)} look-alike names`]);
-  if (joins.length >= 5 && top.share >= 0.7 && top.code) {
+  if (young7Long >= 5 && young7Long / long.length >= 0.3)
+    reasons.push([young7Long / 20, `${young7Long} accounts younger than 7 days in 10 min`]);
+  if (busy && avatars >= 0.6) reasons.push([avatars * 0.7, `${percent(avatars)} default avatars`]);
+  if (lookAlikeLong >= 5 && lookAlikeLong / long.length >= 0.4)
+    reasons.push([lookAlikeLong / 25, `${lookAlikeLong} look-alike names in 10 min`]);
+  if (busy && top.share >= 0.7 && top.code) {
     reasons.push([
       top.share * 0.6,
       `${percent(top.share)} through invite ${top.code}${inviteYoung ? ' (created within the hour)' : ''}`,
     ]);
   }
-  if (joins.length >= 5 && quick >= 0.3)
+  if (batch >= 0.5) reasons.push([batch * 0.8, `${percent(batch)} accounts created within the same 3 weeks`]);
+  if (long.length >= 5 && quick >= 0.3)
     reasons.push([quick * 0.8, `${percent(quick)} posted within 30 s of joining`]);
   return {
     version: FEATURE_SPEC.version,

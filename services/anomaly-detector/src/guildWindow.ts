@@ -20,6 +20,10 @@ export function nameSkeleton(username: string): string {
 }
 
 const HALF_LIFE_MS = 60 * 60_000;
+/** The long baseline forgets slowly, so a raid that drips for an hour does not become the norm. */
+const LONG_HALF_LIFE_MS = 12 * 60 * 60_000;
+/** Until the guild has been watched this long, the long baseline assumes it saw this much time. */
+const LONG_MIN_SPAN_MS = 60 * 60_000;
 
 /**
  * One guild's recent joins and first messages, plus a slow baseline of its join rate
@@ -36,12 +40,23 @@ export class GuildWindow {
   #baselinePerMin = 0;
   #baselineAt: number | undefined;
   #firstAt: number | undefined;
+  /** Joins and watched time, both decayed with the long half-life: their ratio is a rate. */
+  #longJoins = 0;
+  #longSpanMs = 0;
 
-  constructor(private readonly horizonMs = 10 * 60_000) {}
+  constructor(private readonly horizonMs = 15 * 60_000) {}
 
   /** Joins per minute the guild usually sees, as of the last event. */
   get baselinePerMinute(): number {
     return this.#baselinePerMin;
+  }
+
+  /**
+   * Joins per minute over the last half day or so (12-hour half-life, corrected for the time
+   * actually watched): the norm a 10-minute window is held against.
+   */
+  get longBaselinePerMinute(): number {
+    return (this.#longJoins / Math.max(this.#longSpanMs, LONG_MIN_SPAN_MS)) * 60_000;
   }
 
   /** How long the window has watched the guild: a baseline means little in the first minutes. */
@@ -57,6 +72,9 @@ export class GuildWindow {
     }
     const dt = Math.max(0, ts - this.#baselineAt);
     this.#baselinePerMin *= 0.5 ** (dt / HALF_LIFE_MS);
+    const keep = 0.5 ** (dt / LONG_HALF_LIFE_MS);
+    this.#longJoins *= keep;
+    this.#longSpanMs = this.#longSpanMs * keep + ((1 - keep) * LONG_HALF_LIFE_MS) / Math.LN2;
     this.#baselineAt = ts;
   }
 
@@ -64,6 +82,7 @@ export class GuildWindow {
     this.#decayTo(join.ts);
     // Each join adds its share of a per-minute rate averaged over the half-life.
     this.#baselinePerMin += (Math.LN2 * 60_000) / HALF_LIFE_MS;
+    this.#longJoins += 1;
     this.joins.push({
       ts: join.ts,
       userId: join.userId,
@@ -92,9 +111,25 @@ export class GuildWindow {
     this.invitesCreated.set(code, ts);
   }
 
+  /** How many joins came within `spanMs` before `now`, without copying them. */
+  recentCount(now: number, spanMs: number): number {
+    let n = 0;
+    for (let i = this.joins.length - 1; i >= 0; i--) {
+      const ts = this.joins[i]?.ts ?? 0;
+      if (ts <= now - spanMs) break;
+      if (ts <= now) n++;
+    }
+    return n;
+  }
+
   /** Joins within `spanMs` before `now`. */
   recent(now: number, spanMs: number): WindowJoin[] {
-    return this.joins.filter((j) => j.ts > now - spanMs && j.ts <= now);
+    // Joins are in time order: walk back from the newest instead of scanning them all.
+    let end = this.joins.length;
+    while (end > 0 && (this.joins[end - 1]?.ts ?? 0) > now) end--;
+    let start = end;
+    while (start > 0 && (this.joins[start - 1]?.ts ?? 0) > now - spanMs) start--;
+    return this.joins.slice(start, end);
   }
 
   #prune(now: number): void {

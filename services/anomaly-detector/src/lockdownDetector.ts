@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { type Decision, decideLockdown, type GuildState, type LockdownPolicy } from './decideLockdown.ts';
 import { computeFeatures } from './features.ts';
 import type { GuildWindows } from './feedWindows.ts';
-import type { TickScorer } from './replayTrace.ts';
+import { observe, type TickScorer } from './replayTrace.ts';
 
 /** Joins this long before the trigger are the raid window: the accounts to quarantine. */
 export const RAID_WINDOW_MS = 2 * 60_000;
@@ -80,12 +80,7 @@ export class LockdownDetector {
       const result = scored[i];
       if (!result) continue;
       const shared = states.get(guildId) ?? NO_LOCKDOWN;
-      const observed = {
-        now,
-        score: clamp01(result.score),
-        joinsLastMinute: windows.get(guildId).recent(now, MINUTE).length,
-        reasons: result.reasons,
-      };
+      const observed = observe(windows.get(guildId), now, { ...result, score: clamp01(result.score) });
       const step = decideLockdown(this.#hysteresis(shared, now), observed, this.deps.policy);
       if (!shared.lockdownId) {
         if (step.decision?.decision !== 'lockdown.start') continue;

@@ -5,13 +5,12 @@ import { baseEnv, runService, startPeriodic } from '@chat-guard/runtime';
 import { redisKeys } from '@chat-guard/store';
 import { metrics } from '@opentelemetry/api';
 import { z } from 'zod';
-import { DEFAULT_POLICY } from './decideLockdown.ts';
 import { GuildWindows } from './feedWindows.ts';
 import { followSignals } from './followSignals.ts';
 import { LeaderLease } from './leaderLease.ts';
 import { LockdownDetector } from './lockdownDetector.ts';
 import { modelTick } from './replayTrace.ts';
-import { loadTfScorer } from './tfScorer.ts';
+import { loadTfScorer, policyFromMetadata } from './tfScorer.ts';
 
 const env = baseEnv.extend({
   /** The model directory: model.json, weights.bin, metadata.json. */
@@ -51,11 +50,7 @@ await runService({
     // A missing or corrupt model stops the service here, naming the file.
     const scorer = await loadTfScorer(env.MODEL_DIR);
     const tick = modelTick(scorer); // …and so does a model built for another feature spec
-    const policy = {
-      ...DEFAULT_POLICY,
-      enterScore: scorer.metadata.threshold,
-      exitScore: scorer.metadata.exitThreshold,
-    };
+    const policy = policyFromMetadata(scorer.metadata);
     logger.info(
       { modelDir: env.MODEL_DIR, backend: scorer.backend, featureVersion: scorer.featureVersion, policy },
       'raid model loaded',

@@ -1,6 +1,14 @@
-import { type Decision, decideLockdown, type GuildState, type LockdownPolicy } from './decideLockdown.ts';
+import {
+  type Decision,
+  decideLockdown,
+  type GuildState,
+  guardrailAllows,
+  type LockdownPolicy,
+  type Observation,
+} from './decideLockdown.ts';
 import { computeFeatures, FEATURE_SPEC } from './features.ts';
 import { GuildWindows, type TraceEvent } from './feedWindows.ts';
+import type { GuildWindow } from './guildWindow.ts';
 import type { Scorer } from './scorer.ts';
 
 export interface ReplayDecision extends Decision {
@@ -37,6 +45,87 @@ export function modelTick(scorer: Scorer): TickScorer {
   };
 }
 
+/** The hysteresis' view of a guild at `now`: the score and the join counts of its guardrail. */
+export function observe(
+  window: GuildWindow,
+  now: number,
+  scored: { score: number; reasons: readonly string[] },
+): Observation {
+  return {
+    now,
+    score: scored.score,
+    joinsLastMinute: window.recentCount(now, 60_000),
+    joinsLast10Minutes: window.recentCount(now, 600_000),
+    reasons: scored.reasons,
+  };
+}
+
+export interface ReplayOptions {
+  readonly tickMs?: number;
+  /**
+   * Score every guild at every tick (detectors that learn from each tick need it). Otherwise
+   * only guilds that are locked or pass the guardrail are scored: the decisions are the same,
+   * since no score starts a lockdown the guardrail forbids.
+   */
+  readonly everyGuild?: boolean;
+  /** Sees every score computed, e.g. to plot it. */
+  readonly onScore?: (guildId: string, now: number, score: number) => void;
+}
+
+/**
+ * Replays a trace once for several policies (e.g. a sweep of thresholds over one scorer
+ * without state): applies it to per-guild windows on a simulated clock, scores guilds at
+ * each tick, and lets each policy's hysteresis decide. Decisions come per policy, in order.
+ */
+export async function replaySweep(
+  events: readonly TraceEvent[],
+  tick: TickScorer,
+  policies: readonly LockdownPolicy[],
+  options: ReplayOptions = {},
+): Promise<ReplayDecision[][]> {
+  const tickMs = options.tickMs ?? 1_000;
+  const windows = new GuildWindows();
+  const states = policies.map(() => new Map<string, GuildState>());
+  const decisions = policies.map((): ReplayDecision[] => []);
+  const first = events[0]?.ts;
+  const last = events.at(-1)?.ts;
+  if (first === undefined || last === undefined) return decisions;
+  const quietMs = Math.max(...policies.map((p) => p.quietMs));
+  let guilds: string[] = [];
+  let next = 0;
+  for (let now = Math.ceil(first / tickMs) * tickMs; now <= last + quietMs + tickMs; now += tickMs) {
+    while (next < events.length && (events[next]?.ts ?? Infinity) <= now) {
+      const event = events[next++];
+      if (event) windows.apply(event);
+    }
+    if (guilds.length !== windows.guilds().length) guilds = windows.guilds().sort();
+    const counted = guilds.map((g) => observe(windows.get(g), now, { score: 0, reasons: [] }));
+    const needed = options.everyGuild
+      ? guilds
+      : guilds.filter((g, i) =>
+          policies.some((p, k) => {
+            const seen = counted[i];
+            return states[k]?.get(g)?.locked === true || (seen !== undefined && guardrailAllows(seen, p));
+          }),
+        );
+    if (needed.length === 0) continue;
+    const scored = await tick(windows, needed, now);
+    needed.forEach((guildId, i) => {
+      const result = scored[i];
+      if (!result) return;
+      options.onScore?.(guildId, now, result.score);
+      const observed = observe(windows.get(guildId), now, result);
+      policies.forEach((policy, k) => {
+        const byGuild = states[k] as Map<string, GuildState>;
+        const step = decideLockdown(byGuild.get(guildId) ?? { locked: false }, observed, policy);
+        byGuild.set(guildId, step.state);
+        if (step.decision) decisions[k]?.push({ guildId, ...step.decision });
+      });
+    });
+  }
+  return decisions;
+}
+
 /**
  * Applies a trace to per-guild windows on a simulated clock, scores every guild at each
  * tick, and lets the hysteresis decide. The same trace, scorer and policy always give the
@@ -48,35 +137,8 @@ export async function replayDecisions(
   policy: LockdownPolicy,
   tickMs = 1_000,
 ): Promise<ReplayDecision[]> {
-  const windows = new GuildWindows();
-  const states = new Map<string, GuildState>();
-  const decisions: ReplayDecision[] = [];
-  const first = events[0]?.ts;
-  const last = events.at(-1)?.ts;
-  if (first === undefined || last === undefined) return decisions;
-  let next = 0;
-  for (let now = Math.ceil(first / tickMs) * tickMs; now <= last + policy.quietMs + tickMs; now += tickMs) {
-    while (next < events.length && (events[next]?.ts ?? Infinity) <= now) {
-      const event = events[next++];
-      if (event) windows.apply(event);
-    }
-    const guilds = windows.guilds().sort();
-    const scored = await tick(windows, guilds, now);
-    guilds.forEach((guildId, i) => {
-      const result = scored[i];
-      if (!result) return;
-      const observed = {
-        now,
-        score: result.score,
-        joinsLastMinute: windows.get(guildId).recent(now, 60_000).length,
-        reasons: result.reasons,
-      };
-      const step = decideLockdown(states.get(guildId) ?? { locked: false }, observed, policy);
-      states.set(guildId, step.state);
-      if (step.decision) decisions.push({ guildId, ...step.decision });
-    });
-  }
-  return decisions;
+  const [decisions] = await replaySweep(events, tick, [policy], { tickMs, everyGuild: true });
+  return decisions ?? [];
 }
 
 /** Runs the detector's own decision code (the model's scores, the hysteresis) over a trace. */
@@ -86,5 +148,6 @@ export async function replayTrace(
   policy: LockdownPolicy,
   tickMs = 1_000,
 ): Promise<ReplayDecision[]> {
-  return replayDecisions(events, modelTick(scorer), policy, tickMs);
+  const [decisions] = await replaySweep(events, modelTick(scorer), [policy], { tickMs });
+  return decisions ?? [];
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { DEFAULT_POLICY, type LockdownPolicy } from './decideLockdown.ts';
 import { predict } from './model.ts';
 import { fileLoader, ModelFileError } from './modelFiles.ts';
 import type { Scorer } from './scorer.ts';
@@ -13,12 +14,32 @@ export const modelMetadataSchema = z.object({
   featureNames: z.array(z.string()),
   threshold: z.number().min(0).max(1),
   exitThreshold: z.number().min(0).max(1),
+  /** The rest of the lockdown policy the thresholds were chosen with; DEFAULT_POLICY's where absent. */
+  policy: z
+    .object({
+      quietMs: z.number().int().positive(),
+      minJoinsLastMinute: z.number().int().nonnegative(),
+      minJoinsLast10Minutes: z.number().int().nonnegative(),
+    })
+    .optional(),
+  /** The baselines' thresholds chosen on the same validation data, in `baselineDetectors()` order. */
+  baselineThresholds: z.array(z.number()).optional(),
   trainedOn: z.record(z.string(), z.unknown()),
   evaluation: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
 });
 
 export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
+
+/** The lockdown policy a model was tuned for: its thresholds, and the guardrail and quiet period beside them. */
+export function policyFromMetadata(metadata: ModelMetadata): LockdownPolicy {
+  return {
+    ...DEFAULT_POLICY,
+    ...metadata.policy,
+    enterScore: metadata.threshold,
+    exitScore: metadata.exitThreshold,
+  };
+}
 
 /** The raid model from a directory (`models/raid-detector`), scoring guilds in one batch. */
 export async function loadTfScorer(

@@ -1,3 +1,4 @@
+import { DEFAULT_POLICY, guardrailAllows, type LockdownPolicy } from './decideLockdown.ts';
 import { computeFeatures } from './features.ts';
 import { GuildWindows, type TraceEvent } from './feedWindows.ts';
 
@@ -12,27 +13,35 @@ export interface Sample {
   readonly vector: number[];
   /** 1 inside a labelled raid, 0 elsewhere (organic days and surges alike). */
   readonly label: 0 | 1;
+  /** Where it came from: surges are the negatives that matter most. */
+  readonly kind: 'raid' | 'surge' | 'organic';
 }
+
+/** After a raid's last join its windows still look like a raid for this long: neither label fits. */
+const AFTERGLOW_MS = 10 * 60_000;
+/** Before this many joins since a raid began, nothing tells it from organic traffic yet. */
+const RAID_JOINS_TO_TELL = 5;
 
 /**
  * Feature vectors sampled from a labelled trace every `tickMs`, per guild, from the same
- * windows the detector keeps. Ticks with no join in the last minute teach nothing and are
- * kept only one in `quietKeep`, so quiet hours do not drown the raids.
+ * windows the detector keeps. Only where the guardrail lets a lockdown start does the score
+ * decide anything: other ticks are kept one in `idleKeep`, so quiet hours do not drown the
+ * raids and surges.
  */
 export function trainingSamples(
   events: readonly TraceEvent[],
   labels: readonly TraceLabelLike[],
   tickMs = 5_000,
-  quietKeep = 20,
+  idleKeep = 20,
+  policy: LockdownPolicy = DEFAULT_POLICY,
 ): Sample[] {
-  const raids = labels.filter((l) => l.type === 'raid');
   const windows = new GuildWindows();
   const samples: Sample[] = [];
   const first = events[0]?.ts;
   const last = events.at(-1)?.ts;
   if (first === undefined || last === undefined) return samples;
   let next = 0;
-  let quiet = 0;
+  let idle = 0;
   for (let now = first; now <= last; now += tickMs) {
     while (next < events.length && (events[next]?.ts ?? Infinity) <= now) {
       const event = events[next++];
@@ -40,9 +49,30 @@ export function trainingSamples(
     }
     for (const guildId of windows.guilds().sort()) {
       const window = windows.get(guildId);
-      if (window.recent(now, 60_000).length === 0 && quiet++ % quietKeep !== 0) continue;
-      const raid = raids.some((r) => r.guildId === guildId && now >= r.start + tickMs && now <= r.end);
-      samples.push({ vector: computeFeatures(window, now).vector, label: raid ? 1 : 0 });
+      const counts = {
+        now,
+        joinsLastMinute: window.recentCount(now, 60_000),
+        joinsLast10Minutes: window.recentCount(now, 600_000),
+      };
+      if (!guardrailAllows(counts, policy) && idle++ % idleKeep !== 0) continue;
+      const mine = labels.filter((l) => l.guildId === guildId);
+      const raid = mine.some((r) => r.type === 'raid' && now >= r.start && now <= r.end);
+      // A raid's first few joins, and its windows after the last one, fit neither label.
+      const unclear = mine.some(
+        (r) =>
+          r.type === 'raid' &&
+          ((now >= r.start &&
+            now <= r.end &&
+            window.recentCount(now, now - r.start + 1) < RAID_JOINS_TO_TELL) ||
+            (now > r.end && now <= r.end + AFTERGLOW_MS)),
+      );
+      if (unclear) continue;
+      const surge = mine.some((s) => s.type === 'surge' && now >= s.start && now <= s.end + AFTERGLOW_MS);
+      samples.push({
+        vector: computeFeatures(window, now).vector,
+        label: raid ? 1 : 0,
+        kind: raid ? 'raid' : surge ? 'surge' : 'organic',
+      });
     }
   }
   return samples;

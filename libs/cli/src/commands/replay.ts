@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_POLICY, loadTfScorer, replayTrace } from '@chat-guard/anomaly-detector';
+import { loadTfScorer, policyFromMetadata, replayTrace } from '@chat-guard/anomaly-detector';
 import { parseJoinTrace } from '@chat-guard/sandbox';
 import { type Command, stringOption, UsageError } from '../command.ts';
 import { repoRoot } from '../services.ts';
@@ -27,12 +27,7 @@ export const replayCommand: Command = {
     if (!path || rest.length > 0) throw new UsageError('name one trace file');
     const events = parseJoinTrace(await readFile(path, 'utf8'));
     const scorer = await loadTfScorer(stringOption(args, 'model'));
-    const policy = {
-      ...DEFAULT_POLICY,
-      enterScore: scorer.metadata.threshold,
-      exitScore: scorer.metadata.exitThreshold,
-    };
-    for (const d of await replayTrace(events, scorer, policy)) {
+    for (const d of await replayTrace(events, scorer, policyFromMetadata(scorer.metadata))) {
       const score = Math.round(d.score * 1000) / 1000;
       console.log(
         JSON.stringify({ ts: d.ts, guildId: d.guildId, decision: d.decision, score, reasons: d.reasons }),

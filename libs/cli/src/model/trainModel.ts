@@ -6,63 +6,55 @@ import {
   initTensorflow,
   type ModelMetadata,
   predict,
-  replayTrace,
   type Sample,
   type Scorer,
   trainingSamples,
 } from '@chat-guard/anomaly-detector';
 import * as tf from '@tensorflow/tfjs';
-import type { LabelledTrace } from './syntheticTraces.ts';
+import { baselineContenders, MODEL_THRESHOLDS, modelContender } from './contenders.ts';
+import { chooseThreshold, FALSE_LOCKDOWN_BUDGET, figuresOf, tallyTraces } from './evaluate.ts';
+import { describeTraces, type LabelledTrace } from './syntheticTraces.ts';
 
-/** Recall and false lockdowns of a scorer at a threshold, replayed over labelled traces. */
-export async function evaluateAt(traces: readonly LabelledTrace[], scorer: Scorer, threshold: number) {
-  let raids = 0;
-  let caught = 0;
-  let falseLockdowns = 0;
-  let guildDays = 0;
-  const policy = { ...DEFAULT_POLICY, enterScore: threshold };
-  for (const trace of traces) {
-    guildDays += trace.guildDays;
-    const decisions = (await replayTrace(trace.events, scorer, policy)).filter(
-      (d) => d.decision === 'lockdown.start',
-    );
-    const raidLabels = trace.labels.filter((l) => l.type === 'raid');
-    raids += raidLabels.length;
-    for (const raid of raidLabels) {
-      if (
-        decisions.some((d) => d.guildId === raid.guildId && d.ts >= raid.start && d.ts <= raid.end + 60_000)
-      )
-        caught++;
-    }
-    falseLockdowns += decisions.filter(
-      (d) => !raidLabels.some((r) => r.guildId === d.guildId && d.ts >= r.start && d.ts <= r.end + 60_000),
-    ).length;
-  }
-  return {
-    recall: raids === 0 ? 0 : caught / raids,
-    raids,
-    falseLockdowns,
-    falsePer1000GuildDays: (falseLockdowns / guildDays) * 1000,
-  };
+/** Surges are the negatives a model most easily gets wrong: they weigh this many times an organic tick. */
+const SURGE_WEIGHT = 4;
+
+/** Samples of every trace, with raids repeated to weigh as much as the rest and surges weighed up. */
+function balancedSamples(samples: readonly Sample[]): { balanced: Sample[]; repeat: number } {
+  const raids = samples.filter((s) => s.label === 1);
+  const surges = samples.filter((s) => s.kind === 'surge');
+  const negatives = samples.length - raids.length + (SURGE_WEIGHT - 1) * surges.length;
+  // Raids weigh half as much as everything else together: enough to learn them, not so much
+  // that a busy organic hour looks like one.
+  const repeat = Math.max(1, Math.round(negatives / 2 / Math.max(1, raids.length)));
+  const balanced = [
+    ...samples,
+    ...Array.from({ length: SURGE_WEIGHT - 1 }, () => surges).flat(),
+    ...Array.from({ length: repeat - 1 }, () => raids).flat(),
+  ];
+  return { balanced, repeat };
 }
 
-/** Trains the raid model on the training traces and picks its threshold on the validation ones. */
+/**
+ * Trains the raid model on the training traces, then picks its threshold, and the baselines'
+ * thresholds, on the validation traces (never trained on) for the false-lockdown budget.
+ * Validation traces are read one at a time, so they may be a generator of many guild-days.
+ */
 export async function trainRaidModel(
   training: readonly LabelledTrace[],
-  validation: readonly LabelledTrace[],
+  validation: () => Iterable<LabelledTrace>,
   options: { epochs: number; progress: (line: string) => void; out: string },
 ): Promise<ModelMetadata> {
   const backend = await initTensorflow();
-  const samples: Sample[] = training.flatMap((t) => trainingSamples(t.events, t.labels));
-  const positives = samples.filter((s) => s.label === 1);
-  // Raids are rare: repeat their samples so that they weigh as much as the rest.
-  const repeat = Math.max(1, Math.floor((samples.length - positives.length) / Math.max(1, positives.length)));
-  const balanced = [...samples, ...Array.from({ length: repeat - 1 }, () => positives).flat()];
+  const samples: Sample[] = [];
+  for (const trace of training) samples.push(...trainingSamples(trace.events, trace.labels));
+  const { balanced, repeat } = balancedSamples(samples);
   options.progress(
-    `training on ${samples.length} samples (${positives.length} in raids, weighed x${repeat}) with the ${backend} backend`,
+    `training on ${samples.length} samples (${samples.filter((s) => s.label === 1).length} in raids, weighed x${repeat}; ${samples.filter((s) => s.kind === 'surge').length} in surges, x${SURGE_WEIGHT}) with the ${backend} backend`,
   );
   const model = buildRaidModel(FEATURE_SPEC.names.length);
-  await model.fit(tf.tensor2d(balanced.map((s) => s.vector)), tf.tensor2d(balanced.map((s) => [s.label])), {
+  const xs = tf.tensor2d(balanced.map((s) => s.vector));
+  const ys = tf.tensor2d(balanced.map((s) => [s.label]));
+  await model.fit(xs, ys, {
     epochs: options.epochs,
     batchSize: 256,
     shuffle: true,
@@ -72,33 +64,44 @@ export async function trainRaidModel(
         options.progress(`epoch ${epoch + 1}/${options.epochs}: loss ${logs?.loss?.toFixed(4)}`),
     },
   });
-  const scorer: Scorer = {
-    featureVersion: FEATURE_SPEC.version,
-    score: (vectors) => predict(model, vectors),
+  tf.dispose([xs, ys]);
+  const scorer: Scorer = { featureVersion: FEATURE_SPEC.version, score: (v) => predict(model, v) };
+  options.progress('choosing thresholds on the validation traces');
+  const contenders = [modelContender('model', scorer), ...baselineContenders()];
+  const seen: { name: string; guildDays: number }[] = [];
+  const traces = function* () {
+    for (const t of validation()) {
+      seen.push({ name: t.name, guildDays: t.guildDays });
+      yield t;
+    }
   };
-  let chosen = { threshold: 0.95, figures: await evaluateAt(validation, scorer, 0.95) };
-  for (const threshold of [0.9, 0.85, 0.8, 0.7, 0.6, 0.5]) {
-    const figures = await evaluateAt(validation, scorer, threshold);
-    options.progress(
-      `threshold ${threshold}: recall ${figures.recall.toFixed(2)}, ${figures.falseLockdowns} false lockdowns`,
-    );
-    // The budget: at most 1 false lockdown per 1,000 guild-days of validation traffic.
-    if (figures.falsePer1000GuildDays <= 1 && figures.recall >= chosen.figures.recall)
-      chosen = { threshold, figures };
-  }
+  const { tallies } = await tallyTraces(traces(), contenders, options.progress);
+  const chosen = contenders.map((c, i) => {
+    const figures = c.thresholds.map((t, k) => figuresOf(c.name, t, tallies[i]?.[k] as never));
+    for (const f of figures)
+      options.progress(
+        `${c.name} at ${f.threshold}: recall ${f.overall.recall.toFixed(2)}, ${f.falseLockdowns} false lockdowns in ${f.guildDays.toFixed(0)} guild-days, surges locked ${f.surgesLockedShare.toFixed(2)}`,
+      );
+    return figures[chooseThreshold(figures)] as (typeof figures)[number];
+  });
+  const [forModel, ...forBaselines] = chosen;
   await model.save(fileSaver(options.out));
-  const guildDays = training.reduce((n, t) => n + t.guildDays, 0);
   return {
     featureVersion: FEATURE_SPEC.version,
     featureNames: [...FEATURE_SPEC.names],
-    threshold: chosen.threshold,
-    exitThreshold: DEFAULT_POLICY.exitScore,
-    trainedOn: {
-      synthetic: training.map((t) => `${t.scenario}#${t.seed}`),
-      guildDays,
-      samples: samples.length,
+    threshold: forModel?.threshold ?? MODEL_THRESHOLDS.at(-1) ?? 0.99,
+    exitThreshold: Math.min(DEFAULT_POLICY.exitScore, forModel?.threshold ?? 1),
+    policy: {
+      quietMs: DEFAULT_POLICY.quietMs,
+      minJoinsLastMinute: DEFAULT_POLICY.minJoinsLastMinute,
+      minJoinsLast10Minutes: DEFAULT_POLICY.minJoinsLast10Minutes,
     },
-    evaluation: { validation: validation.map((t) => `${t.scenario}#${t.seed}`), ...chosen.figures },
+    baselineThresholds: forBaselines.map((f) => f.threshold),
+    trainedOn: { ...describeTraces(training), samples: samples.length, epochs: options.epochs },
+    evaluation: {
+      budgetPer1000GuildDays: FALSE_LOCKDOWN_BUDGET,
+      validation: { ...describeTraces(seen), model: forModel, baselines: forBaselines },
+    },
     createdAt: new Date().toISOString(),
   };
 }
