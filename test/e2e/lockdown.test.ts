@@ -1,0 +1,270 @@
+import type { JoinTraceEvent, TraceLabel } from '@chat-guard/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/bus.ts';
+import type { Spawned } from '../support/processes.ts';
+import { type System, startSystem } from '../support/system.ts';
+
+// The whole raid path on the sandbox with real discord.js, NATS, Redis and PostgreSQL:
+// joins → invite-tracker → anomaly-detector (two replicas) → enforcer → log-writer.
+
+let system: System;
+let detectors: Spawned[] = [];
+const guilds = { flood: '', shadow: '', surge: '' };
+
+beforeAll(async () => {
+  system = await startSystem({
+    sandbox: { guilds: [{ members: 30 }, { members: 30 }, { members: 30 }], seed: 11 },
+  });
+  const [flood, shadow, surge] = system.sandbox.guilds;
+  if (!flood || !shadow || !surge) throw new Error('three guilds expected');
+  Object.assign(guilds, { flood, shadow, surge });
+  await Promise.all([
+    system.start('gateway'),
+    system.start('invite-tracker'),
+    system.start('enforcer'),
+    system.start('log-writer'),
+  ]);
+  detectors = await Promise.all([system.start('anomaly-detector'), system.start('anomaly-detector')]);
+  for (const guildId of Object.values(guilds)) {
+    await system.sandbox.inspect.waitFor({ kind: 'commands.overwritten', guildId }, 30_000);
+    const view = system.sandbox.inspect.guild(guildId);
+    await command(guildId, 'logchannel', { channel: view.channels['mod-log'] ?? '' });
+  }
+}, 180_000);
+afterAll(() => system?.stop());
+
+/** An admin runs a slash command; resolves with the reply. */
+async function command(
+  guildId: string,
+  name: string,
+  options: Record<string, string | number | boolean>,
+  subcommand?: string,
+): Promise<string> {
+  const view = system.sandbox.inspect.guild(guildId);
+  const since = Date.now();
+  const interaction = system.sandbox.interactions.runSlashCommand({
+    guildId,
+    channelId: view.channels.general ?? '',
+    userId: view.adminId ?? '',
+    name,
+    options,
+    ...(subcommand ? { subcommand } : {}),
+  });
+  const reply = () =>
+    system.sandbox.inspect
+      .actions({ kind: 'message.edited', guildId, since })
+      .find((a) => a.data.interactionId === interaction.id);
+  await waitFor(() => reply() !== undefined, `the reply to /${name}`, 20_000);
+  return String(reply()?.data.content);
+}
+
+interface Overwrite {
+  readonly id: string;
+  readonly type: number;
+  readonly allow: string;
+  readonly deny: string;
+}
+
+/** What a lockdown changes, read back from "Discord" the way an admin would see it. */
+async function guildSettings(guildId: string) {
+  const get = async (path: string) => {
+    const response = await fetch(`${system.sandbox.api}/v10${path}`, {
+      headers: { authorization: `Bot ${system.sandbox.token}` },
+    });
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const guild = await get(`/guilds/${guildId}`);
+  const channels = (await get(`/guilds/${guildId}/channels`)) as unknown as Record<string, unknown>[];
+  return {
+    verificationLevel: guild.verification_level,
+    incidents: guild.incidents_data ?? null,
+    channels: channels
+      .map((c) => ({
+        id: c.id,
+        slowmode: c.rate_limit_per_user ?? 0,
+        overwrites: [...((c.permission_overwrites as Overwrite[]) ?? [])].sort((a, b) =>
+          a.id.localeCompare(b.id),
+        ),
+      }))
+      .sort((a, b) => String(a.id).localeCompare(String(b.id))),
+  };
+}
+
+async function timedOutUntil(guildId: string, userId: string): Promise<string | null> {
+  const response = await fetch(`${system.sandbox.api}/v10/guilds/${guildId}/members/${userId}`, {
+    headers: { authorization: `Bot ${system.sandbox.token}` },
+  });
+  const member = (await response.json()) as { communication_disabled_until?: string | null };
+  return member.communication_disabled_until ?? null;
+}
+
+/**
+ * The generator's episode of `scenario` in one guild, from a minute before it to its end,
+ * timed so that it starts a minute from now (account ages stay as generated).
+ */
+function episode(guildId: string, scenario: 'fast-flood' | 'shout-out', seed: number) {
+  const plan = (startMs: number) =>
+    system.sandbox.traffic.generate({
+      scenario,
+      durationMs: 10 * 60_000,
+      seed,
+      guildIds: [guildId],
+      startMs,
+    });
+  const labelOf = (p: ReturnType<typeof plan>) => {
+    const label = p.labels.find((l: TraceLabel) => l.guildId === guildId && l.family === scenario);
+    if (!label) throw new Error(`no ${scenario} in the plan`);
+    return label;
+  };
+  const now = Date.now();
+  const offset = labelOf(plan(now)).start - now;
+  const timed = plan(now - offset + 60_000);
+  const label = labelOf(timed);
+  const events = timed.events.filter(
+    (e: JoinTraceEvent) => e.ts >= label.start - 60_000 && e.ts <= label.end && e.type !== 'guild',
+  );
+  const raiders = events
+    .filter((e) => e.type === 'member.joined' && e.ts >= label.start)
+    .map((e) => (e as { userId: string }).userId);
+  return { events, raiders, label };
+}
+
+async function lockdownsOf(guildId: string) {
+  return system.database.db
+    .selectFrom('lockdown')
+    .selectAll()
+    .where('guild_id', '=', guildId)
+    .orderBy('started_at')
+    .execute();
+}
+
+function alertsIn(guildId: string) {
+  const channel = system.sandbox.inspect.guild(guildId).channels['mod-log'];
+  return system.sandbox.inspect
+    .actions({ kind: 'message.sent', guildId })
+    .filter((a) => a.channelId === channel && JSON.stringify(a.data).includes('lockdown:'));
+}
+
+describe('raid lockdown, end to end', () => {
+  let before: Awaited<ReturnType<typeof guildSettings>>;
+  let quarantined: string[] = [];
+
+  it('locks a fast flood down with every step, quarantines the raiders and alerts, across a replica killed mid-raid', async () => {
+    const guildId = guilds.flood;
+    before = await guildSettings(guildId);
+    const { events, raiders } = episode(guildId, 'fast-flood', 5);
+    const playing = system.sandbox.traffic.play(events, { speed: 2 });
+    // Kill the deciding detector replica as the raid begins: the other must take over.
+    await waitFor(
+      async () => {
+        const first = await system.database.db
+          .selectFrom('member_join')
+          .select('user_id')
+          .where('guild_id', '=', guildId)
+          .where('user_id', 'in', raiders)
+          .executeTakeFirst();
+        return first !== undefined;
+      },
+      'the first raid join attributed',
+      120_000,
+    );
+    const leader = detectors.find((d) => d.output().includes('"leading":true'));
+    expect(leader).toBeDefined();
+    leader?.child.kill('SIGKILL');
+    await waitFor(async () => (await lockdownsOf(guildId)).length > 0, 'a lockdown', 120_000).catch((err) => {
+      throw new Error(`${err}\n${system.logs()}`);
+    });
+    await playing;
+    const [lockdown, ...more] = await lockdownsOf(guildId);
+    expect(more).toEqual([]);
+    expect(lockdown?.status).toBe('active');
+    expect(lockdown?.shadow).toBe(false);
+    quarantined = lockdown?.quarantined ?? [];
+    expect(quarantined.length).toBeGreaterThan(0);
+    for (const userId of quarantined) expect(raiders).toContain(userId);
+
+    await waitFor(
+      async () => {
+        const now = await guildSettings(guildId);
+        return now.verificationLevel !== before.verificationLevel && now.incidents !== null;
+      },
+      'the profile applied',
+      30_000,
+    );
+    const locked = await guildSettings(guildId);
+    expect(locked.verificationLevel).toBe(3);
+    const incidents = locked.incidents as { invites_disabled_until: string };
+    const pausedFor = Date.parse(incidents.invites_disabled_until) - Date.now();
+    expect(pausedFor).toBeGreaterThan(23 * 3_600_000);
+    expect(pausedFor).toBeLessThanOrEqual(24 * 3_600_000);
+    const text = locked.channels.filter((c) =>
+      before.channels.some((b) => b.id === c.id && c.slowmode === 30),
+    );
+    expect(text.length).toBeGreaterThan(0);
+    const sendMessages = 1n << 11n;
+    const everyoneDenied = locked.channels.filter((c) =>
+      c.overwrites.some((o) => o.id === guildId && (BigInt(o.deny) & sendMessages) !== 0n),
+    );
+    expect(everyoneDenied.length).toBe(text.length);
+    for (const userId of quarantined.slice(0, 5)) expect(await timedOutUntil(guildId, userId)).not.toBeNull();
+
+    await waitFor(() => alertsIn(guildId).length > 0, 'the alert', 30_000);
+    expect(alertsIn(guildId)).toHaveLength(1);
+    expect(JSON.stringify(alertsIn(guildId)[0]?.data)).toMatch(/false-alarm/);
+  }, 300_000);
+
+  it('restores every setting as it was and releases the quarantined on "false alarm"', async () => {
+    const guildId = guilds.flood;
+    const [alert] = alertsIn(guildId);
+    const [lockdown] = await lockdownsOf(guildId);
+    if (!alert?.messageIds?.[0] || !lockdown) throw new Error('no alert to answer');
+    const view = system.sandbox.inspect.guild(guildId);
+    system.sandbox.interactions.clickButton({
+      channelId: alert.channelId ?? '',
+      messageId: alert.messageIds[0],
+      userId: view.adminId ?? '',
+      customId: `lockdown:false-alarm:${lockdown.id}`,
+    });
+    await waitFor(async () => (await lockdownsOf(guildId))[0]?.status === 'lifted', 'the lift', 60_000);
+    await waitFor(
+      async () => JSON.stringify(await guildSettings(guildId)) === JSON.stringify(before),
+      'every setting restored',
+      30_000,
+    ).catch(async (err) => {
+      expect(await guildSettings(guildId)).toEqual(before);
+      throw err;
+    });
+    for (const userId of quarantined.slice(0, 5)) expect(await timedOutUntil(guildId, userId)).toBeNull();
+    const labels = await system.database.db
+      .selectFrom('raid_label')
+      .selectAll()
+      .where('guild_id', '=', guildId)
+      .execute();
+    expect(labels.map((l) => [l.lockdown_id, l.label])).toEqual([[lockdown.id, 'false-alarm']]);
+  }, 120_000);
+
+  it('in shadow mode scores and alerts but changes nothing', async () => {
+    const guildId = guilds.shadow;
+    expect(await command(guildId, 'lockdown', { mode: 'shadow' }, 'mode')).toMatch(/shadow/i);
+    const untouched = await guildSettings(guildId);
+    const { events } = episode(guildId, 'fast-flood', 6);
+    await system.sandbox.traffic.play(events, { speed: 2 });
+    await waitFor(async () => (await lockdownsOf(guildId)).length > 0, 'a shadow lockdown', 60_000);
+    expect((await lockdownsOf(guildId))[0]?.shadow).toBe(true);
+    await waitFor(() => alertsIn(guildId).length > 0, 'the shadow alert', 30_000);
+    expect(await guildSettings(guildId)).toEqual(untouched);
+    expect(system.sandbox.inspect.actions({ kind: 'member.timedOut', guildId })).toEqual([]);
+  }, 180_000);
+
+  it('lets an organic shout-out surge through without a lockdown', async () => {
+    const guildId = guilds.surge;
+    const { events } = episode(guildId, 'shout-out', 7);
+    // The minute before the surge and its first two minutes, its peak, at twice the speed.
+    const peak = events.filter((e) => e.ts <= Date.now() + 3 * 60_000);
+    await system.sandbox.traffic.play(peak, { speed: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // the last joins reach the detector
+    expect(await lockdownsOf(guildId)).toEqual([]);
+    expect(alertsIn(guildId)).toEqual([]);
+  }, 300_000);
+});
