@@ -83,6 +83,23 @@ describe('guild configuration', () => {
     expect(later.revision(GUILD)).toBe(1);
   });
 
+  it('lets a reader wait for the revision an event reports, and says when it never came', async () => {
+    const publisher = await factory.open('gateway');
+    const replica = await startCache('replica');
+    const update = await updateGuildConfig(database.db, GUILD, () => ({ linkGuard: true }), ADMIN);
+    const waiting = replica.reached(GUILD, update.revision, 5_000);
+    await announceGuildConfig(
+      publisher,
+      GUILD,
+      { config: update.after, revision: update.revision },
+      ADMIN,
+      Date.now(),
+    );
+    expect(await waiting).toBe(true);
+    expect(replica.get(GUILD).linkGuard).toBe(true);
+    expect(await replica.reached(GUILD, update.revision + 1, 200)).toBe(false);
+  });
+
   it('never lets a slower writer replace a newer revision with an older one', async () => {
     const publisher = await factory.open('gateway');
     const first = await updateGuildConfig(database.db, GUILD, () => ({ linkGuard: true }), ADMIN);

@@ -66,6 +66,25 @@ export class GuildConfigCache {
     return this.#configs.get(guildId)?.revision ?? 0;
   }
 
+  /**
+   * Resolves once the cache holds at least `revision` of the guild's configuration, or after
+   * `timeoutMs` (resolving false): for events that must be read with the change they report.
+   */
+  async reached(guildId: string, revision: number, timeoutMs: number): Promise<boolean> {
+    if (this.revision(guildId) >= revision) return true;
+    return new Promise<boolean>((resolve) => {
+      const done = (reached: boolean) => {
+        clearTimeout(timer);
+        stop();
+        resolve(reached);
+      };
+      const stop = this.onChange((changed) => {
+        if (changed === guildId && this.revision(guildId) >= revision) done(true);
+      });
+      const timer = setTimeout(() => done(this.revision(guildId) >= revision), timeoutMs);
+    });
+  }
+
   /** Calls the listener after each change; returns a function that removes it. */
   onChange(listener: ConfigListener): () => void {
     this.#listeners.add(listener);

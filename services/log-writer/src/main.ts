@@ -39,8 +39,13 @@ await runService({
       logger.warn('ALERT_WEBHOOK_SECRET is not set: lockdown alerts will not be sent to webhooks');
 
     await consume('log-writer', {
-      'audit.recorded': (event) =>
-        recordAudit(postgres.db, event, configs.get(event.guildId).punishLogChannelId),
+      'audit.recorded': async (event) => {
+        // A configuration change comes in on AUDIT and CONFIG at once; its own embed goes to
+        // the log channel it may have just set, so read it with that change applied.
+        const revision = event.action === 'config.update' ? event.details.revision : undefined;
+        if (typeof revision === 'number') await configs.reached(event.guildId, revision, 5_000);
+        await recordAudit(postgres.db, event, configs.get(event.guildId).punishLogChannelId);
+      },
       'lockdown.alert': async (alert) => {
         const report = await postLockdownAlert(alertDeps, alert);
         const about = { guildId: alert.guildId, lockdownId: alert.lockdownId, kind: alert.kind };
