@@ -8,6 +8,7 @@ import { onLockdownLifted } from './liftLockdown.ts';
 import { liftTimeout } from './liftTimeout.ts';
 import type { LockdownAlert } from './lockdownSteps.ts';
 import { renewInvitePauses } from './pauseInvites.ts';
+import { LockdownReclaimer } from './reclaimLockdowns.ts';
 import { startLockdown } from './startLockdown.ts';
 
 /** How often the enforcer looks for invite pauses to renew (a pause lasts 24 hours at most). */
@@ -44,11 +45,18 @@ await runService({
       'lockdown.answered': (answer) => answerLockdown(deps, answer),
     });
 
+    const reclaimer = new LockdownReclaimer(deps.db, deps.redis);
     const renewal = startPeriodic(
       RENEWAL_INTERVAL_MS,
       async () => {
         const renewed = await renewInvitePauses(deps);
         if (renewed.length > 0) logger.info({ lockdowns: renewed }, 'invite pauses renewed');
+        const reclaimed = await reclaimer.run();
+        if (reclaimed.length > 0)
+          logger.warn(
+            { lockdowns: reclaimed },
+            'lockdowns the detector had lost (Redis restarted?) handed back to it',
+          );
       },
       (err) => logger.error({ err }, 'renewing invite pauses failed'),
     );
