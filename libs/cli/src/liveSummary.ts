@@ -5,6 +5,9 @@ export interface SummaryCounts {
   readonly messages: number;
   readonly joins: number;
   readonly violations: number;
+  /** Lockdowns the detector asked for, and those it or an admin lifted. */
+  readonly lockdowns: number;
+  readonly lifted: number;
   readonly audited: number;
   readonly deadLetters: number;
   /** What the bot did on the sandbox, by kind (only when running on the sandbox). */
@@ -25,13 +28,18 @@ export async function readSummary(bus: EventBus, sandbox: Sandbox | undefined): 
     '.message.created',
     '.member.joined',
   ]);
-  const [violations = 0] = await countBySuffix(bus, 'VERDICTS', ['.violation']);
+  const [violations = 0, lockdowns = 0, lifted = 0] = await countBySuffix(bus, 'VERDICTS', [
+    '.violation',
+    '.requested',
+    '.lifted',
+  ]);
   const audited = (await bus.jsm.streams.info(bus.ns.stream('AUDIT'))).state.messages;
   const deadLetters = (await bus.jsm.streams.info(bus.ns.stream('DEADLETTER'))).state.messages;
-  if (!sandbox) return { messages, joins, violations, audited, deadLetters };
+  const counts = { messages, joins, violations, lockdowns, lifted, audited, deadLetters };
+  if (!sandbox) return counts;
   const actions: Record<string, number> = {};
   for (const action of sandbox.inspect.actions()) actions[action.kind] = (actions[action.kind] ?? 0) + 1;
-  return { messages, joins, violations, audited, deadLetters, actions };
+  return { ...counts, actions };
 }
 
 /** One line an operator can read at a glance. */
@@ -42,6 +50,7 @@ export function formatSummary(counts: SummaryCounts): string {
     `violations ${counts.violations}`,
     `audited ${counts.audited}`,
   ];
+  if (counts.lockdowns > 0) parts.push(`LOCKDOWNS ${counts.lockdowns} (${counts.lifted} lifted)`);
   if (counts.actions) {
     const a = counts.actions;
     parts.push(
