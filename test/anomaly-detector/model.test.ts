@@ -38,22 +38,28 @@ describe('the raid model', () => {
     expect(['wasm', 'tensorflow']).toContain(tf.getBackend());
   });
 
-  it('fits two epochs on tiny data, and a save-load round trip gives the same predictions', async () => {
-    const { xs, ys } = tinyData();
-    const model = buildRaidModel(WIDTH);
-    const history = await model.fit(tf.tensor2d(xs), tf.tensor2d(ys, [ys.length, 1]), {
-      epochs: 2,
-      batchSize: 8,
-      shuffle: false,
-    });
-    expect(history.history.loss).toHaveLength(2);
-    const before = await predict(model, xs);
-    await model.save(fileSaver(dir));
-    const loaded = await tf.loadLayersModel(fileLoader(dir));
-    const after = await predict(loaded, xs);
-    expect(after).toHaveLength(xs.length);
-    for (const [i, p] of after.entries()) expect(p).toBeCloseTo(before[i] ?? Number.NaN, 6);
-  });
+  it.each([
+    ['without', 0],
+    ['with', 1e-4],
+  ])(
+    'fits two epochs on tiny data %s an L2 penalty, and a save-load round trip gives the same predictions',
+    async (_, l2) => {
+      const { xs, ys } = tinyData();
+      const model = buildRaidModel(WIDTH, 7, { l2 });
+      const history = await model.fit(tf.tensor2d(xs), tf.tensor2d(ys, [ys.length, 1]), {
+        epochs: 2,
+        batchSize: 8,
+        shuffle: false,
+      });
+      expect(history.history.loss).toHaveLength(2);
+      const before = await predict(model, xs);
+      await model.save(fileSaver(dir));
+      const loaded = await tf.loadLayersModel(fileLoader(dir));
+      const after = await predict(loaded, xs);
+      expect(after).toHaveLength(xs.length);
+      for (const [i, p] of after.entries()) expect(p).toBeCloseTo(before[i] ?? Number.NaN, 6);
+    },
+  );
 
   it('names the fault of a model directory that is missing or corrupt', async () => {
     await expect(tf.loadLayersModel(fileLoader(join(dir, 'nope')))).rejects.toThrow(/model\.json is missing/);

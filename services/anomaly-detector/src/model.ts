@@ -1,13 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** The raid model: a small dense network from the feature vector to a raid probability. No I/O. */
-export function buildRaidModel(inputSize: number, seed = 7): tf.LayersModel {
-  const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed + offset });
+export function buildRaidModel(inputSize: number, seed = 7, options: { l2?: number } = {}): tf.LayersModel {
+  const init = (offset: number) => ({
+    kernelInitializer: tf.initializers.glorotUniform({ seed: seed + offset }),
+    // A weight penalty keeps the scores off 0 and 1, so the threshold has something to trade.
+    ...(options.l2 ? { kernelRegularizer: tf.regularizers.l2({ l2: options.l2 }) } : {}),
+  });
   const model = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [inputSize], units: 16, activation: 'relu', kernelInitializer: init(1) }),
-      tf.layers.dense({ units: 8, activation: 'relu', kernelInitializer: init(2) }),
-      tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: init(3) }),
+      tf.layers.dense({ inputShape: [inputSize], units: 16, activation: 'relu', ...init(1) }),
+      tf.layers.dense({ units: 8, activation: 'relu', ...init(2) }),
+      tf.layers.dense({ units: 1, activation: 'sigmoid', ...init(3) }),
     ],
   });
   model.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['accuracy'] });

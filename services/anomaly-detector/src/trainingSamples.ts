@@ -15,6 +15,8 @@ export interface Sample {
   readonly label: 0 | 1;
   /** Where it came from: surges are the negatives that matter most. */
   readonly kind: 'raid' | 'surge' | 'organic';
+  /** The guardrail would let a lockdown start here: only these ticks can be false lockdowns. */
+  readonly guardrailOpen: boolean;
 }
 
 /** After a raid's last join its windows still look like a raid for this long: neither label fits. */
@@ -54,7 +56,8 @@ export function trainingSamples(
         joinsLastMinute: window.recentCount(now, 60_000),
         joinsLast10Minutes: window.recentCount(now, 600_000),
       };
-      if (!guardrailAllows(counts, policy) && idle++ % idleKeep !== 0) continue;
+      const guardrailOpen = guardrailAllows(counts, policy);
+      if (!guardrailOpen && idle++ % idleKeep !== 0) continue;
       const mine = labels.filter((l) => l.guildId === guildId);
       const raid = mine.some((r) => r.type === 'raid' && now >= r.start && now <= r.end);
       // A raid's first few joins, and its windows after the last one, fit neither label.
@@ -72,6 +75,7 @@ export function trainingSamples(
         vector: computeFeatures(window, now).vector,
         label: raid ? 1 : 0,
         kind: raid ? 'raid' : surge ? 'surge' : 'organic',
+        guardrailOpen,
       });
     }
   }

@@ -8,7 +8,7 @@ import { exportTraces } from '../model/exportTraces.ts';
 import { runEval } from '../model/runEval.ts';
 import { type LabelledTrace, organicDays, syntheticTraces } from '../model/syntheticTraces.ts';
 import { readTraceDir } from '../model/traceDirs.ts';
-import { trainRaidModel } from '../model/trainModel.ts';
+import { DEFAULT_FIT, trainRaidModel } from '../model/trainModel.ts';
 import { repoRoot } from '../services.ts';
 
 /** Organic days are seeded apart from the scenario seeds: training, validation and evaluation never share one. */
@@ -89,14 +89,14 @@ export const modelCommand: Command = {
     'train-organic-guild-days': {
       type: 'string',
       description: 'Guild-days of organic traffic added to training',
-      default: '60',
+      default: '200',
     },
     traces: {
       type: 'string',
       multiple: true,
       description: 'An exported trace directory (trace.jsonl + labels.jsonl) to train on; repeat for more',
     },
-    epochs: { type: 'string', description: 'Training epochs', default: '30' },
+    epochs: { type: 'string', description: 'Training epochs', default: String(DEFAULT_FIT.epochs) },
     out: {
       type: 'string',
       description: 'Model directory (train), traces directory (generate) or export directory (export)',
@@ -200,7 +200,7 @@ export const modelCommand: Command = {
         yield* syntheticTraces(validationSeeds, hours);
         yield* organicDays(organic, ORGANIC_SEEDS.validation);
       },
-      { epochs: intOption(args, 'epochs', 1, 500), progress, out },
+      { fit: { epochs: intOption(args, 'epochs', 1, 500) }, progress, out },
     );
     await writeFile(join(out, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
     progress(`wrote ${out}`);
