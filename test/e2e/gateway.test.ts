@@ -108,22 +108,22 @@ describe('gateway replicas', () => {
         split.start('gateway', { SHARDS: '1', SHARD_COUNT: '2' }),
       ]);
       const { sandbox, bus } = split;
-      await waitFor(
-        () =>
-          new Set(sandbox.inspect.actions({ kind: 'commands.overwritten' }).map((a) => a.guildId)).size === 4,
-        'commands in every guild',
-        30_000,
-      );
+      // Each replica registered commands for exactly the guilds of its own shard (it logs
+      // that once Discord answered, a moment after the sandbox recorded the call).
+      const served = () =>
+        replicas.map((r) =>
+          [...r.output().matchAll(/"guildId":"(\d+)","commands":\d+,"msg":"slash commands registered"/g)].map(
+            (m) => m[1],
+          ),
+        );
+      await waitFor(() => served().flat().length === 4, 'commands in every guild', 30_000);
       const shardOf = (g: string) => Number((BigInt(g) >> 22n) % 2n);
       expect(new Set(sandbox.guilds.map(shardOf)).size).toBe(2);
-      // Each replica registered commands for exactly the guilds of its own shard.
-      const served = replicas.map((r) =>
-        [...r.output().matchAll(/"guildId":"(\d+)","commands":\d+,"msg":"slash commands registered"/g)].map(
-          (m) => m[1],
-        ),
-      );
-      expect(served[0]?.sort()).toEqual(sandbox.guilds.filter((g) => shardOf(g) === 0).sort());
-      expect(served[1]?.sort()).toEqual(sandbox.guilds.filter((g) => shardOf(g) === 1).sort());
+      expect(
+        new Set(sandbox.inspect.actions({ kind: 'commands.overwritten' }).map((a) => a.guildId)).size,
+      ).toBe(4);
+      expect(served()[0]?.sort()).toEqual(sandbox.guilds.filter((g) => shardOf(g) === 0).sort());
+      expect(served()[1]?.sort()).toEqual(sandbox.guilds.filter((g) => shardOf(g) === 1).sort());
       const posted = sandbox.guilds.map((guildId) => {
         const guild = sandbox.inspect.guild(guildId);
         return sandbox.users.postMessage({
