@@ -75,6 +75,17 @@ describe('raid features', () => {
     expect(surge.named.sameBatchShare10m).toBeLessThan(aged.named.sameBatchShare10m);
   });
 
+  it.each([1, 2, 3])(
+    'see an aged raid (seed %i) as one batch through a fresh invite within its first minute',
+    (seed) => {
+      const aged = featuresAt('aged-accounts', seed, 60_000);
+      const organic = featuresAt('organic', seed, 0);
+      expect(aged.named.sameBatchShare).toBeGreaterThan(0.5);
+      expect(aged.named.sameBatchShare).toBeGreaterThan(aged.named.sameBatchShare10m);
+      expect(aged.named.freshInviteShare).toBeGreaterThan(organic.named.freshInviteShare);
+    },
+  );
+
   it('give the same vector for the same trace and time', () => {
     expect(featuresAt('aged-accounts', 9)).toEqual(featuresAt('aged-accounts', 9));
   });

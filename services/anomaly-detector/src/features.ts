@@ -5,9 +5,11 @@ import { count, lookAlikeCount, sameBatchShare, share, topInvite, youngerThan } 
  * The feature vector's layout. A model is trained for one version and refuses another.
  * v2 adds a 10-minute window against a 12-hour baseline beside the last minute, so that a
  * raid dripping in one account a minute adds up, and the account-batch share of aged raids.
+ * v3 adds the last minute's account-batch share and share of joins through invites made
+ * minutes ago, so that aged accounts bought in a batch are told apart within seconds.
  */
 export const FEATURE_SPEC = {
-  version: 2,
+  version: 3,
   names: [
     'joinsLastMinute',
     'joinsLast10Minutes',
@@ -26,6 +28,8 @@ export const FEATURE_SPEC = {
     'topInviteShare10m',
     'topInviteYoung',
     'sameBatchShare10m',
+    'sameBatchShare',
+    'freshInviteShare',
     'rejoinShare10m',
     'quickMessageShare10m',
     'guildSize',
@@ -45,6 +49,8 @@ export interface GuildFeatures {
 
 const MINUTE = 60_000;
 const LONG = 10 * MINUTE;
+/** An invite made this recently that most joins come through is one a raid was handed. */
+const FRESH_INVITE_MS = 15 * MINUTE;
 
 /** log(1 + x) / log(1 + max): a count on a 0..1 scale that keeps growing slowly. */
 const logScale = (x: number, max: number): number =>
@@ -73,6 +79,11 @@ export function computeFeatures(window: GuildWindow, now: number): GuildFeatures
   const inviteCreated = top.code ? window.invitesCreated.get(top.code) : undefined;
   const inviteYoung = inviteCreated !== undefined && now - inviteCreated < 60 * MINUTE ? 1 : 0;
   const batch = long.length >= 5 ? sameBatchShare(long) : 0;
+  const batchNow = joins.length >= 3 ? sameBatchShare(joins) : 0;
+  const freshInvite = share(joins, (j) => {
+    const created = j.inviteCode ? window.invitesCreated.get(j.inviteCode) : undefined;
+    return created !== undefined && now - created < FRESH_INVITE_MS;
+  });
   const quick = share(long, (j) => {
     const first = window.firstMessages.get(j.userId);
     return first !== undefined && first <= now && first - j.ts < 30_000;
@@ -95,6 +106,8 @@ export function computeFeatures(window: GuildWindow, now: number): GuildFeatures
     topInviteShare10m: topInvite(long).share,
     topInviteYoung: inviteYoung,
     sameBatchShare10m: batch,
+    sameBatchShare: batchNow,
+    freshInviteShare: freshInvite,
     rejoinShare10m: share(long, (j) => j.rejoin),
     quickMessageShare10m: quick,
     guildSize: logScale(window.memberCount, 1_000_000),
@@ -116,7 +129,9 @@ export function computeFeatures(window: GuildWindow, now: number): GuildFeatures
       `${percent(top.share)} through invite ${top.code}${inviteYoung ? ' (created within the hour)' : ''}`,
     ]);
   }
-  if (batch >= 0.5) reasons.push([batch * 0.8, `${percent(batch)} accounts created within the same 3 weeks`]);
+  const batchShown = busy ? Math.max(batch, batchNow) : batch;
+  if (batchShown >= 0.5)
+    reasons.push([batchShown * 0.8, `${percent(batchShown)} accounts created within the same 3 weeks`]);
   if (long.length >= 5 && quick >= 0.3)
     reasons.push([quick * 0.8, `${percent(quick)} posted within 30 s of joining`]);
   return {

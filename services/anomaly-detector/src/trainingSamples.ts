@@ -17,12 +17,16 @@ export interface Sample {
   readonly kind: 'raid' | 'surge' | 'organic';
   /** The guardrail would let a lockdown start here: only these ticks can be false lockdowns. */
   readonly guardrailOpen: boolean;
+  /** Within the first minute of a raid: where a lockdown is won or lost against the baselines. */
+  readonly early: boolean;
 }
 
 /** After a raid's last join its windows still look like a raid for this long: neither label fits. */
 const AFTERGLOW_MS = 10 * 60_000;
 /** Before this many joins since a raid began, nothing tells it from organic traffic yet. */
 const RAID_JOINS_TO_TELL = 5;
+/** A raid's first minute: the ticks that decide how soon it is locked down. */
+const EARLY_MS = 60_000;
 
 /**
  * Feature vectors sampled from a labelled trace every `tickMs`, per guild, from the same
@@ -60,6 +64,7 @@ export function trainingSamples(
       if (!guardrailOpen && idle++ % idleKeep !== 0) continue;
       const mine = labels.filter((l) => l.guildId === guildId);
       const raid = mine.some((r) => r.type === 'raid' && now >= r.start && now <= r.end);
+      const early = mine.some((r) => r.type === 'raid' && now >= r.start && now <= r.start + EARLY_MS);
       // A raid's first few joins, and its windows after the last one, fit neither label.
       const unclear = mine.some(
         (r) =>
@@ -76,6 +81,7 @@ export function trainingSamples(
         label: raid ? 1 : 0,
         kind: raid ? 'raid' : surge ? 'surge' : 'organic',
         guardrailOpen,
+        early: raid && early,
       });
     }
   }

@@ -30,10 +30,18 @@ export interface FitOptions {
    * weigh this many times an idle one.
    */
   readonly hardNegativeWeight: number;
+  /** Raid ticks in a raid's first minute weigh this many times a later one: they decide time to lockdown. */
+  readonly earlyRaidWeight: number;
 }
 
 /** What the shipped model was fitted with: scores spread enough for the threshold to trade. */
-export const DEFAULT_FIT: FitOptions = { epochs: 20, l2: 1e-4, labelSmoothing: 0.02, hardNegativeWeight: 4 };
+export const DEFAULT_FIT: FitOptions = {
+  epochs: 20,
+  l2: 1e-4,
+  labelSmoothing: 0.02,
+  hardNegativeWeight: 4,
+  earlyRaidWeight: 3,
+};
 
 const repeated = <T>(items: readonly T[], times: number): T[] =>
   Array.from({ length: Math.max(0, times - 1) }, () => items).flat();
@@ -54,11 +62,13 @@ function balancedSamples(
   // Raids weigh half as much as everything else together: enough to learn them, not so much
   // that a busy organic hour looks like one.
   const repeat = Math.max(1, Math.round(negatives / 2 / Math.max(1, raids.length)));
+  const early = raids.filter((s) => s.early);
   const balanced = [
     ...samples,
     ...repeated(surges, SURGE_WEIGHT),
     ...repeated(hard, fit.hardNegativeWeight),
     ...repeated(raids, repeat),
+    ...repeated(early, Math.round(repeat * Math.max(0, fit.earlyRaidWeight - 1)) + 1),
   ];
   return { balanced, repeat };
 }
