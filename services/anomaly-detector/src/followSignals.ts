@@ -1,12 +1,14 @@
 import { type EventBus, errorMessage } from '@chat-guard/bus';
 import {
+  epochMs,
   guildAvailable,
   inviteCreated,
   memberAttributed,
   memberLeft,
-  messageCreated,
+  snowflake,
 } from '@chat-guard/events';
 import { type ConsumerMessages, DeliverPolicy } from '@nats-io/jetstream';
+import { z } from 'zod';
 import type { TraceEvent } from './feedWindows.ts';
 
 /** A join as the detector reads it: the attributed join becomes a join-trace event. */
@@ -27,10 +29,21 @@ export function joinTraceEvent(payload: unknown): TraceEvent | null {
   };
 }
 
+/** What the detector reads of a message: who wrote it and when (not its content). */
+const messageAuthor = z.object({
+  guildId: snowflake,
+  authorId: snowflake,
+  authorIsBot: z.boolean(),
+  createdAt: epochMs,
+});
+
+/** The live DISCORD events the windows use; guild sizes come from their own feed. */
+const READ_FROM_DISCORD = ['.message.created', '.member.left', '.invite.created'] as const;
+
 /** Leaves, first messages, new invites and guild sizes, as join-trace events; null for the rest. */
 export function discordTraceEvent(subject: string, payload: unknown): TraceEvent | null {
   if (subject.endsWith('.message.created')) {
-    const m = messageCreated.schema.safeParse(payload);
+    const m = messageAuthor.safeParse(payload);
     if (!m.success || m.data.authorIsBot) return null;
     return {
       type: 'message.created',
@@ -89,6 +102,7 @@ export async function followSignals(
   options: SignalFeedOptions,
 ): Promise<SignalFeed> {
   const feeds: {
+    wants: (subject: string) => boolean;
     stream: string;
     filter: string;
     start: 'time' | 'last';
@@ -100,6 +114,7 @@ export async function followSignals(
       filter: memberAttributed.filter,
       start: 'time',
       lookbackMs: options.joinLookbackMs,
+      wants: () => true,
       read: (_subject, data) => joinTraceEvent(data),
     },
     {
@@ -107,6 +122,7 @@ export async function followSignals(
       filter: guildAvailable.filter,
       start: 'last',
       lookbackMs: 0,
+      wants: () => true,
       read: discordTraceEvent,
     },
     {
@@ -114,8 +130,8 @@ export async function followSignals(
       filter: 'discord.>',
       start: 'time',
       lookbackMs: options.discordLookbackMs,
-      read: (subject, data) =>
-        subject.endsWith('.guild.available') ? null : discordTraceEvent(subject, data),
+      wants: (subject) => READ_FROM_DISCORD.some((suffix) => subject.endsWith(suffix)),
+      read: discordTraceEvent,
     },
   ];
   const running: ConsumerMessages[] = [];
@@ -144,13 +160,17 @@ export async function followSignals(
         setTimeout(done, CATCH_UP_LIMIT_MS).unref();
         void (async () => {
           for await (const msg of messages) {
-            let data: unknown;
-            try {
-              data = msg.json();
-            } catch {
-              data = undefined;
+            const subject = bus.ns.unprefix(msg.subject);
+            // Most of DISCORD is messages and events the detector skips: decide by the
+            // subject before paying for JSON.
+            let event: TraceEvent | null = null;
+            if (feed.wants(subject)) {
+              try {
+                event = feed.read(subject, msg.json());
+              } catch {
+                event = null; // not JSON: the durable consumers dead-letter it; the detector skips it
+              }
             }
-            const event = feed.read(bus.ns.unprefix(msg.subject), data);
             if (event) apply(event);
             if (msg.info.pending === 0) done();
           }

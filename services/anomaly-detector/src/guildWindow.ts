@@ -34,6 +34,8 @@ export class GuildWindow {
   readonly joins: WindowJoin[] = [];
   /** First message after joining, by user: ts of the message. */
   readonly firstMessages = new Map<string, number>();
+  /** Joins in the window by member, so a message is matched to its author's join at once. */
+  readonly #inWindow = new Map<string, number>();
   readonly invitesCreated = new Map<string, number>();
   readonly seenMembers = new Set<string>();
   memberCount = 0;
@@ -94,6 +96,7 @@ export class GuildWindow {
     });
     this.seenMembers.add(join.userId);
     this.memberCount++;
+    this.#inWindow.set(join.userId, (this.#inWindow.get(join.userId) ?? 0) + 1);
     this.#prune(join.ts);
   }
 
@@ -103,8 +106,8 @@ export class GuildWindow {
   }
 
   addMessage(userId: string, ts: number): void {
-    if (!this.firstMessages.has(userId) && this.joins.some((j) => j.userId === userId))
-      this.firstMessages.set(userId, ts);
+    // Every message of every guild passes here: a map lookup, not a scan of the window.
+    if (!this.firstMessages.has(userId) && this.#inWindow.has(userId)) this.firstMessages.set(userId, ts);
   }
 
   addInvite(code: string, ts: number): void {
@@ -137,6 +140,11 @@ export class GuildWindow {
     let drop = 0;
     while (drop < this.joins.length && (this.joins[drop]?.ts ?? 0) < cutoff) drop++;
     if (drop === 0) return;
-    for (const gone of this.joins.splice(0, drop)) this.firstMessages.delete(gone.userId);
+    for (const gone of this.joins.splice(0, drop)) {
+      this.firstMessages.delete(gone.userId);
+      const left = (this.#inWindow.get(gone.userId) ?? 1) - 1;
+      if (left > 0) this.#inWindow.set(gone.userId, left);
+      else this.#inWindow.delete(gone.userId);
+    }
   }
 }

@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { type Decision, decideLockdown, type GuildState, type LockdownPolicy } from './decideLockdown.ts';
 import { computeFeatures } from './features.ts';
 import type { GuildWindows } from './feedWindows.ts';
+import { topInvite } from './joinStats.ts';
 import { observe, type TickScorer } from './replayTrace.ts';
 
 /** Joins this long before the trigger are the raid window: the accounts to quarantine. */
@@ -118,10 +119,7 @@ export class LockdownDetector {
     const features = computeFeatures(window, decision.ts);
     const raid = window.recent(decision.ts, RAID_WINDOW_MS);
     const lastMinute = window.recent(decision.ts, MINUTE);
-    const byInvite = new Map<string, number>();
-    for (const j of lastMinute)
-      if (j.inviteCode) byInvite.set(j.inviteCode, (byInvite.get(j.inviteCode) ?? 0) + 1);
-    const top = [...byInvite].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+    const top = topInvite(lastMinute);
     const request: EventPayload<'lockdown.requested'> = {
       guildId,
       lockdownId,
@@ -131,7 +129,7 @@ export class LockdownDetector {
       features: Object.fromEntries(Object.entries(features.named).map(([k, v]) => [k, clamp01(v)])),
       featureVersion: this.deps.featureVersion,
       joinsLastMinute: lastMinute.length,
-      topInvite: top ? { code: top[0], share: clamp01(top[1] / lastMinute.length) } : null,
+      topInvite: top.code ? { code: top.code, share: clamp01(top.share) } : null,
       raidWindowStart: raid[0]?.ts ?? decision.ts - RAID_WINDOW_MS,
       suspectIds: [...new Set(raid.map((j) => j.userId))].slice(-MAX_SUSPECTS),
       requestedAt: decision.ts,
