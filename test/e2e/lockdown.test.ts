@@ -34,28 +34,13 @@ beforeAll(async () => {
 afterAll(() => system?.stop());
 
 /** An admin runs a slash command; resolves with the reply. */
-async function command(
+function command(
   guildId: string,
   name: string,
   options: Record<string, string | number | boolean>,
   subcommand?: string,
-): Promise<string> {
-  const view = system.sandbox.inspect.guild(guildId);
-  const since = Date.now();
-  const interaction = system.sandbox.interactions.runSlashCommand({
-    guildId,
-    channelId: view.channels.general ?? '',
-    userId: view.adminId ?? '',
-    name,
-    options,
-    ...(subcommand ? { subcommand } : {}),
-  });
-  const reply = () =>
-    system.sandbox.inspect
-      .actions({ kind: 'message.edited', guildId, since })
-      .find((a) => a.data.interactionId === interaction.id);
-  await waitFor(() => reply() !== undefined, `the reply to /${name}`, 20_000);
-  return String(reply()?.data.content);
+) {
+  return system.command(guildId, name, options, subcommand);
 }
 
 interface Overwrite {

@@ -45,26 +45,8 @@ function member(): string {
 }
 
 /** An admin runs a slash command; resolves with the reply the gateway edits in. */
-async function command(
-  name: string,
-  options: Record<string, string | number | boolean>,
-  subcommand?: string,
-) {
-  const since = Date.now();
-  const interaction = system.sandbox.interactions.runSlashCommand({
-    guildId,
-    channelId: general,
-    userId: adminId,
-    name,
-    options,
-    ...(subcommand ? { subcommand } : {}),
-  });
-  const reply = () =>
-    system.sandbox.inspect
-      .actions({ kind: 'message.edited', guildId, since })
-      .find((a) => a.data.interactionId === interaction.id);
-  await waitFor(() => reply() !== undefined, `the reply to /${name}`, 20_000);
-  return String(reply()?.data.content);
+function command(name: string, options: Record<string, string | number | boolean>, subcommand?: string) {
+  return system.command(guildId, name, options, subcommand);
 }
 
 function post(userId: string, content: string) {

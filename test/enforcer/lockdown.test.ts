@@ -1,135 +1,32 @@
-import { createDiscordRest, DiscordUnavailableError } from '@chat-guard/discord';
-import {
-  type AuditPayload,
-  answerLockdown,
-  type LockdownAlert,
-  type LockdownAnswered,
-  type LockdownDeps,
-  type LockdownRequest,
-  onLockdownLifted,
-  renewInvitePauses,
-  startLockdown,
-} from '@chat-guard/enforcer';
-import { defaultGuildConfig, type EventPayload, type LockdownSettings } from '@chat-guard/events';
-import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
-import { connectRedis, readLockdownState, redisKeys, swapLockdownState } from '@chat-guard/store';
+import { DiscordUnavailableError } from '@chat-guard/discord';
+import { answerLockdown, type LockdownDeps, onLockdownLifted, startLockdown } from '@chat-guard/enforcer';
+import { readLockdownState, swapLockdownState } from '@chat-guard/store';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migratedDatabase } from '../support/postgres.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  answer,
+  clock,
+  database,
+  detectorLift,
+  guild,
+  guildId,
+  HOUR,
+  harness,
+  lockdownTestSetUp,
+  MINUTE,
+  now,
+  publicChannels,
+  redis,
+  request,
+  rowOf,
+  SEND,
+  sandbox,
+  settings,
+  timedOut,
+  view,
+} from './lockdownHarness.ts';
 
-type LockdownLift = EventPayload<'lockdown.lifted'>;
-
-const SEND = PermissionFlagsBits.SendMessages;
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const redis = connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'enforcer-lockdown-test');
-afterAll(() => redis.quit());
-
-let database: Awaited<ReturnType<typeof migratedDatabase>>;
-let sandbox: Sandbox;
-let guildId: string;
-/** The sandbox and the enforcer share one clock, which a test can move on. */
-let offset = 0;
-const now = () => Date.now() + offset;
-
-beforeEach(async () => {
-  offset = 0;
-  database = await migratedDatabase();
-  sandbox = await startSandbox({ guilds: 1, seed: 6_021, now });
-  guildId = sandbox.guilds[0] ?? '';
-  await redis.del(redisKeys.lockdownState(guildId));
-});
-afterEach(async () => {
-  await redis.del(redisKeys.lockdownState(guildId));
-  await sandbox.close();
-  await database.close();
-});
-
-function harness(change: Partial<LockdownSettings> = {}) {
-  const audits: AuditPayload[] = [];
-  const alerts: LockdownAlert[] = [];
-  const lockdown = { ...defaultGuildConfig().lockdown, ...change };
-  const deps: LockdownDeps = {
-    db: database.db,
-    redis,
-    discord: createDiscordRest({ api: sandbox.api, token: sandbox.token }),
-    config: () => ({ ...defaultGuildConfig(), lockdown }),
-    audit: async (entry) => {
-      audits.push(entry);
-    },
-    alert: async (alert) => {
-      alerts.push(alert);
-    },
-    now,
-  };
-  return { deps, audits, alerts };
-}
-
-const view = () => sandbox.inspect.guild(guildId);
-const guild = () => sandbox.core.guild(guildId);
-const publicChannels = () => ['general', 'chat', 'media'].map((n) => view().channels[n] ?? '');
-
-function request(score = 0.95): LockdownRequest {
-  const at = now();
-  return {
-    guildId,
-    lockdownId: `${guildId}-${at}`,
-    score,
-    threshold: 0.8,
-    reasons: ['40 joins in a minute', '90% through one invite'],
-    features: { joinRate: 0.9 },
-    featureVersion: 1,
-    joinsLastMinute: 40,
-    topInvite: { code: 'raid', share: 0.9 },
-    raidWindowStart: at - 2 * MINUTE,
-    suspectIds: view().memberIds.slice(0, 3),
-    requestedAt: at,
-  };
-}
-
-/** The detector's lift after the quiet period, decided now. */
-function detectorLift(lockdownId: string): LockdownLift {
-  return {
-    guildId,
-    lockdownId,
-    score: 0.1,
-    reasons: ['quiet for 120 s'],
-    liftedBy: 'detector',
-    release: false,
-    liftedAt: now(),
-  };
-}
-
-let requestSeq = 1_400_000_000_000_000_000n;
-function answer(lockdownId: string, kind: LockdownAnswered['answer']): LockdownAnswered {
-  requestSeq += 1n;
-  return {
-    guildId,
-    lockdownId,
-    answer: kind,
-    moderatorId: view().adminId ?? '',
-    requestId: requestSeq.toString(),
-    answeredAt: now(),
-  };
-}
-
-/** What an admin sees of the settings a lockdown touches, straight from the sandbox. */
-function settings() {
-  const g = guild();
-  return {
-    verificationLevel: g.verificationLevel,
-    incidents: g.incidentsData ? { ...g.incidentsData } : null,
-    channels: Object.values(g.channels).map((c) => ({
-      name: c.name,
-      slowmode: c.rateLimitPerUser,
-      everyone: c.permissionOverwrites.find((o) => o.id === guildId) ?? null,
-    })),
-  };
-}
-
-const timedOut = (userId: string) => guild().members[userId]?.communicationDisabledUntil ?? null;
-const rowOf = (id: string) =>
-  database.db.selectFrom('lockdown').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+lockdownTestSetUp();
 
 describe('a lockdown', () => {
   it('applies every step of the profile, quarantines the suspects and alerts', async () => {
@@ -205,7 +102,7 @@ describe('a lockdown', () => {
     expect(g.channels[general ?? '']?.rateLimitPerUser).toBe(30);
     expect(g.incidentsData?.dms_disabled_until).toBe(before.incidents?.dms_disabled_until);
 
-    offset += 10 * MINUTE;
+    clock.offset += 10 * MINUTE;
     const lifted = detectorLift(req.lockdownId);
     await onLockdownLifted(deps, lifted);
     expect(settings()).toEqual(before);
@@ -240,7 +137,7 @@ describe('a lockdown', () => {
       suppressedUntil: null,
     });
     await startLockdown(deps, req);
-    offset += 5 * MINUTE;
+    clock.offset += 5 * MINUTE;
     const falseAlarm = answer(req.lockdownId, 'false-alarm');
     await answerLockdown(deps, falseAlarm);
 
@@ -351,93 +248,5 @@ describe('a lockdown', () => {
       'slowmode restored in 3 channels',
       'send messages restored in 3 channels',
     ]);
-  });
-
-  it('on "confirm-ban" bans each quarantined account once, however many admins confirm', async () => {
-    const { deps, alerts } = harness();
-    const req = request();
-    await startLockdown(deps, req);
-    await answerLockdown(deps, answer(req.lockdownId, 'confirm-ban'));
-    await answerLockdown(deps, answer(req.lockdownId, 'confirm-ban'));
-
-    expect(Object.keys(guild().bans).sort()).toEqual([...req.suspectIds].sort());
-    expect(sandbox.inspect.actions({ kind: 'member.banned' })).toHaveLength(3);
-    expect(alerts.at(-1)).toMatchObject({ kind: 'confirmed', steps: ['banned 3 accounts'] });
-    const labels = await database.db.selectFrom('raid_label').select(['label', 'answer']).execute();
-    expect(labels).toEqual([{ label: 'raid', answer: 'confirm-ban' }]);
-    expect((await rowOf(req.lockdownId)).status).toBe('active');
-  });
-
-  it('on "extend" holds off the detector\'s lift for an hour and renews the invite pause', async () => {
-    const { deps, alerts } = harness();
-    const req = request();
-    await swapLockdownState(redis, guildId, null, {
-      lockdownId: req.lockdownId,
-      since: req.requestedAt,
-      holdUntil: null,
-      suppressedUntil: null,
-    });
-    await startLockdown(deps, req);
-    offset += 5 * MINUTE;
-    const extend = answer(req.lockdownId, 'extend');
-    await answerLockdown(deps, extend);
-    const holdUntil = extend.answeredAt + HOUR;
-    expect((await readLockdownState(redis, guildId)).holdUntil).toBe(holdUntil);
-    expect(alerts.at(-1)).toMatchObject({ kind: 'extended', holdUntil, by: extend.moderatorId });
-    expect(sandbox.inspect.actions({ kind: 'guild.incidentActions' })).toHaveLength(2);
-
-    offset += 10 * MINUTE;
-    await onLockdownLifted(deps, detectorLift(req.lockdownId));
-    expect((await rowOf(req.lockdownId)).status).toBe('active');
-    expect(guild().verificationLevel).toBe(3);
-
-    offset += HOUR;
-    await onLockdownLifted(deps, detectorLift(req.lockdownId));
-    expect((await rowOf(req.lockdownId)).status).toBe('lifted');
-    expect(guild().verificationLevel).toBe(1);
-  });
-
-  it('renews the invite pause of a lockdown nearing its end, once per pause, while it holds', async () => {
-    const { deps } = harness();
-    const req = request();
-    await startLockdown(deps, req);
-    const first = Date.parse(guild().incidentsData?.invites_disabled_until ?? '');
-    expect(await renewInvitePauses(deps)).toEqual([]); // a fresh pause is not due
-
-    offset += 22.5 * HOUR;
-    expect(await renewInvitePauses(deps)).toEqual([req.lockdownId]);
-    const renewed = Date.parse(guild().incidentsData?.invites_disabled_until ?? '');
-    expect(renewed).toBeGreaterThan(first + 22 * HOUR);
-    expect(renewed - now()).toBeLessThanOrEqual(24 * HOUR);
-    expect(await renewInvitePauses(deps)).toEqual([]);
-    expect((await rowOf(req.lockdownId)).invites_paused_until?.getTime()).toBe(renewed);
-
-    await onLockdownLifted(deps, detectorLift(req.lockdownId));
-    expect(guild().incidentsData).toBeNull();
-    offset += 23 * HOUR;
-    expect(await renewInvitePauses(deps)).toEqual([]);
-  });
-  it("waits for the guild's previous lockdown to be lifted before starting another", async () => {
-    const { deps } = harness();
-    const first = request();
-    await startLockdown(deps, first);
-    offset += MINUTE;
-    const second = request();
-    await expect(startLockdown(deps, second)).rejects.toThrow(/still in force/);
-    await onLockdownLifted(deps, detectorLift(first.lockdownId));
-    await startLockdown(deps, second);
-    const prior = (await rowOf(second.lockdownId)).prior_state as { verificationLevel: number };
-    expect(prior.verificationLevel).toBe(1);
-    expect(guild().verificationLevel).toBe(3);
-  });
-
-  it('starts nothing for a request that arrives after its lockdown was lifted', async () => {
-    const { deps, alerts } = harness();
-    const req = request();
-    await onLockdownLifted(deps, detectorLift(req.lockdownId));
-    await startLockdown(deps, req);
-    expect(sandbox.inspect.actions()).toEqual([]);
-    expect(alerts).toEqual([]);
-    expect((await rowOf(req.lockdownId)).status).toBe('lifted');
   });
 });

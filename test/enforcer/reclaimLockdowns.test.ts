@@ -3,6 +3,7 @@ import { connectRedis, NO_LOCKDOWN, readLockdownState, swapLockdownState } from 
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LockdownReclaimer } from '../../services/enforcer/src/reclaimLockdowns.ts';
 import { uniqueNamespace } from '../support/bus.ts';
+import { insertLockdown } from '../support/lockdowns.ts';
 import { migratedDatabase } from '../support/postgres.ts';
 
 const redis = connectRedis(
@@ -20,21 +21,7 @@ afterEach(() => database.close());
 async function activeLockdown(status: 'active' | 'lifted' = 'active') {
   const guildId = String(1_100_000_000_000_000_000n + BigInt(randomInt(1, 2 ** 47)));
   const startedAt = new Date(Date.now() - 20 * 60_000);
-  const id = `${guildId}-${startedAt.getTime()}`;
-  await database.db
-    .insertInto('lockdown')
-    .values({
-      id,
-      guild_id: guildId,
-      status,
-      shadow: false,
-      score: 0.97,
-      reasons: JSON.stringify(['join rate 40x baseline']),
-      features: JSON.stringify({}),
-      raid_window_start: startedAt,
-      started_at: startedAt,
-    })
-    .execute();
+  const id = await insertLockdown(database.db, { guildId, startedAt: startedAt.getTime(), status });
   return { id, guildId, startedAt };
 }
 

@@ -13,6 +13,7 @@ import { createDiscordClient } from '../../services/gateway/src/discordClient.ts
 import { answerInteraction } from '../../services/gateway/src/handleInteraction.ts';
 import { alertButtons } from '../../services/log-writer/src/lockdownAlertMessage.ts';
 import { busFactory, uniqueNamespace, waitFor } from '../support/bus.ts';
+import { insertLockdown } from '../support/lockdowns.ts';
 import { migratedDatabase } from '../support/postgres.ts';
 
 // The gateway's answers to lockdown buttons and /lockdown, through the real discord.js client
@@ -69,21 +70,11 @@ beforeEach(async () => {
   await database.db.deleteFrom('lockdown').execute();
   await bus.jsm.streams.purge(bus.ns.stream('VERDICTS'));
   lockdownId = `${guildId}-${STARTED_AT}`;
-  await database.db
-    .insertInto('lockdown')
-    .values({
-      id: lockdownId,
-      guild_id: guildId,
-      status: 'active',
-      shadow: false,
-      score: 0.94,
-      reasons: JSON.stringify(['40 joins in a minute']),
-      features: JSON.stringify({}),
-      raid_window_start: new Date(STARTED_AT - 60_000),
-      quarantined: JSON.stringify(['1300000000000000901', '1300000000000000902']),
-      started_at: new Date(STARTED_AT),
-    })
-    .execute();
+  await insertLockdown(database.db, {
+    guildId,
+    startedAt: STARTED_AT,
+    quarantined: ['1300000000000000901', '1300000000000000902'],
+  });
 });
 
 /** The answers published to the enforcer, oldest first. */

@@ -13,6 +13,7 @@ import {
   postLockdownAlert,
 } from '../../services/log-writer/src/postLockdownAlert.ts';
 import { busFactory, testTopology, uniqueNamespace, waitFor } from '../support/bus.ts';
+import { insertLockdown } from '../support/lockdowns.ts';
 import { migratedDatabase } from '../support/postgres.ts';
 
 const SECRET = 'a-shared-secret-of-some-length';
@@ -40,20 +41,7 @@ beforeEach(async () => {
   lockdownId = `${guildId}-${STARTED_AT}`;
   const base = defaultGuildConfig();
   config = { ...base, lockdown: { ...base.lockdown, alertChannelId: alertsChannel } };
-  await database.db
-    .insertInto('lockdown')
-    .values({
-      id: lockdownId,
-      guild_id: guildId,
-      status: 'active',
-      shadow: false,
-      score: 0.94,
-      reasons: JSON.stringify(['40 joins in a minute']),
-      features: JSON.stringify({}),
-      raid_window_start: new Date(STARTED_AT - 60_000),
-      started_at: new Date(STARTED_AT),
-    })
-    .execute();
+  await insertLockdown(database.db, { guildId, startedAt: STARTED_AT });
   const answers: number[] = [];
   const received: { headers: IncomingHttpHeaders; body: string }[] = [];
   const server = createServer((req, res) => {

@@ -1,7 +1,7 @@
 import { connectBus, type EventBus } from '@chat-guard/bus';
 import { topology } from '@chat-guard/events';
 import { type Sandbox, type SandboxOptions, startSandbox } from '@chat-guard/sandbox';
-import { NATS_URL, uniqueNamespace } from './bus.ts';
+import { NATS_URL, uniqueNamespace, waitFor } from './bus.ts';
 import { migratedDatabase } from './postgres.ts';
 import { type Spawned, spawnTs } from './processes.ts';
 
@@ -64,6 +64,30 @@ export async function startSystem(options: { sandbox?: SandboxOptions } = {}) {
       await bus.nc.close();
       await database.close();
       await sandbox.close();
+    },
+    /** The guild's admin runs a slash command in #general; resolves with the gateway's reply. */
+    async command(
+      guildId: string,
+      name: string,
+      options: Record<string, string | number | boolean>,
+      subcommand?: string,
+    ): Promise<string> {
+      const view = sandbox.inspect.guild(guildId);
+      const since = Date.now();
+      const interaction = sandbox.interactions.runSlashCommand({
+        guildId,
+        channelId: view.channels.general ?? '',
+        userId: view.adminId ?? '',
+        name,
+        options,
+        ...(subcommand ? { subcommand } : {}),
+      });
+      const reply = () =>
+        sandbox.inspect
+          .actions({ kind: 'message.edited', guildId, since })
+          .find((a) => a.data.interactionId === interaction.id);
+      await waitFor(() => reply() !== undefined, `the reply to /${name}`, 20_000);
+      return String(reply()?.data.content);
     },
     /** Everything the services printed, for a failing test's message. */
     logs(): string {
