@@ -11,6 +11,7 @@ import {
   messageDeleted,
   messageUpdated,
 } from './discordEvents.ts';
+import { gateEnded, gateStarted } from './gateEvents.ts';
 import { lockdownAlert, lockdownAnswered, lockdownLifted, lockdownRequested } from './lockdownEvents.ts';
 import { auditRecorded, configChanged, unmuteRequested, violationDetected } from './moderationEvents.ts';
 import { memberAttributed } from './signalEvents.ts';
@@ -36,6 +37,8 @@ export const eventMap = {
   'lockdown.lifted': lockdownLifted,
   'lockdown.answered': lockdownAnswered,
   'lockdown.alert': lockdownAlert,
+  'gate.started': gateStarted,
+  'gate.ended': gateEnded,
 } as const;
 
 export type EventMap = typeof eventMap;

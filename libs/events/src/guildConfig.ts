@@ -39,6 +39,18 @@ export const lockdownSettingsSchema = z.strictObject({
 export type LockdownSettings = z.infer<typeof lockdownSettingsSchema>;
 
 /**
+ * The member gate: which newcomers must pass the verifier's challenge before they can take
+ * part. `on-alert` gates them only while the raid detector's gentle step holds
+ * (`gate.started` to `gate.ended`); `always` gates everyone; `rules` gates those the entry
+ * checks flag; `off` never gates (the gentle step then raises the verification level).
+ */
+export const gateSettingsSchema = z.strictObject({
+  mode: z.enum(['off', 'always', 'on-alert', 'rules']).default('on-alert'),
+});
+
+export type GateSettings = z.infer<typeof gateSettingsSchema>;
+
+/**
  * A guild's moderation settings: the paper's data model (Figure 2) in camelCase, with the
  * thresholds its guards need and the paper's recommended defaults (Appendix B). A missing
  * field takes its default; an unknown one is an error.
@@ -78,6 +90,7 @@ export const guildConfigSchema = z.strictObject({
     .max(24 * 90)
     .default(24),
   lockdown: lockdownSettingsSchema.default(() => lockdownSettingsSchema.parse({})),
+  gate: gateSettingsSchema.default(() => gateSettingsSchema.parse({})),
 });
 
 export type GuildConfig = z.infer<typeof guildConfigSchema>;

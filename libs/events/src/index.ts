@@ -1,6 +1,7 @@
 export * from './defineEvent.ts';
 export * from './discordEvents.ts';
 export * from './eventMap.ts';
+export * from './gateEvents.ts';
 export * from './guildConfig.ts';
 export * from './ids.ts';
 export * from './lockdownEvents.ts';

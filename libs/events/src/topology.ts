@@ -53,7 +53,7 @@ export const topology: Topology = {
     },
     {
       name: 'VERDICTS',
-      subjects: ['verdict.>', 'lockdown.>'],
+      subjects: ['verdict.>', 'lockdown.>', 'gate.>'],
       description: 'Decisions for the enforcer',
       maxAgeMs: DAY,
       duplicateWindowMs: 15 * MINUTE,

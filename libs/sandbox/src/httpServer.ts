@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TraceFormatError } from '@chat-guard/join-trace';
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import {
   DiscordHttpError,
@@ -10,7 +11,6 @@ import {
 } from './errors.ts';
 import type { FaultSwitches } from './faults.ts';
 import type { GatewayServer } from './gatewayServer.ts';
-import { TraceFormatError } from './joinTrace.ts';
 import { RateLimiter, rateLimitBody } from './rateLimiter.ts';
 import { DEFAULT_BUCKET, type RestRouter } from './restRouter.ts';
 import type { SandboxCore } from './sandboxCore.ts';

@@ -1,9 +1,3 @@
-export { DiscordHttpError, isDiscordHttpError, JoinRejectedError, SandboxUsageError } from './errors.ts';
-export type { ServerErrorOptions, StormOptions } from './faults.ts';
-export type { GuildInfo } from './guildInfo.ts';
-export { BOT_PERMISSIONS, CHANNEL_NAMES, type GuildSpec } from './guildSeed.ts';
-export { type ActionFilter, ActionTimeoutError, type BotAction, type BotActionKind } from './inspection.ts';
-export type { ButtonClickInput, OptionValue, SlashCommandInput } from './interactions.ts';
 export {
   formatJoinTrace,
   formatLabels,
@@ -13,7 +7,13 @@ export {
   parseLabels,
   TraceFormatError,
   type TraceLabel,
-} from './joinTrace.ts';
+} from '@chat-guard/join-trace';
+export { DiscordHttpError, isDiscordHttpError, JoinRejectedError, SandboxUsageError } from './errors.ts';
+export type { ServerErrorOptions, StormOptions } from './faults.ts';
+export type { GuildInfo } from './guildInfo.ts';
+export { BOT_PERMISSIONS, CHANNEL_NAMES, type GuildSpec } from './guildSeed.ts';
+export { type ActionFilter, ActionTimeoutError, type BotAction, type BotActionKind } from './inspection.ts';
+export type { ButtonClickInput, OptionValue, SlashCommandInput } from './interactions.ts';
 export { basePermissions, channelPermissions, outranks } from './permissions.ts';
 export { Prng } from './prng.ts';
 export { type Sandbox, type SandboxOptions, startSandbox } from './sandbox.ts';

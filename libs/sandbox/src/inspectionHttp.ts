@@ -1,9 +1,9 @@
+import { parseJoinTrace } from '@chat-guard/join-trace';
 import { z } from 'zod';
 import { describeGuild } from './guildInfo.ts';
 import type { ExtraHandler } from './httpServer.ts';
 import type { ActionFilter, BotActionKind } from './inspection.ts';
 import type { InteractionActions } from './interactions.ts';
-import { parseJoinTrace } from './joinTrace.ts';
 import { parseBody } from './restRouter.ts';
 import type { Sandbox } from './sandbox.ts';
 import type { SandboxCore } from './sandboxCore.ts';

@@ -1,4 +1,4 @@
-import type { JoinTraceEvent, TraceLabel } from './joinTrace.ts';
+import type { JoinTraceEvent, TraceLabel } from '@chat-guard/join-trace';
 import { chatLine, organicName } from './names.ts';
 import type { Prng } from './prng.ts';
 import { snowflakeAt } from './snowflake.ts';

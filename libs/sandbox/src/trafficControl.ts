@@ -1,4 +1,4 @@
-import type { JoinTraceEvent } from './joinTrace.ts';
+import type { JoinTraceEvent } from '@chat-guard/join-trace';
 import type { SandboxCore } from './sandboxCore.ts';
 import {
   generateTraffic,

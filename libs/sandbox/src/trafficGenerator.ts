@@ -1,4 +1,4 @@
-import type { JoinTraceEvent, TraceLabel } from './joinTrace.ts';
+import type { JoinTraceEvent, TraceLabel } from '@chat-guard/join-trace';
 import { chatLine } from './names.ts';
 import { Prng } from './prng.ts';
 import { TrafficBuilder, type TrafficGuild } from './trafficBuilder.ts';

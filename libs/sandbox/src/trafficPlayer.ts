@@ -1,6 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { JoinTraceEvent } from '@chat-guard/join-trace';
 import { JoinRejectedError } from './errors.ts';
-import type { JoinTraceEvent } from './joinTrace.ts';
 import type { SandboxCore } from './sandboxCore.ts';
 import { UserActionRejectedError, type UserActions } from './userActions.ts';
 

@@ -1,0 +1,15 @@
+export {
+  formatJoinTrace,
+  formatLabels,
+  type GuildTraceEvent,
+  type InviteCreatedEvent,
+  type JoinTraceEvent,
+  labelsPathFor,
+  type MemberJoinedEvent,
+  type MemberLeftEvent,
+  type MessageCreatedEvent,
+  parseJoinTrace,
+  parseLabels,
+  TraceFormatError,
+  type TraceLabel,
+} from './joinTrace.ts';

@@ -1,0 +1,11 @@
+export {
+  EPISODES,
+  type Episode,
+  type GuildScenario,
+  type GuildTrace,
+  RAID_FAMILIES,
+  type RaidFamily,
+  SURGE_KINDS,
+  type SurgeKind,
+  type TraceGenerator,
+} from './generators/scenario.ts';
