@@ -31,7 +31,7 @@ it('applies the migrations to an empty database, and a second run is a no-op', a
       postgres.db,
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['audit_anchor', 'audit_log', 'guild_config', 'violation']),
+      expect.arrayContaining(['audit_anchor', 'audit_log', 'guild_config', 'moderation_case', 'appeal']),
     );
 
     const second = await migrateToLatest(postgres.db);

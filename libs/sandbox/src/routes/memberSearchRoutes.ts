@@ -169,7 +169,8 @@ export const memberSearchRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/guilds/:guildId/members-search',
-    bucket: { limit: 10, windowMs: 10_000 },
+    // Discord documents no limit for this route; the sandbox's guess, per guild.
+    bucket: { limit: 5, windowMs: 1_000 },
     handle(req, core: SandboxCore) {
       const guild = core.guild(param(req, 'guildId'));
       const mode = core.memberSearchMode;
