@@ -45,6 +45,7 @@ const commandInput = z.object({
   userId: z.string(),
   name: z.string(),
   guildId: z.string().optional(),
+  group: z.string().optional(),
   subcommand: z.string().optional(),
   options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });

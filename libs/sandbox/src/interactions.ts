@@ -22,7 +22,9 @@ export interface SlashCommandInput {
   readonly channelId: string;
   readonly userId: string;
   readonly name: string;
-  /** A subcommand of `name`, whose options `options` are. */
+  /** A subcommand group of `name` (e.g. `profile` of `/lockdown profile show`), holding `subcommand`. */
+  readonly group?: string;
+  /** A subcommand of `name` (or of `group`), whose options `options` are. */
   readonly subcommand?: string;
   /** Option values by name; types come from the registered command, else from the JS type. */
   readonly options?: Readonly<Record<string, OptionValue>>;
@@ -54,9 +56,11 @@ function declaredOptions(
   guild: SandboxGuild,
   name: string,
   subcommand?: string,
+  group?: string,
 ): DeclaredOption[] {
   const command = [...guild.commands, ...core.state.globalCommands].find((c) => c.name === name);
-  const top = ((command as { options?: DeclaredOption[] } | undefined)?.options ?? []) as DeclaredOption[];
+  let top = ((command as { options?: DeclaredOption[] } | undefined)?.options ?? []) as DeclaredOption[];
+  if (group) top = top.find((o) => o.name === group)?.options ?? [];
   return subcommand ? (top.find((o) => o.name === subcommand)?.options ?? []) : top;
 }
 
@@ -67,6 +71,13 @@ const DM_APP_PERMISSIONS =
   PermissionFlagsBits.EmbedLinks |
   PermissionFlagsBits.ReadMessageHistory |
   PermissionFlagsBits.UseExternalEmojis;
+
+/** The options as Discord nests them: under the subcommand, itself under its group. */
+function nest(input: SlashCommandInput, options: unknown[]): unknown[] {
+  if (!input.subcommand) return options;
+  const sub = [{ name: input.subcommand, type: ApplicationCommandOptionType.Subcommand, options }];
+  return input.group ? [{ name: input.group, type: ApplicationCommandOptionType.SubcommandGroup, options: sub }] : sub;
+}
 
 function inferType(value: OptionValue): number {
   if (typeof value === 'boolean') return ApplicationCommandOptionType.Boolean;
@@ -84,7 +95,7 @@ export class InteractionActions {
   /** A member runs a slash command; INTERACTION_CREATE goes to the guild's shard. */
   runSlashCommand(input: SlashCommandInput): SandboxInteraction {
     const { guild, channel } = this.#where(input.channelId, input.userId, input.guildId);
-    const declared = declaredOptions(this.core, guild, input.name, input.subcommand);
+    const declared = declaredOptions(this.core, guild, input.name, input.subcommand, input.group);
     const resolved: Record<string, Record<string, unknown>> = {};
     const options = Object.entries(input.options ?? {}).map(([name, value]) => {
       const type = declared.find((o) => o.name === name)?.type ?? inferType(value);
@@ -97,9 +108,7 @@ export class InteractionActions {
       name: input.name,
       type: ApplicationCommandType.ChatInput,
       guild_id: guild.id,
-      options: input.subcommand
-        ? [{ name: input.subcommand, type: ApplicationCommandOptionType.Subcommand, options }]
-        : options,
+      options: nest(input, options),
       ...(Object.keys(resolved).length ? { resolved } : {}),
     };
     return this.#send(InteractionType.ApplicationCommand, guild, channel.id, input.userId, data, null);

@@ -87,9 +87,9 @@ export function mayAppeal(
       ok: false,
       reason: `Your appeal of case #${found.number} was accepted${accepted.decidedAt ? ` on ${at(accepted.decidedAt, 'f')}` : ''}.`,
     };
-  const last = Math.max(0, ...appeals.map((a) => a.submittedAt));
+  const last = Math.max(...appeals.map((a) => a.submittedAt));
   const nextAt = last + settings.appealCooldownHours * 3_600_000;
-  if (last > 0 && nextAt > nowMs) {
+  if (appeals.length > 0 && nextAt > nowMs) {
     const denied = ofCase.find((a) => a.status === 'denied');
     const before = denied ? `Your appeal of case #${found.number} was denied. ` : '';
     return { ok: false, reason: `${before}You can appeal again ${at(nextAt, 'R')}.` };

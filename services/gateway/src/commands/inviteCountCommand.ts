@@ -42,7 +42,7 @@ function memberOption(command: InviteCountCommand, name: string, required: boole
 export function describeCount(count: InviteCount): string {
   const pending =
     count.pending > 0
-      ? `; ${count.pending} newer join${count.pending === 1 ? '' : 's'} count once past the fake window`
+      ? `; ${count.pending} newer join${count.pending === 1 ? ' counts' : 's count'} once past the fake window`
       : '';
   return `**${count.total}** invite${count.total === 1 ? '' : 's'} (${count.regular} regular, ${count.left} left, ${count.fake} fake, ${count.bonus} bonus${pending})`;
 }
