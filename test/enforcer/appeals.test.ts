@@ -15,7 +15,10 @@ import {
 moderationTestSetUp();
 
 let seq = 1_600_000_000_000_000_000n;
-const next = () => (seq += 1n).toString();
+const next = () => {
+  seq += 1n;
+  return seq.toString();
+};
 const appealChannel = () => view().channels.alerts ?? '';
 const appeal = (caseNumber: number, userId: string, at = Date.now()) => ({
   guildId,

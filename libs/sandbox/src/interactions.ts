@@ -76,7 +76,9 @@ const DM_APP_PERMISSIONS =
 function nest(input: SlashCommandInput, options: unknown[]): unknown[] {
   if (!input.subcommand) return options;
   const sub = [{ name: input.subcommand, type: ApplicationCommandOptionType.Subcommand, options }];
-  return input.group ? [{ name: input.group, type: ApplicationCommandOptionType.SubcommandGroup, options: sub }] : sub;
+  return input.group
+    ? [{ name: input.group, type: ApplicationCommandOptionType.SubcommandGroup, options: sub }]
+    : sub;
 }
 
 function inferType(value: OptionValue): number {
