@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 service=${1:-anomaly-detector}
 work=$(mktemp -d /tmp/chat-guard-image.XXXXXX)
-[ "${KEEP:-}" = 1 ] || trap 'rm -rf "$work"' EXIT
+[ "${KEEP:-}" = 1 ] || trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
 
 # Stage 1 (build): the repository's dependencies are installed from the same package-lock.json.
 bash deploy/local/deps.sh

@@ -134,6 +134,8 @@ describe.each(OVERLAYS)('kubectl kustomize deploy/kubernetes/%s', (path) => {
     const jobs = objects.filter((o) => o.kind === 'Job');
     expect(jobs.map((j) => j.metadata.name)).toEqual([`chat-guard-setup-v${version.replaceAll('.', '-')}`]);
     expect(jobs[0]?.spec.ttlSecondsAfterFinished).toBeGreaterThan(0);
+    for (const object of workloads(chatGuard(objects)))
+      expect(object.metadata.labels?.['app.kubernetes.io/version'], object.metadata.name).toBe(version);
     const images = new Set(workloads(chatGuard(objects)).flatMap((w) => containersOf(w).map((c) => c.image)));
     expect([...images].map((image) => image.split(':').at(-1))).toEqual([version]);
   });
