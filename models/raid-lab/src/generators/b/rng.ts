@@ -1,0 +1,116 @@
+/** Values with their weights, for `Rng.weighted`. */
+export type Weighted<T> = readonly (readonly [T, number])[];
+
+/** FNV-1a over a string: turns a seed and a stream name into 32 bits. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** splitmix32: spreads one 32-bit state over the four words sfc32 starts from. */
+function splitmix32(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x9e3779b9) | 0;
+    let t = state ^ (state >>> 16);
+    t = Math.imul(t, 0x21f0aaad);
+    t ^= t >>> 15;
+    t = Math.imul(t, 0x735a2d97);
+    return (t ^ (t >>> 15)) >>> 0;
+  };
+}
+
+/**
+ * A small seeded PRNG (sfc32). Each purpose draws from its own named stream of the seed, so the
+ * same seed gives the same guild and organic traffic whatever episode is placed in it.
+ */
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number, stream: string) {
+    const mix = splitmix32(hash32(`${seed}/${stream}`));
+    this.a = mix();
+    this.b = mix();
+    this.c = mix();
+    this.d = mix();
+    for (let i = 0; i < 12; i++) this.float();
+  }
+
+  /** Uniform in [0, 1). */
+  float(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  }
+
+  /** Uniform in [lo, hi). */
+  range(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.float();
+  }
+
+  /** Log-uniform in [lo, hi): as likely between 1 and 10 as between 100 and 1,000. */
+  logRange(lo: number, hi: number): number {
+    return lo * (hi / lo) ** this.float();
+  }
+
+  /** Uniform integer in [lo, hi], both included. */
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.float() * (hi - lo + 1));
+  }
+
+  chance(p: number): boolean {
+    return this.float() < p;
+  }
+
+  /** Exponential with the given mean: the gap between events of a Poisson process. */
+  exp(mean: number): number {
+    return -mean * Math.log(1 - this.float());
+  }
+
+  /** Standard normal (Box-Muller). */
+  normal(): number {
+    return Math.sqrt(-2 * Math.log(1 - this.float())) * Math.cos(2 * Math.PI * this.float());
+  }
+
+  pick<T>(items: readonly T[]): T {
+    const item = items[Math.floor(this.float() * items.length)];
+    if (item === undefined) throw new RangeError('pick from an empty list');
+    return item;
+  }
+
+  /** Shuffles `items` in place (Fisher-Yates) and returns it. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(this.float() * (i + 1));
+      const a = items[i] as T;
+      items[i] = items[j] as T;
+      items[j] = a;
+    }
+    return items;
+  }
+
+  /** One of the entries, with probability proportional to its weight. */
+  weighted<T>(entries: Weighted<T>): T {
+    let total = 0;
+    for (const [, weight] of entries) total += weight;
+    let left = this.float() * total;
+    for (const [value, weight] of entries) {
+      left -= weight;
+      if (left < 0) return value;
+    }
+    const last = entries[entries.length - 1];
+    if (last === undefined) throw new RangeError('weighted pick from an empty list');
+    return last[0];
+  }
+}
