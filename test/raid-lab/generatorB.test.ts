@@ -82,6 +82,18 @@ describe('generator B', () => {
     }
   });
 
+  it.each([
+    [
+      'an episode in a trace too short to hold one',
+      { hours: 2.5, episode: 'fast-flood' },
+      /no room for an episode/,
+    ],
+    ['no hours', { hours: 0, episode: 'none' }, /hours must be positive/],
+    ['a start before 2016', { startMs: Date.UTC(2015, 0, 1), episode: 'none' }, /startMs/],
+  ] as const)('refuses %s with a clear error', (_, change, message) => {
+    expect(() => generateB({ seed: 1, hours: 24, startMs: START, ...change })).toThrow(message);
+  });
+
   it('places nothing but organic traffic when the episode is none', () => {
     for (const seed of SEEDS) {
       const { trace, episode } = run(seed, 'none');
@@ -110,7 +122,7 @@ describe('generator B', () => {
       const organicPer10s = (joins.filter((j) => !ids.has(j.userId)).length / DAY) * 10_000;
       const raid = joins.filter((j) => ids.has(j.userId)).map((j) => j.ts);
       const peak = Math.max(...raid.map((t) => raid.filter((u) => u >= t && u < t + 10_000).length));
-      expect(peak).toBeGreaterThanOrEqual(10);
+      expect(peak).toBeGreaterThanOrEqual(5);
       expect(peak).toBeGreaterThan(8 * Math.max(organicPer10s, 0.1));
     }
   });

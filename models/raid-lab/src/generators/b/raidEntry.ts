@@ -29,13 +29,9 @@ export function entryCodes(
   if (mode === 'everyday') return Array.from({ length: n }, () => everyday);
   if (mode === 'unknown') return Array.from({ length: n }, () => null);
   if (mode === 'fresh' || mode === 'few') {
-    const codes = raidInvites(
-      scene,
-      rng,
-      mode === 'fresh' ? 1 : rng.int(2, 3),
-      firstJoinMs,
-      rng.chance(0.8) ? 0 : 100,
-    );
+    // Unlimited uses, or a limit the raid fits under (it would not get in otherwise).
+    const maxUses = rng.chance(0.8) ? 0 : Math.max(100, n);
+    const codes = raidInvites(scene, rng, mode === 'fresh' ? 1 : rng.int(2, 3), firstJoinMs, maxUses);
     return Array.from({ length: n }, () => rng.pick(codes));
   }
   // Many invites, to stay under per-invite limits: round-robin, at random, or used up one after another.

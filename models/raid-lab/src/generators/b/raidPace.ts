@@ -3,11 +3,15 @@ import type { Rng } from './rng.ts';
 export type BurstStyle = 'even' | 'poisson' | 'waves';
 export type DripStyle = 'even' | 'poisson' | 'ragged';
 
-/** Join offsets (ms after the first) of `n` scripted joins at about `perSecond`: a steady loop, random, or in waves. */
+/**
+ * Join offsets (ms after the first) of `n` scripted joins at about `perSecond`: a steady loop, random,
+ * or in 2 to 6 waves of at least 8, 5 to 45 s apart, each twice as fast.
+ */
 export function burstOffsets(rng: Rng, n: number, perSecond: number, style: BurstStyle): number[] {
   const gap = 1000 / perSecond;
   const offsets: number[] = [0];
-  const waveSize = style === 'waves' ? Math.ceil(n / rng.int(2, 6)) : n;
+  const waves = style === 'waves' ? Math.min(rng.int(2, 6), Math.floor(n / 8)) : 1;
+  const waveSize = Math.ceil(n / Math.max(1, waves));
   let t = 0;
   for (let i = 1; i < n; i++) {
     if (i % waveSize === 0) t += rng.range(5_000, 45_000);

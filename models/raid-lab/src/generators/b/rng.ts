@@ -1,7 +1,7 @@
 /** Values with their weights, for `Rng.weighted`. */
 export type Weighted<T> = readonly (readonly [T, number])[];
 
-/** FNV-1a over a string: turns a seed and a stream name into 32 bits. */
+/** FNV-1a over a string: a stream name (or an odd seed) as 32 bits. */
 function hash32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -11,17 +11,14 @@ function hash32(text: string): number {
   return h >>> 0;
 }
 
-/** splitmix32: spreads one 32-bit state over the four words sfc32 starts from. */
-function splitmix32(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x9e3779b9) | 0;
-    let t = state ^ (state >>> 16);
-    t = Math.imul(t, 0x21f0aaad);
-    t ^= t >>> 15;
-    t = Math.imul(t, 0x735a2d97);
-    return (t ^ (t >>> 15)) >>> 0;
-  };
+/** murmur3's finaliser: a bijection on 32 bits that spreads small numbers over all of them. */
+function fmix32(value: number): number {
+  let h = value;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /**
@@ -35,12 +32,13 @@ export class Rng {
   private d: number;
 
   constructor(seed: number, stream: string) {
-    const mix = splitmix32(hash32(`${seed}/${stream}`));
-    this.a = mix();
-    this.b = mix();
-    this.c = mix();
-    this.d = mix();
-    for (let i = 0; i < 12; i++) this.float();
+    // An integer seed fills 64 bits of the state one to one, so different seeds never share a stream.
+    const whole = Number.isSafeInteger(seed);
+    this.a = fmix32(whole ? seed >>> 0 : hash32(String(seed)));
+    this.b = fmix32(whole ? Math.floor(seed / 4_294_967_296) >>> 0 : hash32(`${seed}/`));
+    this.c = hash32(stream);
+    this.d = fmix32(this.c);
+    for (let i = 0; i < 15; i++) this.float();
   }
 
   /** Uniform in [0, 1). */
