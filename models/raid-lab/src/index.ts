@@ -1,3 +1,4 @@
+export { generateB } from './generators/b/index.ts';
 export {
   EPISODES,
   type Episode,
