@@ -1,3 +1,4 @@
+export { generateA } from './generators/a/index.ts';
 export {
   EPISODES,
   type Episode,
