@@ -28,9 +28,11 @@ export function joinOffsets(rng: Rng, spec: RaidSpec, drawnSize: number, availab
   const wave = rng.int(...RAID.waveSize);
   const offsets = [0];
   for (let i = 1, t = 0; i < n; i++) {
-    if (jitter === 'even') t += meanGap * (1 + spread * (2 * rng.next() - 1));
-    else if (jitter === 'poisson') t += rng.exponential(meanGap);
-    else t += i % wave === 0 ? meanGap * wave * rng.uniform([0.5, 1.5]) : rng.exponential(meanGap * 0.05);
+    let gap: number;
+    if (jitter === 'even') gap = meanGap * (1 + spread * (2 * rng.next() - 1));
+    else if (jitter === 'poisson') gap = rng.exponential(meanGap);
+    else gap = i % wave === 0 ? meanGap * wave * rng.uniform([0.5, 1.5]) : rng.exponential(meanGap * 0.05);
+    t += Math.max(RAID.minGapMs, gap);
     offsets.push(t);
   }
   return offsets;

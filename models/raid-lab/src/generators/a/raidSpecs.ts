@@ -103,6 +103,8 @@ export const RAID = {
   jitter: { even: 1, poisson: 1, waves: 1 },
   evenJitter: [0, 0.6] as Range,
   waveSize: [3, 30] as Range,
+  /** No two raider joins closer than this (at most 100 a second). */
+  minGapMs: 10,
   /** Chance all raiders with an avatar share one image. */
   sharedAvatar: 0.3,
   /** Posting: share who post, messages each, the gap between, the delay after joining (log-uniform). */

@@ -85,6 +85,9 @@ export const SURGE = {
   trendingFloorPerHour: [1, 6] as Range,
   launchSpikeFactor: [0.3, 3] as Range,
   launchSpikeDecayMs: [600_000, 3_600_000] as Range,
+  /** The announcement's spike peaks this long after the first join; the plateau falls over this share of the end. */
+  launchRiseMs: [60_000, 600_000] as Range,
+  launchFallShare: [0.1, 0.3] as Range,
   launchPlateauMultiple: [2, 5] as Range,
   launchHours: [2, 8] as Range,
   launchInvites: [5, 40] as Range,

@@ -96,9 +96,9 @@ function launch(rng: Rng, b: TraceBuilder, window: EpisodeWindow): SurgePlan {
   );
   const spikeJoins = size06(b) * rng.logUniform(SURGE.launchSpikeFactor);
   const decay = rng.logUniform(SURGE.launchSpikeDecayMs);
-  const rise = rng.uniform([MINUTE_MS, 10 * MINUTE_MS]);
+  const rise = rng.uniform(SURGE.launchRiseMs);
   const plateau = (rng.uniform(SURGE.launchPlateauMultiple) - 1) * normalRate(rng, b);
-  const fall = durationMs * rng.uniform([0.1, 0.3]);
+  const fall = durationMs * rng.uniform(SURGE.launchFallShare);
   const rate = (t: number): number =>
     plateau * Math.min(1, (durationMs - t) / fall) +
     (spikeJoins / (decay + rise / 2)) * (t < rise ? t / rise : Math.exp(-(t - rise) / decay));
