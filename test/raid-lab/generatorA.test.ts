@@ -92,6 +92,17 @@ describe('generator A: the trace and its labels', () => {
     },
   );
 
+  it('no two accounts share a username, as on Discord, even when raiders copy names', () => {
+    for (const ep of EPISODES)
+      for (const seed of SEEDS.slice(0, 10)) {
+        const owner = new Map<string, string>();
+        for (const j of joinsOf(run(seed, ep).trace.events)) {
+          expect(owner.get(j.username) ?? j.userId).toBe(j.userId);
+          owner.set(j.username, j.userId);
+        }
+      }
+  });
+
   it('a trace too short for an episode after the first 2 h is refused with a reason', () => {
     expect(() => generateA({ seed: 1, episode: 'trending', hours: 2, startMs: START })).toThrow(/hours/);
     expect(() => generateA({ seed: Number.NaN, episode: 'none', hours: 24, startMs: START })).toThrow(/seed/);

@@ -14,15 +14,23 @@ export interface Account extends Name {
 /** Collects one guild's events; each emitter writes one line of the join trace. */
 export class TraceBuilder {
   readonly events: JoinTraceEvent[] = [];
+  /** Usernames are unique on Discord: a taken one gets digits, as Discord's own suggestions do. */
+  readonly #usernames: Set<string>;
 
   constructor(
     readonly world: GuildWorld,
     readonly mint: IdMint,
-  ) {}
+  ) {
+    this.#usernames = new Set(world.members.map((m) => m.username));
+  }
 
-  /** A new account created at `createdMs` (never before May 2015). */
-  account(createdMs: number, name: Name, avatar: string | null, bot = false): Account {
-    return { userId: this.mint.at(Math.max(FIRST_ACCOUNT_MS, createdMs)), ...name, avatar, bot };
+  /** A new account created at `createdMs` (never before May 2015), its username made unique. */
+  account(rng: Rng, createdMs: number, name: Name, avatar: string | null, bot = false): Account {
+    let { username } = name;
+    while (this.#usernames.has(username)) username = `${name.username.slice(0, 26)}${rng.int(0, 99_999)}`;
+    this.#usernames.add(username);
+    const userId = this.mint.at(Math.max(FIRST_ACCOUNT_MS, createdMs));
+    return { userId, username, globalName: name.globalName, avatar, bot };
   }
 
   /** Creates an invite at `ts`; one made before the trace starts is listed at the start. */

@@ -31,7 +31,7 @@ export function organicAccount(
   const ageMs = organicAgeMs(rng, b, ts, youngShare);
   const style = rng.weighted<NameStyle>(b.world.nameStyles);
   const avatar = keepsDefaultAvatar(rng, b.world, ageMs) ? null : avatarHash(rng);
-  return b.account(ts - ageMs, organicName(rng, style), avatar);
+  return b.account(rng, ts - ageMs, organicName(rng, style), avatar);
 }
 
 /** Where an organic join comes from, with the kind of entry (a member's invite may bring friends). */

@@ -40,6 +40,7 @@ export function organicTraffic(rng: Rng, b: TraceBuilder): void {
   for (const ts of cycleTimes(rng, b, world.botsPerDay)) {
     const name = wordName(rng, false);
     const bot = b.account(
+      rng,
       ts - rng.logUniform([HOUR_MS, 5 * 365 * DAY_MS]),
       { username: `${name}bot`, globalName: null },
       avatarHash(rng),

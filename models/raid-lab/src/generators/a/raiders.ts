@@ -103,6 +103,6 @@ export function raiderAccounts(
   const avatarShare = rng.uniform(spec.avatarShare);
   const shared = rng.chance(RAID.sharedAvatar) ? avatarHash(rng) : null;
   return createdMs.map((t) =>
-    b.account(t, name(rng), rng.chance(avatarShare) ? (shared ?? avatarHash(rng)) : null),
+    b.account(rng, t, name(rng), rng.chance(avatarShare) ? (shared ?? avatarHash(rng)) : null),
   );
 }
