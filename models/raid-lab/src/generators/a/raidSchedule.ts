@@ -30,7 +30,9 @@ export function joinOffsets(rng: Rng, spec: RaidSpec, drawnSize: number, availab
   for (let i = 1, t = 0; i < n; i++) {
     let gap: number;
     if (jitter === 'even') gap = meanGap * (1 + spread * (2 * rng.next() - 1));
-    else if (jitter === 'poisson') gap = rng.exponential(meanGap);
+    // A drip's random gaps keep a quarter of the mean as a floor: one at a time, never two together.
+    else if (jitter === 'poisson')
+      gap = spec.pace.kind === 'drip' ? meanGap * (0.25 + rng.exponential(0.75)) : rng.exponential(meanGap);
     else gap = i % wave === 0 ? meanGap * wave * rng.uniform([0.5, 1.5]) : rng.exponential(meanGap * 0.05);
     t += Math.max(RAID.minGapMs, gap);
     offsets.push(t);

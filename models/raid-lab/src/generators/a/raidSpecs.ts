@@ -99,7 +99,7 @@ export const RAID = {
   /** Chance some raider joins go unattributed, and then that share. */
   unknownChance: 0.3,
   unknownShare: [0, 0.6] as Range,
-  /** Spacing: even with ± this jitter, Poisson, or (bursts only) waves of this many at once. */
+  /** Spacing: even with ± this jitter, Poisson (drips: a quarter of the mean plus an exponential), or (bursts only) waves of this many at once. */
   jitter: { even: 1, poisson: 1, waves: 1 },
   evenJitter: [0, 0.6] as Range,
   waveSize: [3, 30] as Range,

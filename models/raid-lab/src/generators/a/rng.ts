@@ -15,13 +15,19 @@ export class Rng {
   #d: number;
 
   constructor(seed: number, stream = '') {
-    let s = (Math.floor(seed) ^ Math.floor(seed / 2 ** 32) ^ hashLabel(stream)) >>> 0;
+    let s = 0;
     const mix = (): number => {
       s = (s + 0x9e3779b9) | 0;
       let z = Math.imul(s ^ (s >>> 16), 0x85ebca6b);
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
+    // The seed's two words and the stream's name go in one at a time through the (bijective) mixer,
+    // so one seed's stream is not another seed's stream under another name.
+    for (const word of [Math.floor(seed) >>> 0, Math.floor(seed / 2 ** 32) >>> 0, hashLabel(stream)]) {
+      s ^= word;
+      s = mix();
+    }
     this.#a = mix();
     this.#b = mix();
     this.#c = mix();
