@@ -1,3 +1,4 @@
+export { generateA } from './generators/a/index.ts';
 export { generateB } from './generators/b/index.ts';
 export {
   EPISODES,
