@@ -3,6 +3,7 @@ export * from './applyRetention.ts';
 export * from './auditEmbed.ts';
 export * from './auditHash.ts';
 export * from './auditStore.ts';
+export * from './auditVerifier.ts';
 export * from './canonicalJson.ts';
 export * from './flushLogOutbox.ts';
 export * from './lockdownAlertMessage.ts';
