@@ -52,10 +52,14 @@ describe('the anomaly-detector at start', () => {
     expect(service.output()).toMatch(/weights\.bin holds 10 bytes where the manifest needs \d+/);
   });
 
-  it('loads the shipped model and becomes ready', async () => {
+  it('loads the shipped model, becomes ready, and says on /metrics that it leads', async () => {
     const service = startDetector(await modelCopy());
     await service.waitForOutput(/"msg":"raid model loaded"/);
     await service.waitForOutput(/"msg":"ready"/);
+    await service.waitForOutput(/"msg":"deciding for every guild"/);
+    const port = /"port":(\d+)/.exec(service.output())?.[1];
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/^chatguard_detector_leader\{[^}]*\} 1$/m);
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);
   });

@@ -100,12 +100,13 @@ describe('the gateway on the sandbox', () => {
 });
 
 describe('gateway replicas', () => {
-  it("split the shards: each guild's events come from one replica, once", async () => {
+  it("split the shards by pod ordinal: each guild's events come from one replica, once", async () => {
     const split = await startSystem({ sandbox: { guilds: 4, seed: 5, recommendedShards: 2 } });
     try {
       const replicas = await Promise.all([
-        split.start('gateway', { SHARDS: '0', SHARD_COUNT: '2' }),
-        split.start('gateway', { SHARDS: '1', SHARD_COUNT: '2' }),
+        // As in the StatefulSet: the pod's name gives its ordinal, the ordinal its shards.
+        split.start('gateway', { GATEWAY_REPLICAS: '2', SHARD_COUNT: '2', POD_NAME: 'gateway-0' }),
+        split.start('gateway', { GATEWAY_REPLICAS: '2', SHARD_COUNT: '2', POD_NAME: 'gateway-1' }),
       ]);
       const { sandbox, bus } = split;
       // Each replica registered commands for exactly the guilds of its own shard (it logs
@@ -151,6 +152,16 @@ describe('gateway replicas', () => {
         (g) => state.subjects?.[bus.ns.subject(`discord.${g}.message.created`)] ?? 0,
       );
       expect(perGuild).toEqual(sandbox.guilds.map(() => 1));
+      // Each replica reports its own shard connected, and the bot's shard count, for the alert.
+      for (const [ordinal, replica] of replicas.entries()) {
+        const port = /"port":(\d+)/.exec(replica.output())?.[1];
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        expect(text).toMatch(
+          new RegExp(`^chatguard_gateway_shard_connected\\{[^}]*shard="${ordinal}"[^}]*\\} 1$`, 'm'),
+        );
+        expect(text).not.toMatch(new RegExp(`shard="${1 - ordinal}"`));
+        expect(text).toMatch(/^chatguard_gateway_shard_count\{[^}]*\} 2$/m);
+      }
     } finally {
       await split.stop();
     }

@@ -1,7 +1,7 @@
 import type { BotAction } from '@chat-guard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/bus.ts';
-import { spawnTs } from '../support/processes.ts';
+import { type Spawned, spawnTs } from '../support/processes.ts';
 import { type System, startSystem } from '../support/system.ts';
 
 let system: System;
@@ -12,10 +12,12 @@ let members: readonly string[];
 let adminId: string;
 let moderatorRole: string;
 let moderatorId: string;
+/** The two content-filter replicas and the enforcer, to read their /metrics. */
+let filters: Spawned[] = [];
 
 beforeAll(async () => {
   system = await startSystem({ sandbox: { guilds: [{ members: 60 }] } });
-  await Promise.all([
+  [, ...filters] = await Promise.all([
     system.start('gateway'),
     system.start('content-filter'),
     system.start('content-filter'),
@@ -77,6 +79,26 @@ describe('the moderation pipeline on the sandbox', () => {
           .some((a) => String(a.data.content).includes(`<@${author}>`)),
       'the warning',
       20_000,
+    );
+  });
+
+  it('counts the violation by guard and the Discord calls by action and outcome on /metrics', async () => {
+    const author = member();
+    await deleted(post(author, 'join discord.gg/m3tr1cs now').id);
+    const scrape = async (replica: Spawned | undefined) => {
+      const port = /"port":(\d+)/.exec(replica?.output() ?? '')?.[1];
+      return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    };
+    const sum = (texts: string[], pattern: RegExp) =>
+      texts.reduce((total, text) => total + Number(pattern.exec(text)?.[1] ?? 0), 0);
+    const [first, second, enforcer] = filters;
+    const judged = await Promise.all([scrape(first), scrape(second)]);
+    expect(sum(judged, /^chatguard_violations_total\{guard="invite"[^}]*\} (\d+)$/m)).toBeGreaterThanOrEqual(
+      1,
+    );
+    const acted = await scrape(enforcer);
+    expect(acted).toMatch(
+      /^chatguard_discord_actions_total\{action="deleteMessage",outcome="ok"[^}]*\} [1-9]\d*$/m,
     );
   });
 

@@ -77,6 +77,22 @@ describe('a service', () => {
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/target_info\{[^}]*service_name="log-writer"/);
+    // The Node.js runtime, the service's own consumer as JetStream counts it, and the audit
+    // verification (a fresh database: nothing broken), all under Prometheus's conventions.
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+    ])
+      expect(metrics).toMatch(new RegExp(`^${name}\\{`, 'm'));
+    expect(metrics).toMatch(
+      /^chatguard_jetstream_consumer_pending_messages\{[^}]*consumer="log-writer"[^}]*\} 0$/m,
+    );
+    expect(metrics).toMatch(
+      /^chatguard_jetstream_consumer_ack_pending_messages\{[^}]*consumer="log-writer"[^}]*\} 0$/m,
+    );
+    expect(metrics).toMatch(/^chatguard_deadletter_messages\{[^}]*\} 0$/m);
+    expect(metrics).toMatch(/^chatguard_audit_chains_broken\{[^}]*\} 0$/m);
 
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);

@@ -76,7 +76,7 @@ export async function consume(
       const work = handleOne(bus, spec, handlers, msg).then((outcome) => {
         const labels = { consumer: spec.durable, event: outcome.event ?? 'unknown', outcome: outcome.kind };
         deliveries.add(1, labels);
-        handlerDuration.record(performance.now() - started, labels);
+        handlerDuration.record((performance.now() - started) / 1000, labels);
         report(outcome);
       });
       inFlight.add(work);

@@ -4,6 +4,7 @@ import { headers as createHeaders, type MsgHdrs, type Subscription } from '@nats
 import { z } from 'zod';
 import type { EventBus } from './bus.ts';
 import { errorMessage } from './errors.ts';
+import { deadLettered } from './metrics.ts';
 
 export const DEAD_REASON_HEADER = 'Chat-Guard-Dead-Reason';
 export const DEAD_SUBJECT_HEADER = 'Chat-Guard-Dead-Subject';
@@ -45,6 +46,7 @@ export async function copyToDeadLetter(bus: EventBus, dead: DeadMessage): Promis
     msgID: `dead:${dead.stream}:${dead.streamSequence}`,
     headers: h,
   });
+  deadLettered.add(1, { stream: dead.stream, consumer: dead.consumer });
 }
 
 /**

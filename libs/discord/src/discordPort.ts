@@ -19,6 +19,7 @@ import {
   UNKNOWN_MESSAGE,
   UNKNOWN_OVERWRITE,
 } from './discordErrors.ts';
+import { countCalls, observeRest } from './discordMetrics.ts';
 
 /** The Discord actions Chat Guard takes: the seam between deciding and doing. */
 export interface DiscordPort {
@@ -148,7 +149,8 @@ export interface DiscordRestOptions {
 
 /**
  * The DiscordPort over @discordjs/rest, which queues per route bucket, waits out 429s
- * (per route and global) and retries 5xx itself before giving up.
+ * (per route and global) and retries 5xx itself before giving up. Every call is counted by
+ * action and outcome, and every 429 by scope (`chatguard_discord_*`).
  */
 export function createDiscordRest(options: DiscordRestOptions): DiscordPort & { readonly rest: REST } {
   const rest = new REST({
@@ -165,7 +167,8 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordPort & { 
       throw classifyRestError(err, what);
     }
   };
-  return {
+  observeRest(rest);
+  return countCalls({
     rest,
     async deleteMessage(channelId, messageId, reason) {
       try {
@@ -366,5 +369,5 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordPort & { 
         rest.post(`/guilds/${guildId}/members-search`, { body }),
       );
     },
-  };
+  });
 }

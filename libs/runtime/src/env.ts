@@ -36,6 +36,8 @@ export const baseEnv = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(16),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(25_000),
+  /** How often a service reads its consumers' pending counts from JetStream for /metrics. */
+  LAG_POLL_INTERVAL_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
 });
 
 export type BaseEnv = z.infer<typeof baseEnv>;

@@ -1,4 +1,5 @@
 export * from './connectWithRetry.ts';
+export * from './consumerLag.ts';
 export * from './env.ts';
 export * from './logger.ts';
 export * from './opsServer.ts';

@@ -12,6 +12,7 @@ import { connectPostgres, connectRedis, type Postgres } from '@chat-guard/store'
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { connectWithRetry } from './connectWithRetry.ts';
+import { watchConsumerLag } from './consumerLag.ts';
 import { type BaseEnv, baseEnv, EnvError, parseEnv } from './env.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { logOutcome } from './logOutcome.ts';
@@ -141,6 +142,10 @@ export async function runService<Schema extends z.ZodType<BaseEnv>>(
     );
     const ownConsumers = consumersOf(definition.name, bus.topology);
     watchMaxDeliveries(bus, ownConsumers, (err) => logger.error({ err }, 'dead-lettering failed'));
+    const lag = watchConsumerLag(bus, ownConsumers, env.LAG_POLL_INTERVAL_MS, (err) =>
+      logger.warn({ err: errorMessage(err) }, 'reading consumer lag failed'),
+    );
+    shutdownTasks.push(() => lag.stop());
 
     if (definition.needs?.postgres) {
       postgres = connectPostgres(env.DATABASE_URL, {

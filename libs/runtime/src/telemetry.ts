@@ -7,6 +7,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { startRuntimeMetrics } from './runtimeMetrics.ts';
 
 export interface Telemetry {
   /** Serves the Prometheus text format on a server of the service's own. */
@@ -30,7 +31,7 @@ export function activeTelemetry(): Telemetry | undefined {
 
 /**
  * Starts the OpenTelemetry SDK once per process: traces (exported over OTLP when an endpoint
- * is set), metrics for Prometheus, and instrumentation of http, pg and ioredis. It has to run
+ * is set), metrics for Prometheus (with the Node.js runtime's), and instrumentation of http, pg and ioredis. It has to run
  * before pg and ioredis are loaded, which is why services preload `instrument.ts`.
  */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
@@ -59,6 +60,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     ],
   });
   sdk.start();
+  startRuntimeMetrics();
   current = { prometheus, shutdown: () => sdk.shutdown() };
   return current;
 }

@@ -1,3 +1,5 @@
+export { generateA } from './generators/a/index.ts';
+export { generateB } from './generators/b/index.ts';
 export {
   EPISODES,
   type Episode,

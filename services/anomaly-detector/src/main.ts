@@ -31,14 +31,20 @@ const env = baseEnv.extend({
 });
 
 const meter = metrics.getMeter('@chat-guard/anomaly-detector');
-const tickDuration = meter.createHistogram('chatguard_detector_tick_ms', {
+const tickDuration = meter.createHistogram('chatguard_detector_tick_duration_seconds', {
   description: 'Time to score every active guild and decide, per tick',
+  unit: 's',
+  advice: { explicitBucketBoundaries: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] },
 });
 const guildsScored = meter.createHistogram('chatguard_detector_guilds_scored', {
   description: 'Active guilds scored in one tick',
+  advice: { explicitBucketBoundaries: [0, 10, 100, 1_000, 10_000, 100_000] },
 });
-const lockdowns = meter.createCounter('chatguard_detector_lockdowns', {
+const lockdowns = meter.createCounter('chatguard_detector_lockdowns_total', {
   description: 'Lockdowns started and lifted by the detector',
+});
+const leader = meter.createObservableGauge('chatguard_detector_leader', {
+  description: '1 while this replica holds the lease and decides for every guild, else 0',
 });
 
 await runService({
@@ -99,6 +105,7 @@ await runService({
     });
     const lease = new LeaderLease(redis, redisKeys.detectorLeader(), randomUUID(), env.LEADER_LEASE_MS);
     let leading = false;
+    leader.addCallback((result) => result.observe(leading ? 1 : 0));
     const ticks = startPeriodic(
       env.TICK_INTERVAL_MS,
       async () => {
@@ -110,7 +117,7 @@ await runService({
         if (!lead) return;
         const started = performance.now();
         const report = await detector.tick();
-        tickDuration.record(performance.now() - started);
+        tickDuration.record((performance.now() - started) / 1000);
         guildsScored.record(report.scored);
         if (report.started.length) lockdowns.add(report.started.length, { transition: 'started' });
         if (report.lifted.length) lockdowns.add(report.lifted.length, { transition: 'lifted' });
@@ -121,7 +128,14 @@ await runService({
     );
     onShutdown(async () => {
       await ticks.stop();
-      if (leading) await lease.release().catch(() => undefined);
+      if (!leading) return;
+      leading = false;
+      // Another replica takes over within LEADER_LEASE_MS anyway; releasing only makes it sooner.
+      await lease
+        .release()
+        .catch((err: unknown) =>
+          logger.warn({ err: errorMessage(err) }, 'could not release the lease; it expires on its own'),
+        );
     });
   },
 });

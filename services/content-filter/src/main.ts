@@ -1,8 +1,13 @@
 import { GuildConfigCache } from '@chat-guard/guild-config';
 import { runService } from '@chat-guard/runtime';
+import { metrics } from '@opentelemetry/api';
 import { GuildInviteCodes } from './guildInviteCodes.ts';
 import { judgeMessage } from './judgeMessage.ts';
 import { RedisSpamWindowStore } from './redisSpamWindow.ts';
+
+const violations = metrics
+  .getMeter('@chat-guard/content-filter')
+  .createCounter('chatguard_violations_total', { description: 'Rule violations found, by guard' });
 
 await runService({
   name: 'content-filter',
@@ -20,7 +25,9 @@ await runService({
       spamWindow: new RedisSpamWindowStore(redis),
     };
     const publishVerdict = async (verdict: Awaited<ReturnType<typeof judgeMessage>>) => {
-      if (verdict) await bus.publish('verdict.violation', verdict);
+      if (!verdict) return;
+      await bus.publish('verdict.violation', verdict);
+      for (const violation of verdict.violations) violations.add(1, { guard: violation.type });
     };
     await consume('content-filter', {
       'message.created': async (m) => publishVerdict(await judgeMessage(deps, { kind: 'created', ...m })),

@@ -6,22 +6,61 @@ const shardList = z
   .regex(/^(auto|\d+(,\d+)*)$/, 'must be "auto" or shard ids separated by commas, e.g. 0,1')
   .transform((v) => (v === 'auto' ? ('auto' as const) : v.split(',').map(Number)));
 
+/**
+ * The shards of one replica of a StatefulSet: `count` shards split into `replicas` contiguous
+ * blocks whose sizes differ by at most one, block `ordinal` for this pod.
+ */
+export function shardsForOrdinal(ordinal: number, replicas: number, count: number): number[] {
+  const first = Math.floor((ordinal * count) / replicas);
+  const end = Math.floor(((ordinal + 1) * count) / replicas);
+  return Array.from({ length: end - first }, (_, i) => first + i);
+}
+
 /** The gateway's environment: which shards this replica runs, out of how many. */
 export const gatewayEnv = discordEnv
   .extend({
-    SHARDS: shardList.default('auto'),
+    SHARDS: shardList.optional(),
     SHARD_COUNT: z
       .string()
       .regex(/^(auto|[1-9]\d*)$/, 'must be "auto" or a whole number')
       .transform((v) => (v === 'auto' ? ('auto' as const) : Number(v)))
       .default('auto'),
+    /** Replicas of the gateway StatefulSet; each pod takes its block of shards by ordinal. */
+    GATEWAY_REPLICAS: z.coerce.number().int().min(1).max(4096).optional(),
+    /** The pod's name (`gateway-2`, from the downward API); HOSTNAME is the same in a StatefulSet. */
+    POD_NAME: z.string().optional(),
+    HOSTNAME: z.string().optional(),
   })
-  .refine(
-    (e) =>
-      e.SHARDS === 'auto' ||
-      (e.SHARD_COUNT !== 'auto' && e.SHARDS.every((id) => id < (e.SHARD_COUNT as number))),
-    {
-      message: 'every shard id must be below SHARD_COUNT (set SHARD_COUNT when SHARDS lists ids)',
-      path: ['SHARDS'],
-    },
-  );
+  .transform((env, ctx) => {
+    const { GATEWAY_REPLICAS: replicas, POD_NAME, HOSTNAME, ...rest } = env;
+    const issue = (variable: string, message: string) => {
+      ctx.addIssue({ code: 'custom', path: [variable], message });
+      return z.NEVER;
+    };
+    if (replicas === undefined) {
+      const shards = env.SHARDS ?? 'auto';
+      if (
+        shards !== 'auto' &&
+        (env.SHARD_COUNT === 'auto' || shards.some((id) => id >= Number(env.SHARD_COUNT)))
+      )
+        return issue(
+          'SHARDS',
+          'every shard id must be below SHARD_COUNT (set SHARD_COUNT when SHARDS lists ids)',
+        );
+      return { ...rest, SHARDS: shards };
+    }
+    if (env.SHARDS !== undefined)
+      return issue('SHARDS', 'set SHARDS or GATEWAY_REPLICAS, not both (the pod ordinal picks the shards)');
+    if (env.SHARD_COUNT === 'auto' || env.SHARD_COUNT < replicas)
+      return issue('SHARD_COUNT', `must be a whole number of at least GATEWAY_REPLICAS (${replicas})`);
+    const podName = POD_NAME ?? HOSTNAME;
+    const ordinal = /-(\d+)$/.exec(podName ?? '')?.[1];
+    if (ordinal === undefined)
+      return issue(
+        'POD_NAME',
+        `must end in the StatefulSet ordinal, e.g. gateway-2 (got ${JSON.stringify(podName ?? '')})`,
+      );
+    if (Number(ordinal) >= replicas)
+      return issue('POD_NAME', `ordinal ${ordinal} is not below GATEWAY_REPLICAS (${replicas})`);
+    return { ...rest, SHARDS: shardsForOrdinal(Number(ordinal), replicas, env.SHARD_COUNT) };
+  });

@@ -1,4 +1,4 @@
-import { createDiscordRest } from '@chat-guard/discord';
+import { createDiscordRest, observeRest } from '@chat-guard/discord';
 import { GuildConfigCache } from '@chat-guard/guild-config';
 import { runService } from '@chat-guard/runtime';
 import { Events } from 'discord.js';
@@ -10,6 +10,7 @@ import { forwardInteraction } from './forwardInteraction.ts';
 import { gatewayEnv } from './gatewayEnv.ts';
 import { answerInteraction } from './handleInteraction.ts';
 import { discordMemberLookup } from './memberLookup.ts';
+import { watchShards } from './shardMetrics.ts';
 
 await runService({
   name: 'gateway',
@@ -31,6 +32,8 @@ await runService({
       shards: env.SHARDS,
       shardCount: env.SHARD_COUNT,
     });
+    observeRest(client.rest);
+    watchShards(client);
     const commands = commandBodies();
     forwardDiscordEvents(client, forwarder, {
       onGuild: (guild) => {

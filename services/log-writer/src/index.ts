@@ -4,6 +4,7 @@ export * from './auditEmbed.ts';
 export * from './auditHash.ts';
 export * from './auditQueries.ts';
 export * from './auditStore.ts';
+export * from './auditVerifier.ts';
 export * from './canonicalJson.ts';
 export * from './flushLogOutbox.ts';
 export * from './lockdownAlertMessage.ts';

@@ -1,8 +1,10 @@
 import { createDiscordRest } from '@chat-guard/discord';
 import { GuildConfigCache } from '@chat-guard/guild-config';
 import { discordEnv, runService, startPeriodic } from '@chat-guard/runtime';
+import { metrics } from '@opentelemetry/api';
 import { z } from 'zod';
 import { applyRetention } from './applyRetention.ts';
+import { AuditVerifier } from './auditVerifier.ts';
 import { flushLogOutbox } from './flushLogOutbox.ts';
 import { postLockdownAlert } from './postLockdownAlert.ts';
 import { recordAudit } from './recordAudit.ts';
@@ -13,6 +15,22 @@ const env = discordEnv.extend({
   /** Signs the lockdown alerts POSTed to guilds' webhooks; without it no webhook is called. */
   ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   ALERT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** How often the audit chains are verified (the entries written since the last time). */
+  AUDIT_VERIFY_INTERVAL_MS: z.coerce.number().int().min(1_000).default(300_000),
+  /** How often the verification walks every chain from its anchor instead. */
+  AUDIT_FULL_VERIFY_INTERVAL_MS: z.coerce.number().int().min(1_000).default(86_400_000),
+});
+
+const meter = metrics.getMeter('@chat-guard/log-writer');
+const brokenChains = meter.createObservableGauge('chatguard_audit_chains_broken', {
+  description: 'Guild audit chains the latest verification found changed, removed or reordered',
+});
+const verifiedAt = meter.createObservableGauge('chatguard_audit_verified_timestamp_seconds', {
+  description: 'When the audit chains were last verified to the end (Unix seconds)',
+  unit: 's',
+});
+const entriesVerified = meter.createCounter('chatguard_audit_entries_verified_total', {
+  description: 'Audit entries whose hash and link were checked',
 });
 
 await runService({
@@ -78,5 +96,26 @@ await runService({
       (err) => logger.error({ err }, 'audit retention failed'),
     );
     onShutdown(() => retention.stop());
+
+    const verifier = new AuditVerifier(postgres.db, env.AUDIT_FULL_VERIFY_INTERVAL_MS);
+    let lastVerified: number | undefined;
+    brokenChains.addCallback((result) => {
+      if (lastVerified !== undefined) result.observe(verifier.brokenChains);
+    });
+    verifiedAt.addCallback((result) => {
+      if (lastVerified !== undefined) result.observe(lastVerified / 1000);
+    });
+    const verification = startPeriodic(
+      env.AUDIT_VERIFY_INTERVAL_MS,
+      async () => {
+        const run = await verifier.run(Date.now());
+        lastVerified = Date.now();
+        entriesVerified.add(run.checked, { walk: run.full ? 'full' : 'new' });
+        for (const { guildId, problem } of run.broken)
+          logger.error({ guildId, problem }, 'audit chain broken: run `chat-guard audit verify` for details');
+      },
+      (err) => logger.error({ err }, 'audit verification failed'),
+    );
+    onShutdown(() => verification.stop());
   },
 });

@@ -31,6 +31,11 @@ export class ChainWalker {
     return this.#checked;
   }
 
+  /** The last entry found intact (or the anchor): where a later walk can resume. */
+  get last(): ChainAnchor {
+    return { seq: this.#previous.seq, hash: this.#previous.hash };
+  }
+
   /** Checks the next entry; returns the problem it reveals, if any. */
   next(entry: HashedAuditEntry): ChainProblem | undefined {
     const previous = this.#previous;
