@@ -3,17 +3,13 @@ import { waitFor } from '../support/bus.ts';
 import { type System, startSystem } from '../support/system.ts';
 
 // The moderators' tools across the real services on the sandbox: the gateway (real discord.js),
-// the enforcer, the log-writer and the invite-tracker, each its own process.
+// the enforcer and the log-writer, each its own process. (Every command, in one process:
+// test/gateway/moderationCommands.test.ts.)
 
 let system: System;
 beforeAll(async () => {
   system = await startSystem({ sandbox: { guilds: [{ members: 10, name: 'Tea Room' }], seed: 19 } });
-  await Promise.all([
-    system.start('gateway'),
-    system.start('enforcer'),
-    system.start('log-writer'),
-    system.start('invite-tracker'),
-  ]);
+  await Promise.all([system.start('gateway'), system.start('enforcer'), system.start('log-writer')]);
   const [guildId = ''] = system.sandbox.guilds;
   await system.sandbox.inspect.waitFor({ kind: 'commands.overwritten', guildId }, 30_000);
 }, 180_000);
@@ -86,22 +82,4 @@ describe("moderators' tools, end to end", () => {
     const [accepted] = await chain('appeal.accepted');
     expect(accepted).toMatchObject({ actor_id: view().adminId, target_id: target });
   }, 180_000);
-
-  it('announces a join with the inviter and their count', async () => {
-    const { sandbox } = system;
-    const general = view().channels.general ?? '';
-    expect(await system.command(guild(), 'joinmessage', { channel: general }, 'channel')).toMatch(
-      /Joins will be announced/,
-    );
-    const inviter = view().memberIds[1] ?? '';
-    const invite = sandbox.users.createInvite({ guildId: guild(), inviterId: inviter, maxAge: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 1_500)); // the tracker sees the invite first
-    const { user } = sandbox.users.addMember({ guildId: guild(), inviteCode: invite.code });
-    const announced = () =>
-      sandbox.inspect
-        .actions({ kind: 'message.sent', channelId: general })
-        .find((a) => String(a.data.content).startsWith(`<@${user.id}>`));
-    await waitFor(() => announced() !== undefined, 'the join message', 30_000);
-    expect(announced()?.data.content).toBe(`<@${user.id}> joined, invited by <@${inviter}> (0 invites).`);
-  }, 90_000);
 });
