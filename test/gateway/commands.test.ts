@@ -81,6 +81,21 @@ describe('slash commands (Appendix A)', () => {
         'whitelistremove',
         'campaign',
         'lockdown',
+        'warn',
+        'timeout',
+        'kick',
+        'ban',
+        'unban',
+        'purge',
+        'note',
+        'case',
+        'cases',
+        'modsettings',
+        'invites',
+        'leaderboard',
+        'inviter',
+        'bonus-invites',
+        'joinmessage',
       ].sort(),
     );
     const perms = Object.fromEntries(bodies.map((b) => [b.name, b.default_member_permissions]));
@@ -91,6 +106,13 @@ describe('slash commands (Appendix A)', () => {
       commands: null,
       privacy: null,
       lockdown: '8',
+      warn: String(MOD_PERMS),
+      kick: String(1n << 1n),
+      ban: String(1n << 2n),
+      purge: String(1n << 13n),
+      'bonus-invites': String(1n << 5n),
+      invites: null,
+      modsettings: '8',
     });
   });
 

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { EventBus } from '@chat-guard/bus';
+import { recordJoin } from '@chat-guard/campaigns';
 import { createDiscordRest } from '@chat-guard/discord';
 import { type EventPayload, topology } from '@chat-guard/events';
 import { GuildConfigCache, loadGuildConfig } from '@chat-guard/guild-config';
@@ -77,16 +78,21 @@ beforeEach(async () => {
   });
 });
 
-/** The answers published to the enforcer, oldest first. */
-async function answers(): Promise<EventPayload<'lockdown.answered'>[]> {
+/** Everything published to the enforcer, oldest first. */
+async function verdicts(): Promise<Record<string, unknown>[]> {
   const stream = bus.ns.stream('VERDICTS');
   const { state } = await bus.jsm.streams.info(stream);
-  const found: EventPayload<'lockdown.answered'>[] = [];
+  const found: Record<string, unknown>[] = [];
   for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
     const message = await bus.jsm.streams.getMessage(stream, { seq });
     if (message) found.push(message.json());
   }
   return found;
+}
+
+/** The answers published to the enforcer, oldest first. */
+async function answers(): Promise<EventPayload<'lockdown.answered'>[]> {
+  return (await verdicts()).filter((e) => 'answer' in e) as EventPayload<'lockdown.answered'>[];
 }
 
 /** The ephemeral reply to an interaction, once the gateway has edited it in. */
@@ -230,5 +236,98 @@ describe('/lockdown', () => {
     });
     expect((await slash('webhook', { url: 'none' }))[1]).toBe('Raid alerts go to no webhook.');
     expect((await loadGuildConfig(database.db, guildId)).config.lockdown.webhookUrl).toBeNull();
+  });
+});
+
+async function profile(subcommand: string, options: Record<string, string | number | boolean> = {}) {
+  const interaction = sandbox.interactions.runSlashCommand({
+    guildId,
+    channelId: view.channels.general ?? '',
+    userId: view.adminId ?? '',
+    name: 'lockdown',
+    group: 'profile',
+    subcommand,
+    options,
+  });
+  return replyTo(interaction);
+}
+
+describe('/lockdown profile', () => {
+  it('edits every step of the profile, each change audited, and shows it', async () => {
+    const chat = view.channels.chat ?? '';
+    await profile('invites', { enabled: false });
+    await profile('dms', { enabled: true });
+    await profile('verification', { level: 'highest' });
+    await profile('slowmode', { seconds: 120 });
+    await profile('channels', { action: 'add', channel: chat });
+    expect(await profile('channels', { action: 'add', channel: chat })).toBe(
+      `<#${chat}> is in the profile already.`,
+    );
+    await profile('denysend', { enabled: true, min_score: 0.5 });
+    const shown = await profile('quarantine', { minutes: 15 });
+    expect((await loadGuildConfig(database.db, guildId)).config.lockdown).toMatchObject({
+      pauseInvites: false,
+      pauseDms: true,
+      verificationLevel: 4,
+      slowmodeSeconds: 120,
+      channels: [chat],
+      denySend: true,
+      denySendMinScore: 0.5,
+      quarantineMinutes: 15,
+    });
+    expect(shown).toContain('1. Invites paused: off · DMs paused: on');
+    expect(shown).toContain('2. Verification level: raised to highest');
+    expect(shown).toContain(`3. Slowmode: 120 s in <#${chat}>`);
+    expect(shown).toContain('4. Send Messages denied to @everyone: at a raid score of 0.50 or more');
+    expect(shown).toContain(
+      '5. Quarantine of the accounts that joined in the two minutes before: 15 min timeout',
+    );
+    expect(await profile('show')).toBe(shown);
+    expect(await profile('slowmode', { seconds: 99_999 })).toMatch(/from 0 to 21600/);
+    const audit = await bus.jsm.streams.getMessage(bus.ns.stream('AUDIT'), {
+      last_by_subj: bus.ns.subject(`audit.${guildId}.recorded`),
+    });
+    expect(audit?.json()).toMatchObject({ action: 'config.update', reason: '/lockdown profile quarantine' });
+    await profile('channels', { action: 'clear' });
+  });
+});
+
+describe('/lockdown start', () => {
+  it('asks the enforcer for a lockdown as the detector does, naming the admin and the recent joiners', async () => {
+    await database.db.deleteFrom('lockdown').execute();
+    await slash('mode', { mode: 'enforce' });
+    await waitFor(() => cache.get(guildId).lockdown.mode === 'enforce', 'the live configuration');
+    const now = STARTED_AT + 60_000;
+    const joiners = ['1300000000000000801', '1300000000000000802'];
+    for (const [i, userId] of joiners.entries())
+      await recordJoin(database.db, {
+        guildId,
+        userId,
+        joinedAt: now - (i + 1) * 30_000,
+        accountCreatedAt: now - 86_400_000,
+        inviteCode: null,
+        inviterId: null,
+        confidence: 'unknown',
+      });
+    const [, reply] = await slash('start', { reason: 'raid in #general' });
+    expect(reply).toMatch(/^Locking the server down with the profile/);
+    const requested = (await verdicts()).find((e) => 'lockdownId' in e && 'requestedBy' in e) as
+      | EventPayload<'lockdown.requested'>
+      | undefined;
+    expect(requested).toMatchObject({
+      lockdownId: `${guildId}-${now}`,
+      score: 1,
+      requestedBy: view.adminId,
+      reasons: [`started by hand by <@${view.adminId}>: raid in #general`],
+      joinsLastMinute: 2,
+      raidWindowStart: now - 120_000,
+    });
+    expect([...(requested?.suspectIds ?? [])].sort()).toEqual([...joiners].sort());
+    await insertLockdown(database.db, { guildId, startedAt: now });
+    expect((await slash('start'))[1]).toMatch(/A lockdown is in force already/);
+    await database.db.deleteFrom('lockdown').execute();
+    await slash('mode', { mode: 'off' });
+    await waitFor(() => cache.get(guildId).lockdown.mode === 'off', 'the live configuration');
+    expect((await slash('start'))[1]).toMatch(/^Lockdowns are off in this server/);
   });
 });

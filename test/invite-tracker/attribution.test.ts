@@ -74,29 +74,58 @@ async function rebuild(guildId: string, vanity: string | null = null): Promise<v
 }
 
 describe('join attribution on the sandbox', () => {
-  it('runs the 200-join burst through 10 invites with every exact right and few REST calls', async () => {
+  const burst = async (...extra: string[]) => {
     const run = promisify(execFile);
-    const { stdout } = await run('node_modules/.bin/chat-guard', ['invites', 'eval', '--seed', '1'], {
-      env: { ...process.env, REDIS_URL },
-      timeout: 40_000,
-    });
-    const figures = JSON.parse(stdout.trim()) as Record<string, number>;
-    console.log(`burst of 200 joins through 10 invites: ${stdout.trim()}`);
+    const { stdout } = await run(
+      'node_modules/.bin/chat-guard',
+      ['invites', 'eval', '--seed', '1', ...extra],
+      {
+        env: { ...process.env, REDIS_URL },
+        timeout: 80_000,
+      },
+    );
+    console.log(
+      `burst of 200 joins through 10 invites${extra.length ? ` (${extra.join(' ')})` : ''}: ${stdout.trim()}`,
+    );
+    return JSON.parse(stdout.trim()) as Record<string, number | boolean>;
+  };
+
+  it("settles the 200-join burst through 10 invites exactly with Discord's member search, in few REST calls", async () => {
+    const figures = await burst();
     expect(Object.keys(figures)).toEqual([
       'joins',
       'exact',
+      'exactByUses',
+      'exactBySearch',
       'exactCorrect',
       'ambiguous',
       'vanity',
       'unknown',
       'restCalls',
+      'memberSearches',
+      'memberSearchRefused',
     ]);
     expect(figures.joins).toBe(200);
+    expect(figures.exact).toBeGreaterThanOrEqual(190);
     expect(figures.exactCorrect).toBe(figures.exact);
-    expect((figures.exact ?? 0) + (figures.ambiguous ?? 0) + (figures.unknown ?? 0)).toBe(200);
-    expect(figures.restCalls).toBeGreaterThan(0);
-    expect(figures.restCalls).toBeLessThanOrEqual(25);
-  }, 45_000);
+    expect(Number(figures.exactByUses) + Number(figures.exactBySearch)).toBe(figures.exact);
+    expect(figures.exactBySearch).toBeGreaterThan(0);
+    expect(figures.memberSearchRefused).toBe(false);
+    expect(figures.restCalls).toBeLessThanOrEqual(40);
+  }, 90_000);
+
+  it('falls back to the uses method, honestly ambiguous, when Discord refuses the member search', async () => {
+    const figures = await burst('--refuse-member-search');
+    expect(figures.memberSearchRefused).toBe(true);
+    expect(figures.joins).toBe(200);
+    expect(figures.exactBySearch).toBe(0);
+    expect(figures.exactCorrect).toBe(figures.exact);
+    expect(Number(figures.exact) + Number(figures.ambiguous) + Number(figures.unknown)).toBe(200);
+    expect(figures.ambiguous).toBeGreaterThan(150);
+    // One refused search, then the uses alone: the burst costs what it did before member search.
+    expect(figures.memberSearches).toBe(1);
+    expect(figures.restCalls).toBeLessThanOrEqual(26);
+  }, 90_000);
 
   it('attributes a burst through one invite exactly, in a few fetches', async () => {
     const guildId = guild(0);

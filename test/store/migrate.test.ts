@@ -1,7 +1,7 @@
 import { defaultGuildConfig } from '@chat-guard/events';
 import { configFromRow } from '@chat-guard/guild-config';
 import { connectPostgres, ensureDatabase, migrateToLatest, migrationNames } from '@chat-guard/store';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
 import { spawnTs } from '../support/processes.ts';
@@ -31,7 +31,7 @@ it('applies the migrations to an empty database, and a second run is a no-op', a
       postgres.db,
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['audit_anchor', 'audit_log', 'guild_config', 'violation']),
+      expect.arrayContaining(['audit_anchor', 'audit_log', 'guild_config', 'moderation_case', 'appeal']),
     );
 
     const second = await migrateToLatest(postgres.db);
@@ -106,4 +106,64 @@ it('names the database problem when PostgreSQL cannot be reached', async () => {
   ]);
   expect(await down.exited).toBe(1);
   expect(down.output()).toMatch(/chat-guard migrate: .*ECONNREFUSED/s);
+});
+
+it('turns the violations recorded before cases existed into the first cases of their guilds', async () => {
+  const target = freshDatabase();
+  databases.push(target);
+  await ensureDatabase(target.url);
+  const postgres = connectPostgres(target.url, { onError: failOnPoolError });
+  try {
+    const earlier = migrationNames.slice(0, migrationNames.indexOf('009_moderation'));
+    const all = Object.fromEntries(
+      await Promise.all(
+        migrationNames.map(
+          async (name) => [name, await import(`../../libs/store/src/migrations/${name}.ts`)] as const,
+        ),
+      ),
+    );
+    const upTo = new Migrator({
+      db: postgres.db,
+      provider: { getMigrations: async () => Object.fromEntries(earlier.map((n) => [n, all[n]])) },
+    });
+    expect((await upTo.migrateToLatest()).error).toBeUndefined();
+    const hash = 'a'.repeat(64);
+    for (const [i, guild] of ['1100000000000000001', '1100000000000000001', '1100000000000000002'].entries())
+      await sql`
+        insert into violation (guild_id, user_id, channel_id, message_id, types, content_hash, action,
+          idempotency_key, occurred_at, violation_count, timeout_until)
+        values (${guild}, '1300000000000000001', '1200000000000000001', ${`150000000000000000${i}`},
+          ${['spam', 'invite']}::text[], ${hash}, ${i === 1 ? 'timeout' : 'warn'},
+          ${`verdict:150000000000000000${i}:0`}, ${new Date(Date.UTC(2026, 0, 1, i))}, ${i + 1},
+          ${i === 1 ? new Date(Date.UTC(2026, 0, 1, 2)) : null})`.execute(postgres.db);
+    await migrateToLatest(postgres.db);
+    const cases = await postgres.db
+      .selectFrom('moderation_case')
+      .selectAll()
+      .orderBy('guild_id')
+      .orderBy('number')
+      .execute();
+    expect(
+      cases.map((c) => [c.guild_id.slice(-1), c.number, c.action, c.rule, c.counts, c.audit_keys]),
+    ).toEqual([
+      ['1', 1, 'warn', 'spam,invite', true, ['delete:1500000000000000000:0', 'warn:1500000000000000000:0']],
+      [
+        '1',
+        2,
+        'timeout',
+        'spam,invite',
+        true,
+        ['delete:1500000000000000001:0', 'timeout:1500000000000000001:0'],
+      ],
+      ['2', 1, 'warn', 'spam,invite', true, ['delete:1500000000000000002:0', 'warn:1500000000000000002:0']],
+    ]);
+    const counters = await postgres.db
+      .selectFrom('moderation_case_counter')
+      .selectAll()
+      .orderBy('guild_id')
+      .execute();
+    expect(counters.map((c) => c.last_number)).toEqual([2, 1]);
+  } finally {
+    await postgres.close();
+  }
 });

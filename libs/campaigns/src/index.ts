@@ -1,3 +1,4 @@
 export * from './campaignStats.ts';
 export * from './campaigns.ts';
+export * from './inviteCounts.ts';
 export * from './joinHistory.ts';

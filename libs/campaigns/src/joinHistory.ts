@@ -10,6 +10,8 @@ export interface JoinRecord {
   readonly inviterId: string | null;
   /** exact, ambiguous, vanity or unknown: only an exact attribution credits a campaign. */
   readonly confidence: string;
+  /** How an exact (or vanity) attribution was settled: `uses` or `member-search`. */
+  readonly method?: string | null;
   /** What a raid model reads of the account (kept for `chat-guard model export`). */
   readonly username?: string;
   readonly avatar?: string | null;
@@ -41,6 +43,7 @@ export async function recordJoin(db: Kysely<Database>, join: JoinRecord): Promis
       inviter_id: join.inviterId,
       confidence: join.confidence,
       campaign_id: campaign?.id ?? null,
+      attribution_method: join.method ?? null,
       username: join.username ?? null,
       avatar: join.avatar ?? null,
       ...(join.bot === undefined ? {} : { bot: join.bot }),

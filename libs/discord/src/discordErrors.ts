@@ -57,4 +57,5 @@ export function classifyRestError(err: unknown, what: string): Error {
 export const UNKNOWN_MESSAGE = RESTJSONErrorCodes.UnknownMessage;
 export const UNKNOWN_INVITE = RESTJSONErrorCodes.UnknownInvite;
 export const UNKNOWN_MEMBER = RESTJSONErrorCodes.UnknownMember;
+export const UNKNOWN_BAN = RESTJSONErrorCodes.UnknownBan;
 export const UNKNOWN_OVERWRITE = RESTJSONErrorCodes.UnknownPermissionOverwrite;

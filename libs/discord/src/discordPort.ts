@@ -3,10 +3,12 @@ import {
   type APIExtendedInvite,
   type APIGuild,
   type APIGuildChannel,
+  type APIMessage,
   type ChannelType,
   type GuildChannelType,
   type RESTPatchAPIChannelMessageJSONBody,
   type RESTPostAPIChannelMessageJSONBody,
+  type RESTPostAPIWebhookWithTokenJSONBody,
   Routes,
 } from 'discord-api-types/v10';
 import {
@@ -61,6 +63,45 @@ export interface DiscordPort {
   banMember(guildId: string, userId: string, reason: string, deleteMessageSeconds?: number): Promise<void>;
   /** Kicks a member; one already gone counts as kicked. */
   kickMember(guildId: string, userId: string, reason: string): Promise<void>;
+  /** Lifts a ban; Discord refuses (10026) when the user is not banned. */
+  unbanMember(guildId: string, userId: string, reason: string): Promise<void>;
+  /** Deletes 2 to 100 messages of one channel younger than 14 days in one request. */
+  bulkDeleteMessages(channelId: string, messageIds: readonly string[], reason: string): Promise<void>;
+  /** A page of a channel's messages, newest first (at most 100), before a message if given. */
+  listMessages(channelId: string, page: { limit: number; before?: string }): Promise<MessageSummary[]>;
+  /** Opens the DM channel with a user and sends a message there (403 50007 when Discord will not). */
+  sendDirectMessage(userId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<{ id: string }>;
+  /** The guild's name and owner. */
+  guildSummary(guildId: string): Promise<{ readonly name: string; readonly ownerId: string }>;
+  /** Sends a follow-up message to an interaction already answered, through its webhook token. */
+  followUpInteraction(
+    applicationId: string,
+    token: string,
+    body: RESTPostAPIWebhookWithTokenJSONBody,
+  ): Promise<void>;
+  /**
+   * Discord's member search (`POST /guilds/{id}/members-search`, undocumented): the raw JSON
+   * answer, which the caller checks, since its shape may change without notice.
+   */
+  searchMembers(guildId: string, body: MemberSearchBody): Promise<unknown>;
+}
+
+/** One message of a channel listing: what picking messages to purge needs. */
+export interface MessageSummary {
+  readonly id: string;
+  readonly authorId: string;
+  readonly createdAt: number;
+  readonly pinned: boolean;
+}
+
+/** A member-search query: `and_query`/`or_query` per field, e.g. `{ user_id: { or_query: [...] } }`. */
+export interface MemberSearchBody {
+  readonly and_query?: Readonly<Record<string, unknown>>;
+  readonly or_query?: Readonly<Record<string, unknown>>;
+  /** 1 to 1000. */
+  readonly limit: number;
+  /** 1 newest members first, 2 oldest, 3 newest accounts, 4 oldest accounts. */
+  readonly sort?: number;
 }
 
 /** What a lockdown changes at the guild level, and must put back. */
@@ -283,6 +324,50 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordPort & { 
         if (isAlreadyGone(err, [UNKNOWN_MEMBER])) return;
         throw classifyRestError(err, `kick member ${userId}`);
       }
+    },
+    async unbanMember(guildId, userId, reason) {
+      await call(`unban ${userId}`, () => rest.delete(Routes.guildBan(guildId, userId), { reason }));
+    },
+    async bulkDeleteMessages(channelId, messageIds, reason) {
+      await call(`delete ${messageIds.length} messages in ${channelId}`, () =>
+        rest.post(Routes.channelBulkDelete(channelId), { body: { messages: messageIds }, reason }),
+      );
+    },
+    async listMessages(channelId, page) {
+      const query = new URLSearchParams({ limit: String(page.limit) });
+      if (page.before) query.set('before', page.before);
+      const messages = (await call(`list the messages of ${channelId}`, () =>
+        rest.get(Routes.channelMessages(channelId), { query }),
+      )) as APIMessage[];
+      return messages.map((m) => ({
+        id: m.id,
+        authorId: m.author.id,
+        createdAt: Date.parse(m.timestamp),
+        pinned: m.pinned,
+      }));
+    },
+    async sendDirectMessage(userId, body) {
+      return call(`send a direct message to ${userId}`, async () => {
+        const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as {
+          id: string;
+        };
+        const message = (await rest.post(Routes.channelMessages(channel.id), { body })) as { id: string };
+        return { id: message.id };
+      });
+    },
+    async guildSummary(guildId) {
+      const guild = (await call(`read guild ${guildId}`, () => rest.get(Routes.guild(guildId)))) as APIGuild;
+      return { name: guild.name, ownerId: guild.owner_id };
+    },
+    async followUpInteraction(applicationId, token, body) {
+      await call('follow up an interaction', () =>
+        rest.post(Routes.webhook(applicationId, token), { body, auth: false }),
+      );
+    },
+    async searchMembers(guildId, body) {
+      return call(`search the members of ${guildId}`, () =>
+        rest.post(`/guilds/${guildId}/members-search`, { body }),
+      );
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { appealDecided, appealSubmitted, caseReasonEdited, moderationRequested } from './caseEvents.ts';
 import {
   guildAvailable,
   interactionCreated,
@@ -39,6 +40,10 @@ export const eventMap = {
   'lockdown.alert': lockdownAlert,
   'gate.started': gateStarted,
   'gate.ended': gateEnded,
+  'moderation.requested': moderationRequested,
+  'case.reason_edited': caseReasonEdited,
+  'appeal.submitted': appealSubmitted,
+  'appeal.decided': appealDecided,
 } as const;
 
 export type EventMap = typeof eventMap;

@@ -23,6 +23,8 @@ export const lockdownSettingsSchema = z.strictObject({
   verificationLevel: verificationLevel.nullable().default(3),
   /** Pause invites (Discord's incident actions, renewed while the raid goes on). */
   pauseInvites: z.boolean().default(true),
+  /** Pause DMs between members who are not friends (the other incident action), renewed alike. */
+  pauseDms: z.boolean().default(false),
   /** Deny @everyone's Send Messages in the lockdown channels: the most disruptive step… */
   denySend: z.boolean().default(true),
   /** …so it is taken only at or above this raid score. */
@@ -49,6 +51,33 @@ export const gateSettingsSchema = z.strictObject({
 });
 
 export type GateSettings = z.infer<typeof gateSettingsSchema>;
+
+/**
+ * What moderators' actions do besides acting: tell the member, count towards the escalation,
+ * and let the member appeal.
+ */
+export const moderationSettingsSchema = z.strictObject({
+  /** DM the member about a warning, timeout, kick or ban (with the case and, when on, an Appeal button). */
+  dmMembers: z.boolean().default(true),
+  /** Moderators' /warn and /timeout count towards the escalation (Table 1) like automatic violations. */
+  manualCasesCount: z.boolean().default(true),
+  /** Where appeals go, with Accept and Deny for the moderators; appeals are off while null. */
+  appealChannelId: snowflake.nullable().default(null),
+  /** A member may appeal once per this many hours (a denied case again after it). */
+  appealCooldownHours: z.number().int().min(0).max(720).default(24),
+  /** An accepted appeal also resets the member's violation count (the accepted case never counts). */
+  appealResetsCount: z.boolean().default(true),
+});
+
+export type ModerationSettings = z.infer<typeof moderationSettingsSchema>;
+
+/** Invite counts as members see them (`/invites`), and the optional join message. */
+export const inviteCountSettingsSchema = z.strictObject({
+  /** Where "X joined, invited by Y (N invites)" is posted; off while null. */
+  joinMessageChannelId: snowflake.nullable().default(null),
+});
+
+export type InviteCountSettings = z.infer<typeof inviteCountSettingsSchema>;
 
 /**
  * A guild's moderation settings: the paper's data model (Figure 2) in camelCase, with the
@@ -91,6 +120,8 @@ export const guildConfigSchema = z.strictObject({
     .default(24),
   lockdown: lockdownSettingsSchema.default(() => lockdownSettingsSchema.parse({})),
   gate: gateSettingsSchema.default(() => gateSettingsSchema.parse({})),
+  moderation: moderationSettingsSchema.default(() => moderationSettingsSchema.parse({})),
+  inviteCounts: inviteCountSettingsSchema.default(() => inviteCountSettingsSchema.parse({})),
 });
 
 export type GuildConfig = z.infer<typeof guildConfigSchema>;

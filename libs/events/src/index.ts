@@ -1,3 +1,4 @@
+export * from './caseEvents.ts';
 export * from './defineEvent.ts';
 export * from './discordEvents.ts';
 export * from './eventMap.ts';

@@ -25,6 +25,8 @@ export const lockdownRequested = defineEvent({
     raidWindowStart: epochMs,
     suspectIds: z.array(snowflake).max(1000),
     requestedAt: epochMs,
+    /** The admin who started it with `/lockdown start`; absent when the detector asked. Held until lifted. */
+    requestedBy: snowflake.optional(),
   }),
   subject: (e) => `lockdown.${e.guildId}.requested`,
   filter: 'lockdown.*.requested',

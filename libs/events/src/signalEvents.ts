@@ -10,6 +10,10 @@ import { epochMs, snowflake } from './ids.ts';
 export const attributionConfidence = z.enum(['exact', 'ambiguous', 'vanity', 'unknown']);
 export type AttributionConfidence = z.infer<typeof attributionConfidence>;
 
+/** How an exact attribution was settled: `exact (uses)` or `exact (member search)`. */
+export const attributionMethod = z.enum(['uses', 'member-search']);
+export type AttributionMethod = z.infer<typeof attributionMethod>;
+
 /** Why an attribution is `unknown`. */
 export const attributionUnknownReason = z.enum([
   /** The bot may not list the guild's invites (no Manage Server). */
@@ -52,6 +56,11 @@ export const memberAttributed = defineEvent({
     reason: attributionUnknownReason.nullable(),
     /** The referral campaign of the invite; null until campaigns exist. */
     campaign: z.string().nullable(),
+    /**
+     * How an `exact` (or `vanity`) answer was settled: by the change in `uses`, or by Discord's
+     * member search where the uses left it ambiguous; absent otherwise.
+     */
+    method: attributionMethod.optional(),
   }),
   subject: (e) => `signal.${e.guildId}.member.attributed`,
   filter: 'signal.*.member.attributed',

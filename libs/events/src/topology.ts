@@ -104,6 +104,12 @@ export const topology: Topology = {
       ...consumerDefaults,
     },
     { durable: 'invite-tracker-guilds', stream: 'DISCORD', filter: 'discord.*.guild.*', ...consumerDefaults },
+    {
+      durable: 'invite-tracker-announcements',
+      stream: 'SIGNALS',
+      filter: 'signal.*.member.attributed',
+      ...consumerDefaults,
+    },
     { durable: 'enforcer', stream: 'VERDICTS', filter: null, ...consumerDefaults },
     { durable: 'log-writer', stream: 'AUDIT', filter: null, ...consumerDefaults },
   ],

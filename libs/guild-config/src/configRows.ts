@@ -27,6 +27,8 @@ export function configFromRow(row: Selectable<GuildConfigTable>): GuildConfig {
     fakeAccountAgeDays: row.fake_account_age_days,
     fakeLeaveWindowHours: row.fake_leave_window_hours,
     lockdown: row.lockdown,
+    moderation: row.moderation,
+    inviteCounts: row.invite_counts,
   });
 }
 
@@ -56,5 +58,7 @@ export function rowFromConfig(guildId: string, config: GuildConfig): Insertable<
     fake_account_age_days: config.fakeAccountAgeDays,
     fake_leave_window_hours: config.fakeLeaveWindowHours,
     lockdown: JSON.stringify(config.lockdown),
+    moderation: JSON.stringify(config.moderation),
+    invite_counts: JSON.stringify(config.inviteCounts),
   };
 }

@@ -45,6 +45,7 @@ const commandInput = z.object({
   userId: z.string(),
   name: z.string(),
   guildId: z.string().optional(),
+  group: z.string().optional(),
   subcommand: z.string().optional(),
   options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
@@ -53,6 +54,10 @@ const buttonInput = z.object({
   userId: z.string(),
   messageId: z.string(),
   customId: z.string(),
+});
+const modalInput = z.object({
+  interactionId: z.string(),
+  values: z.record(z.string(), z.string()),
 });
 const faultInput = z.object({
   rateLimitStorm: z
@@ -79,6 +84,7 @@ const faultInput = z.object({
     })
     .optional(),
   clear: z.boolean().optional(),
+  memberSearch: z.enum(['normal', 'refuse', 'indexing', 'changed']).optional(),
   dropGatewayConnections: z.boolean().optional(),
   requestReconnect: z.boolean().optional(),
 });
@@ -136,6 +142,7 @@ export function inspectionHandler(deps: InspectionDeps): ExtraHandler {
       if (input.serverErrors) deps.faults.serverErrors(input.serverErrors.share, defined(input.serverErrors));
       if (input.latency)
         deps.faults.latency(input.latency.ms, input.latency.share ?? 1, defined(input.latency));
+      if (input.memberSearch) deps.faults.memberSearch(input.memberSearch);
       const dropped = input.dropGatewayConnections ? deps.faults.dropGatewayConnections() : 0;
       if (input.requestReconnect) deps.faults.requestReconnect();
       return { status: 200, body: { ...deps.describe(), dropped } };
@@ -156,6 +163,8 @@ export function inspectionHandler(deps: InspectionDeps): ExtraHandler {
     }
     if (route === 'POST /interactions/button')
       return { status: 200, body: deps.interactions.clickButton(parseBody(buttonInput, body)) };
+    if (route === 'POST /interactions/modal')
+      return { status: 200, body: deps.interactions.submitModal(parseBody(modalInput, body)) };
     if (route === 'POST /traffic') {
       const input = parseBody(trafficInput, body);
       const plan = deps.traffic.generate(

@@ -60,10 +60,18 @@ export function highestRolePosition(guild: SandboxGuild, userId: string): number
   return highest;
 }
 
-/** Whether `actorId` may kick, ban or time out `targetId` by the role hierarchy (owner and admins are protected). */
+/**
+ * Whether `actorId` may kick, ban or time out `targetId` by the role hierarchy: the owner is
+ * protected, and otherwise the actor's highest role must be strictly above the target's.
+ * (Discord also refuses to time out a member with Administrator: see `mayTimeOut`.)
+ */
 export function outranks(guild: SandboxGuild, actorId: string, targetId: string): boolean {
   if (targetId === guild.ownerId) return false;
   if (actorId === guild.ownerId) return true;
-  if (isAdministrator(guild, targetId)) return false;
   return highestRolePosition(guild, actorId) > highestRolePosition(guild, targetId);
+}
+
+/** Whether `actorId` may time out `targetId`: outranking them, and never an administrator. */
+export function mayTimeOut(guild: SandboxGuild, actorId: string, targetId: string): boolean {
+  return !isAdministrator(guild, targetId) && outranks(guild, actorId, targetId);
 }

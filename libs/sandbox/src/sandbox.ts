@@ -13,6 +13,7 @@ import { guildRoutes } from './routes/guildRoutes.ts';
 import { interactionRoutes } from './routes/interactionRoutes.ts';
 import { inviteRoutes } from './routes/inviteRoutes.ts';
 import { memberRoutes } from './routes/memberRoutes.ts';
+import { type MemberSearchMode, memberSearchRoutes } from './routes/memberSearchRoutes.ts';
 import { messageRoutes } from './routes/messageRoutes.ts';
 import { metaRoutes } from './routes/metaRoutes.ts';
 import { roleRoutes } from './routes/roleRoutes.ts';
@@ -85,6 +86,8 @@ export interface Sandbox {
     dropGatewayConnections(): number;
     /** Sends op 7 Reconnect; clients reconnect and resume. */
     requestReconnect(): void;
+    /** How the member search answers: `normal`, `refuse` (403), `indexing` (202) or `changed` (a new shape). */
+    memberSearch(mode: MemberSearchMode): void;
   };
   /** Seeded traffic for this sandbox's guilds, and playback of traces into it (stopped by close()). */
   readonly traffic: TrafficControl;
@@ -130,6 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }),
     ...messageRoutes,
     ...memberRoutes,
+    ...memberSearchRoutes,
     ...roleRoutes,
     ...dmRoutes,
     ...inviteRoutes,
@@ -143,9 +147,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rateLimitStorm: (share, o) => faultSwitches.rateLimitStorm(share, o),
     serverErrors: (share, o) => faultSwitches.serverErrors(share, o),
     latency: (ms, share, o) => faultSwitches.latency(ms, share, o),
-    clear: () => faultSwitches.clear(),
+    clear: () => {
+      faultSwitches.clear();
+      core.memberSearchMode = 'normal';
+    },
     dropGatewayConnections: () => gateway.dropConnections(),
     requestReconnect: () => gateway.requestReconnect(),
+    memberSearch: (mode) => {
+      core.memberSearchMode = mode;
+    },
   };
   const server = createSandboxHttpServer({
     core,
@@ -158,7 +168,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       interactions,
       faults,
       traffic,
-      describe: () => faultSwitches.describe(),
+      describe: () => ({ ...faultSwitches.describe(), memberSearch: core.memberSearchMode }),
       ...(options.log ? { log: options.log } : {}),
     }),
     globalRequestsPerSecond: options.globalRequestsPerSecond ?? 50,

@@ -1,5 +1,10 @@
 import type { GuildSpec } from './guildSeed.ts';
-import type { ButtonClickInput, InteractionActions, SlashCommandInput } from './interactions.ts';
+import type {
+  ButtonClickInput,
+  InteractionActions,
+  ModalSubmitInput,
+  SlashCommandInput,
+} from './interactions.ts';
 import type { SandboxCore } from './sandboxCore.ts';
 import type { SandboxGuild, SandboxInteraction, SandboxMessage } from './sandboxState.ts';
 import type { PostMessageInput, UserActions } from './userActions.ts';
@@ -15,8 +20,10 @@ export interface SandboxActions
   postMessage(guildId: string, channelId: string, userId: string, content: string): SandboxMessage;
   /** A member runs a slash command with options (INTERACTION_CREATE). */
   runSlashCommand(input: SlashCommandInput): SandboxInteraction;
-  /** A member clicks a button on a message (INTERACTION_CREATE). */
+  /** A member clicks a button on a message, in a guild or on a DM from the bot (INTERACTION_CREATE). */
   clickButton(input: ButtonClickInput): SandboxInteraction;
+  /** The user submits the modal the bot showed them (INTERACTION_CREATE, MODAL_SUBMIT). */
+  submitModal(input: ModalSubmitInput): SandboxInteraction;
   /** A guild appears (GUILD_CREATE to its shard), seeded like the others. */
   createGuild(guildId: string, spec?: GuildSpec): SandboxGuild;
 }
@@ -50,6 +57,7 @@ export function sandboxActions(
     setVanityCode: (guildId, code) => users.setVanityCode(guildId, code),
     runSlashCommand: (input) => interactions.runSlashCommand(input),
     clickButton: (input) => interactions.clickButton(input),
+    submitModal: (input) => interactions.submitModal(input),
     createGuild: (guildId, spec) => core.createGuild(guildId, spec),
   };
 }

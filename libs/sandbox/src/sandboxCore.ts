@@ -4,6 +4,7 @@ import { addSeededGuild, type GuildSpec } from './guildSeed.ts';
 import type { ActionLog } from './inspection.ts';
 import { apiChannel, apiGuild, apiMember, apiMemberFields, apiMessage, apiUser, userOf } from './payloads.ts';
 import { Prng } from './prng.ts';
+import type { MemberSearchMode } from './routes/memberSearchRoutes.ts';
 import type {
   SandboxChannel,
   SandboxGuild,
@@ -72,6 +73,9 @@ export class SandboxCore {
       order.head = 0;
     }
   }
+
+  /** How `POST /guilds/{id}/members-search` answers (a switch tests flip). */
+  memberSearchMode: MemberSearchMode = 'normal';
 
   /** Discord drops an interaction the app has not answered within 3 seconds. */
   interactionWindowMs = 3000;
@@ -182,9 +186,12 @@ export class SandboxCore {
     if (inviteCode !== null && pausedUntil && Date.parse(pausedUntil) > this.now()) {
       throw new JoinRejectedError(guildId, user.id, 'invites are paused');
     }
+    let inviterId: string | null = null;
+    let joinCode: string | null = null;
     if (inviteCode === 'vanity') {
       if (!guild.vanityCode) throw new SandboxUsageError(`guild ${guildId} has no vanity URL`);
       guild.vanityUses++;
+      joinCode = guild.vanityCode;
     } else if (inviteCode !== null) {
       const invite = guild.invites[inviteCode];
       if (!invite) throw new SandboxUsageError(`guild ${guildId} has no invite ${inviteCode}`);
@@ -192,6 +199,8 @@ export class SandboxCore {
         throw new JoinRejectedError(guildId, user.id, `invite ${inviteCode} has expired`);
       }
       invite.uses++;
+      inviterId = invite.inviterId;
+      joinCode = invite.code;
       if (invite.maxUses > 0 && invite.uses >= invite.maxUses) this.deleteInvite(guild, invite);
     }
     this.state.users[user.id] ??= user;
@@ -202,6 +211,8 @@ export class SandboxCore {
       joinedAt: this.now(),
       communicationDisabledUntil: null,
       inviteCode,
+      inviterId,
+      joinCode,
     };
     guild.members[user.id] = member;
     this.gateway.dispatch(

@@ -49,6 +49,10 @@ export interface SandboxMember {
   communicationDisabledUntil: string | null;
   /** The invite code the member joined through, `"vanity"`, or null. */
   inviteCode: string | null;
+  /** Who made that invite (what Discord's member search reports as `inviter_id`). */
+  inviterId?: string | null;
+  /** The vanity code at the time, for a join through the vanity URL. */
+  joinCode?: string | null;
 }
 
 export interface SandboxMessage {
@@ -101,12 +105,33 @@ export interface SandboxGuild {
   commands: APIApplicationCommand[];
 }
 
+/** A text input of a modal the bot showed, as the user's client enforces it. */
+export interface SandboxModalInput {
+  customId: string;
+  /** 1 short, 2 paragraph. */
+  style: number;
+  required: boolean;
+  minLength: number;
+  maxLength: number;
+  /** Whether it sits in a label (type 18) or an action row (type 1), as the submission echoes it. */
+  inLabel: boolean;
+}
+
+/** A modal the bot answered an interaction with, which the user may submit once. */
+export interface SandboxModal {
+  customId: string;
+  title: string;
+  inputs: SandboxModalInput[];
+  submitted: boolean;
+}
+
 /** An interaction the sandbox sent and whether the bot has answered it. */
 export interface SandboxInteraction {
   id: string;
   token: string;
   type: number;
-  guildId: string;
+  /** Null for an interaction in the bot's DM with the user (a button on a DM, say). */
+  guildId: string | null;
   channelId: string;
   userId: string;
   createdAt: number;
@@ -114,6 +139,8 @@ export interface SandboxInteraction {
   /** The message the original response created (or the clicked message). */
   originalMessageId: string | null;
   sourceMessageId: string | null;
+  /** The modal the bot answered with (response type 9), if it did. */
+  modal?: SandboxModal | null;
 }
 
 /** All the sandbox knows, as plain data. */
@@ -129,9 +156,22 @@ export interface SandboxState {
   dmChannels: Record<string, SandboxDmChannel>;
 }
 
+/** A message in a DM channel (always the bot's: DMs from users are not simulated). */
+export interface SandboxDmMessage {
+  id: string;
+  content: string;
+  embeds: APIEmbed[];
+  components: APIMessageComponent[];
+  createdAt: number;
+  editedAt?: number | null;
+  flags?: number;
+  /** The interaction this message answers, if any. */
+  interactionId?: string | null;
+}
+
 /** A direct-message channel between the bot and one user. */
 export interface SandboxDmChannel {
   id: string;
   userId: string;
-  messages: { id: string; content: string; embeds: APIEmbed[]; createdAt: number }[];
+  messages: SandboxDmMessage[];
 }

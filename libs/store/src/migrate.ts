@@ -5,6 +5,7 @@ import * as enforcementAction from './migrations/003_enforcement_action.ts';
 import * as logOutbox from './migrations/004_log_outbox.ts';
 import * as campaigns from './migrations/005_campaigns.ts';
 import * as lockdown from './migrations/006_lockdown.ts';
+import * as moderation from './migrations/009_moderation.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Names never change once released. */
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '004_log_outbox': logOutbox,
   '005_campaigns': campaigns,
   '006_lockdown': lockdown,
+  '009_moderation': moderation,
 };
 
 /** The names of every migration, in the order they apply. */

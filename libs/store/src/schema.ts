@@ -27,24 +27,72 @@ export interface GuildConfigTable {
   fake_leave_window_hours: Generated<number>;
   /** The lockdown profile (LockdownSettings), as JSON. */
   lockdown: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** Moderators' settings (ModerationSettings), as JSON. */
+  moderation: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** Invite counts' settings (InviteCountSettings), as JSON. */
+  invite_counts: ColumnType<Record<string, unknown>, string | undefined, string>;
   revision: Generated<number>;
   updated_by: string | null;
   updated_at: Timestamp;
 }
 
-export interface ViolationTable {
+/** A numbered case of one guild: every action, automatic or manual (owned by the enforcer). */
+export interface ModerationCaseTable {
+  guild_id: string;
+  number: number;
+  user_id: string | null;
+  /** The moderator, or `chat-guard` for the guards. */
+  actor_id: string;
+  action: string;
+  reason: string;
+  rule: string | null;
+  evidence_hash: string | null;
+  channel_id: string | null;
+  message_id: string | null;
+  counts: boolean;
+  violation_count: number | null;
+  until: Date | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+  audit_keys: Generated<string[]>;
+  idempotency_key: string;
+  created_at: Timestamp;
+  reason_edited_by: string | null;
+  reason_edited_at: Date | null;
+}
+
+export interface ModerationCaseCounterTable {
+  guild_id: string;
+  last_number: number;
+}
+
+/** A member's appeal of a case (owned by the enforcer). */
+export interface AppealTable {
+  id: Generated<string>;
+  guild_id: string;
+  case_number: number;
+  user_id: string;
+  status: 'open' | 'accepted' | 'denied';
+  text_hash: string;
+  text_length: number;
+  request_id: string;
+  submitted_at: Timestamp;
+  channel_id: string | null;
+  message_id: string | null;
+  decided_by: string | null;
+  decision_request_id: string | null;
+  decided_at: Date | null;
+}
+
+/** Invites granted by hand (`/bonus-invites add`), owned by the gateway. */
+export interface InviteBonusTable {
   id: Generated<string>;
   guild_id: string;
   user_id: string;
-  channel_id: string;
-  message_id: string;
-  types: string[];
-  content_hash: string;
-  action: string;
-  idempotency_key: string;
-  occurred_at: Timestamp;
-  violation_count: number | null;
-  timeout_until: Date | null;
+  amount: number;
+  reason: string;
+  granted_by: string;
+  request_id: string;
+  granted_at: Timestamp;
 }
 
 export interface AuditLogTable {
@@ -116,6 +164,8 @@ export interface MemberJoinTable {
   username: string | null;
   avatar: string | null;
   bot: Generated<boolean>;
+  /** `uses` or `member-search` for an exact (or vanity) attribution; null otherwise. */
+  attribution_method: string | null;
 }
 
 type Json<T> = ColumnType<T, string, string>;
@@ -141,6 +191,8 @@ export interface LockdownTable {
   started_at: Date;
   lifted_at: Date | null;
   lifted_by: string | null;
+  /** The admin who started it with `/lockdown start`; null when the detector asked. */
+  started_by: string | null;
 }
 
 export interface RaidLabelTable {
@@ -157,7 +209,10 @@ export interface RaidLabelTable {
 /** The tables of the system of record. */
 export interface Database {
   guild_config: GuildConfigTable;
-  violation: ViolationTable;
+  moderation_case: ModerationCaseTable;
+  moderation_case_counter: ModerationCaseCounterTable;
+  appeal: AppealTable;
+  invite_bonus: InviteBonusTable;
   audit_log: AuditLogTable;
   audit_anchor: AuditAnchorTable;
   enforcement_action: EnforcementActionTable;

@@ -9,7 +9,7 @@ import {
   withLockdownLock,
 } from './lockdownRecords.ts';
 import { auditLockdown, type LockdownDeps, lockdownAlert, runLockdownStep } from './lockdownSteps.ts';
-import { INVITE_PAUSE_MS, pauseInvites } from './pauseInvites.ts';
+import { INVITE_PAUSE_MS, pausedBy, pauseInvites } from './pauseInvites.ts';
 import { endSharedLockdown, holdSharedLockdown } from './sharedLockdownState.ts';
 
 export type LockdownAnswered = EventPayload<'lockdown.answered'>;
@@ -156,6 +156,7 @@ async function extend(deps: LockdownDeps, row: LockdownRow, answer: LockdownAnsw
       row,
       { step: 'renew-invites', target: answer.requestId, actorId: answer.moderatorId },
       Math.min(answer.answeredAt, deps.now()) + INVITE_PAUSE_MS,
+      await pausedBy(deps, row),
     );
     steps.push(describeGuildStep(renewed, 'invite pause renewed', 'invite pause'));
   }

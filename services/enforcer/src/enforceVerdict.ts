@@ -1,9 +1,12 @@
 import type { DiscordPort } from '@chat-guard/discord';
 import type { EventPayload, GuildConfig } from '@chat-guard/events';
 import type { Database } from '@chat-guard/store';
+import type { RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 import type { Kysely } from 'kysely';
 import { type ActionOutcome, runOnce } from './actionLedger.ts';
+import { APPEALABLE_ACTIONS } from './appealRules.ts';
 import { describeViolations, warningText } from './describeViolations.ts';
+import { actionNotice } from './memberNotice.ts';
 import { escalationPolicy } from './nextEscalation.ts';
 import { recordViolation, type Verdict } from './violationStore.ts';
 
@@ -15,6 +18,14 @@ export interface EnforcerDeps {
   readonly config: (guildId: string) => GuildConfig;
   readonly audit: (entry: AuditPayload) => Promise<void>;
   readonly now: () => number;
+  /** Tells a timed-out member by DM (with an Appeal button); without it nobody is told. */
+  readonly memberDm?: MemberDm;
+}
+
+/** How the enforcer reaches a member in private. */
+export interface MemberDm {
+  send(userId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<void>;
+  guildName(guildId: string): Promise<string>;
 }
 
 export const BOT_ACTOR = 'chat-guard';
@@ -32,7 +43,7 @@ function nonceFor(key: string): string {
  */
 export async function enforceVerdict(deps: EnforcerDeps, verdict: Verdict): Promise<void> {
   const config = deps.config(verdict.guildId);
-  const escalation = await recordViolation(deps.db, verdict, escalationPolicy(config));
+  const { escalation, caseNumber } = await recordViolation(deps.db, verdict, escalationPolicy(config));
   const types = verdict.violations.map((v) => v.type);
   const what = describeViolations(types);
   const ref = `${verdict.messageId}:${verdict.revision}`;
@@ -42,6 +53,7 @@ export async function enforceVerdict(deps: EnforcerDeps, verdict: Verdict): Prom
     contentHash: verdict.contentHash,
     violations: types.join(','),
     count: escalation.count,
+    caseNumber,
   };
   const record = async (
     key: string,
@@ -98,5 +110,47 @@ export async function enforceVerdict(deps: EnforcerDeps, verdict: Verdict): Prom
       `Chat Guard: ${what} (violation ${escalation.count})`,
     ),
   );
-  await record(key, 'member.timeout', timedOut, { until });
+  const dm =
+    timedOut.status === 'done'
+      ? await notifyTimeout(
+          deps,
+          verdict,
+          caseNumber,
+          escalation.untilMs,
+          `${what} (violation ${escalation.count})`,
+        )
+      : null;
+  await record(key, 'member.timeout', timedOut, { until, ...(dm ? { dm } : {}) });
+}
+
+/** DMs the member about an automatic timeout, with an Appeal button when the guild takes appeals. */
+async function notifyTimeout(
+  deps: EnforcerDeps,
+  verdict: Verdict,
+  caseNumber: number,
+  untilMs: number,
+  reason: string,
+): Promise<string | null> {
+  const config = deps.config(verdict.guildId).moderation;
+  const dm = deps.memberDm;
+  if (!dm || !config.dmMembers) return null;
+  const ref = `${verdict.messageId}:${verdict.revision}`;
+  const told = await runOnce(
+    deps.db,
+    { key: `timeout:${ref}:dm`, guildId: verdict.guildId, kind: 'member.dm' },
+    async () =>
+      dm.send(
+        verdict.userId,
+        actionNotice({
+          guildId: verdict.guildId,
+          guildName: await dm.guildName(verdict.guildId),
+          action: 'timeout',
+          reason,
+          caseNumber,
+          untilMs,
+          appealable: APPEALABLE_ACTIONS.has('timeout') && config.appealChannelId !== null,
+        }),
+      ),
+  );
+  return told.status === 'done' ? 'sent' : `refused: ${told.reason}`.slice(0, 200);
 }

@@ -1,5 +1,6 @@
 import type { EventPayload } from '@chat-guard/events';
 import { describeGuildStep, describeTargets, type TargetOutcome } from './describeLockdownSteps.ts';
+import type { PriorState } from './lockdownPlan.ts';
 import {
   type LockdownRow,
   markLifted,
@@ -66,7 +67,7 @@ async function restore(
   if (!prior) return []; // no snapshot, so no change was made
   const guildId = row.guild_id;
   const why = `Chat Guard lockdown ${row.id} lifted by ${by}`;
-  const did = (step: 'invites' | 'verification' | 'slowmode' | 'deny-send', target: string) =>
+  const did = (step: 'invites' | 'dms' | 'verification' | 'slowmode' | 'deny-send', target: string) =>
     taken.has(stepKey(row.id, step, target));
   const steps: string[] = [];
   if (did('invites', guildId)) {
@@ -95,6 +96,7 @@ async function restore(
     );
     steps.push(describeGuildStep(resumed, 'invites resumed', 'invite resume'));
   }
+  if (did('dms', guildId)) steps.push(await restoreDms(deps, row, prior, why));
   if (did('verification', guildId)) {
     const lowered = await runLockdownStep(
       deps,
@@ -163,6 +165,34 @@ async function restore(
     }),
   );
   return steps;
+}
+
+/** Puts the DM pause back as it was before the lockdown, leaving invites as they are now. */
+async function restoreDms(
+  deps: LockdownDeps,
+  row: LockdownRow,
+  prior: PriorState,
+  why: string,
+): Promise<string> {
+  const resumed = await runLockdownStep(
+    deps,
+    row,
+    { step: 'restore-dms', target: row.guild_id, reason: 'DM pause back as it was' },
+    async () => {
+      const now = deps.now();
+      const current = await deps.discord.guildState(row.guild_id);
+      const stillFuture = (ms: number | null) => (ms !== null && ms > now ? ms : null);
+      await deps.discord.setIncidentActions(
+        row.guild_id,
+        {
+          invitesDisabledUntil: stillFuture(current.invitesDisabledUntil),
+          dmsDisabledUntil: stillFuture(prior.dmsDisabledUntil),
+        },
+        why,
+      );
+    },
+  );
+  return describeGuildStep(resumed, 'DMs resumed', 'DM resume');
 }
 
 /** The accounts the lockdown timed out (or may have), from the ledger: its record of truth. */

@@ -36,6 +36,8 @@ export interface LockdownPlan {
   /** The level to raise verification to, or null when it stays (never lowered). */
   readonly verificationLevel: number | null;
   readonly pauseInvites: boolean;
+  /** Pause DMs between members who are not friends (incident actions), restored on lift. */
+  readonly pauseDms: boolean;
   readonly slowmode: readonly { readonly channel: ChannelBefore; readonly seconds: number }[];
   readonly denySend: readonly { readonly channel: ChannelBefore; readonly overwrite: EveryoneOverwrite }[];
   /** Why Send Messages stays open although the profile asks for it (score under its bar), or null. */
@@ -107,6 +109,7 @@ export function planLockdown(prior: PriorState, settings: LockdownSettings, scor
   return {
     verificationLevel: level !== null && level > prior.verificationLevel ? level : null,
     pauseInvites: settings.pauseInvites,
+    pauseDms: settings.pauseDms,
     slowmode:
       settings.slowmodeSeconds > 0
         ? prior.channels

@@ -34,6 +34,9 @@ export async function readLockdown(
   return db.selectFrom('lockdown').selectAll().where('id', '=', lockdownId).executeTakeFirst();
 }
 
+/** How long a lockdown an admin started by hand holds against the detector's lift: until an admin lifts it. */
+export const MANUAL_HOLD_MS = 365 * 24 * 3_600_000;
+
 /**
  * Records the lockdown a request asks for, once. Returns its row, or undefined while another
  * lockdown of the guild has not been lifted yet (one per guild at a time).
@@ -55,6 +58,8 @@ export async function recordLockdown(
       features: JSON.stringify(request.features),
       raid_window_start: new Date(request.raidWindowStart),
       started_at: new Date(request.requestedAt),
+      started_by: request.requestedBy ?? null,
+      hold_until: request.requestedBy ? new Date(request.requestedAt + MANUAL_HOLD_MS) : null,
     })
     .onConflict((oc) => oc.doNothing())
     .execute();

@@ -4,6 +4,7 @@ import type { Database } from '@chat-guard/store';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { type ActionOutcome, runOnce } from './actionLedger.ts';
+import { openCase } from './caseStore.ts';
 import { type AuditPayload, BOT_ACTOR } from './enforceVerdict.ts';
 import type { PriorState } from './lockdownPlan.ts';
 import type { LockdownRow } from './lockdownRecords.ts';
@@ -40,6 +41,8 @@ export type LockdownStep =
   | 'verification'
   | 'invites'
   | 'renew-invites'
+  | 'dms'
+  | 'restore-dms'
   | 'slowmode'
   | 'deny-send'
   | 'quarantine'
@@ -72,7 +75,17 @@ export interface StepSpec {
   readonly details?: Readonly<Record<string, string | number | null>>;
 }
 
-/** Runs one step of a lockdown once (whatever the redeliveries) and audits how it went. */
+/** The steps that act on one member, and the case action each opens. */
+const MEMBER_STEP_CASES: Partial<Record<LockdownStep, string>> = {
+  quarantine: 'timeout',
+  ban: 'ban',
+  kick: 'kick',
+};
+
+/**
+ * Runs one step of a lockdown once (whatever the redeliveries) and audits how it went; a step
+ * that timed out, banned or kicked a member opens a case, as every action does.
+ */
 export async function runLockdownStep(
   deps: LockdownDeps,
   row: Pick<LockdownRow, 'id' | 'guild_id'>,
@@ -98,6 +111,21 @@ export async function runLockdownStep(
     idempotencyKey: key,
     at: deps.now(),
   });
+  const caseAction = MEMBER_STEP_CASES[spec.step];
+  if (caseAction && spec.userId && outcome.status === 'done') {
+    await openCase(deps.db, {
+      guildId: row.guild_id,
+      userId: spec.userId,
+      actorId: spec.actorId ?? BOT_ACTOR,
+      action: caseAction,
+      reason: spec.reason,
+      rule: `lockdown ${row.id}`,
+      counts: false,
+      auditKeys: [key],
+      idempotencyKey: key,
+      createdAt: deps.now(),
+    });
+  }
   return outcome;
 }
 

@@ -2,14 +2,18 @@ import { createDiscordRest } from '@chat-guard/discord';
 import { GuildConfigCache } from '@chat-guard/guild-config';
 import { discordEnv, runService, startPeriodic } from '@chat-guard/runtime';
 import { answerLockdown } from './answerLockdown.ts';
+import { type AppealResult, decideAppeal, submitAppeal } from './appeals.ts';
+import { editCaseReason } from './editCaseReason.ts';
 import type { AuditPayload } from './enforceVerdict.ts';
 import { enforceVerdict } from './enforceVerdict.ts';
+import { GuildNames } from './guildNames.ts';
 import { onLockdownLifted } from './liftLockdown.ts';
 import { liftTimeout } from './liftTimeout.ts';
 import type { LockdownAlert } from './lockdownSteps.ts';
+import { onLockdownRequested } from './manualLockdown.ts';
+import { moderate } from './moderate.ts';
 import { renewInvitePauses } from './pauseInvites.ts';
 import { LockdownReclaimer } from './reclaimLockdowns.ts';
-import { startLockdown } from './startLockdown.ts';
 
 /** How often the enforcer looks for invite pauses to renew (a pause lasts 24 hours at most). */
 const RENEWAL_INTERVAL_MS = 5 * 60_000;
@@ -24,10 +28,19 @@ await runService({
       logger.error({ err: err.message }, 'configuration feed'),
     );
     onShutdown(() => configs.stop());
+    const discord = createDiscordRest({ api: env.DISCORD_API_URL, token: env.DISCORD_TOKEN });
+    const guildNames = new GuildNames(discord);
     const deps = {
       db: postgres.db,
       redis,
-      discord: createDiscordRest({ api: env.DISCORD_API_URL, token: env.DISCORD_TOKEN }),
+      discord,
+      guildNames,
+      memberDm: {
+        send: async (userId: string, body: Parameters<typeof discord.sendDirectMessage>[1]) => {
+          await discord.sendDirectMessage(userId, body);
+        },
+        guildName: (guildId: string) => guildNames.name(guildId),
+      },
       config: (guildId: string) => configs.get(guildId),
       audit: async (entry: AuditPayload) => {
         await bus.publish('audit.recorded', entry);
@@ -40,10 +53,29 @@ await runService({
     await consume('enforcer', {
       'verdict.violation': (verdict) => enforceVerdict(deps, verdict),
       'admin.unmute': (request) => liftTimeout(deps, request),
-      'lockdown.requested': (request) => startLockdown(deps, request),
+      'lockdown.requested': (request) => onLockdownRequested(deps, request),
       'lockdown.lifted': (lift) => onLockdownLifted(deps, lift),
       'lockdown.answered': (answer) => answerLockdown(deps, answer),
+      'moderation.requested': async (request) => {
+        const result = await moderate(deps, request);
+        if (typeof result.reply === 'object')
+          logger.warn(
+            { guildId: request.guildId, caseNumber: result.caseNumber, err: result.reply.refused },
+            'could not tell the moderator how their command went',
+          );
+      },
+      'case.reason_edited': (edit) => editCaseReason(deps, edit),
+      'appeal.submitted': async (appeal) => logAppeal(appeal, await submitAppeal(deps, appeal)),
+      'appeal.decided': async (decision) => logAppeal(decision, await decideAppeal(deps, decision)),
     });
+
+    function logAppeal(event: { guildId: string; caseNumber: number }, result: AppealResult): void {
+      const about = { guildId: event.guildId, caseNumber: event.caseNumber };
+      if (result.kind === 'refused') logger.info({ ...about, reason: result.reason }, 'appeal refused');
+      else if (result.kind === 'ignored')
+        logger.info({ ...about, reason: result.reason }, 'appeal decision ignored');
+      else logger.info(about, `appeal ${result.kind}`);
+    }
 
     const reclaimer = new LockdownReclaimer(deps.db, deps.redis);
     const renewal = startPeriodic(

@@ -103,6 +103,7 @@ async function snapshot(
 function describeShadow(plan: LockdownPlan, prior: PriorState): string[] {
   const lines = [
     plan.pauseInvites ? 'would pause invites' : null,
+    plan.pauseDms ? 'would pause DMs' : null,
     plan.verificationLevel !== null
       ? `would raise the verification level ${prior.verificationLevel} → ${plan.verificationLevel}`
       : null,
@@ -131,6 +132,14 @@ async function applyPlan(
     steps.push(
       describeGuildStep(paused, 'invites paused (renewed while the lockdown holds)', 'invite pause'),
     );
+  }
+  if (plan.pauseDms) {
+    const until = Math.min(request.requestedAt, deps.now()) + INVITE_PAUSE_MS;
+    const paused = await pauseInvites(deps, row, { step: 'dms', target: guildId }, until, {
+      invites: false,
+      dms: true,
+    });
+    steps.push(describeGuildStep(paused, 'DMs paused (renewed while the lockdown holds)', 'DM pause'));
   }
   const level = plan.verificationLevel;
   if (level !== null) {

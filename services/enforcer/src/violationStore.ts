@@ -1,6 +1,8 @@
 import type { EventPayload } from '@chat-guard/events';
 import type { Database } from '@chat-guard/store';
 import { type Kysely, sql } from 'kysely';
+import { insertCase } from './caseStore.ts';
+import { describeViolations } from './describeViolations.ts';
 import { type Escalation, type EscalationPolicy, nextEscalation } from './nextEscalation.ts';
 
 export type Verdict = EventPayload<'verdict.violation'>;
@@ -10,60 +12,83 @@ export function verdictKey(verdict: Verdict): string {
   return `verdict:${verdict.messageId}:${verdict.revision}`;
 }
 
+/** The audit entries a verdict's case links to: the deletion and the warning or timeout. */
+export function verdictAuditKeys(verdict: Verdict, action: Escalation['action']): string[] {
+  const ref = `${verdict.messageId}:${verdict.revision}`;
+  return [`delete:${ref}`, `${action}:${ref}`];
+}
+
+export interface RecordedViolation {
+  readonly escalation: Escalation;
+  /** The case the violation opened. */
+  readonly caseNumber: number;
+}
+
+interface CaseRow {
+  readonly seen: boolean;
+  readonly created_at: Date;
+  readonly action: string;
+  readonly number: number;
+  readonly violation_count: number | null;
+  readonly until: Date | null;
+}
+
 /**
- * Records a violation and decides its escalation from the member's history in PostgreSQL,
- * under a per-member lock so that replicas count concurrent violations one by one. A verdict
- * seen before gets the decision it got the first time.
+ * Records a violation as a case and decides its escalation from the member's cases that count
+ * (automatic violations and, as configured, moderators' warnings and timeouts), under a
+ * per-member lock so that replicas count concurrent violations one by one. A verdict seen
+ * before gets the decision and the case it got the first time. Two statements inside the
+ * lock: one read (the verdict's own case and the counting history at once) and one insert.
  */
 export async function recordViolation(
   db: Kysely<Database>,
   verdict: Verdict,
   policy: EscalationPolicy,
-): Promise<Escalation> {
+): Promise<RecordedViolation> {
   return db.transaction().execute(async (trx) => {
     const lock = `violations:${verdict.guildId}:${verdict.userId}`;
     await sql`select pg_advisory_xact_lock(hashtextextended(${lock}, 0))`.execute(trx);
     const key = verdictKey(verdict);
-    const seen = await trx
-      .selectFrom('violation')
-      .select(['action', 'violation_count', 'timeout_until'])
-      .where('idempotency_key', '=', key)
-      .executeTakeFirst();
+    const now = verdict.detectedAt;
+    const { rows } = await sql<CaseRow>`
+      select idempotency_key = ${key} as seen, created_at, action, number, violation_count, until
+      from moderation_case
+      where guild_id = ${verdict.guildId} and user_id = ${verdict.userId}
+        and (idempotency_key = ${key} or (counts and created_at > ${new Date(now - policy.windowMs)}))`.execute(
+      trx,
+    );
+    const seen = rows.find((r) => r.seen);
     if (seen) {
       const count = seen.violation_count ?? 1;
-      return seen.action === 'timeout' && seen.timeout_until
-        ? { action: 'timeout', count, untilMs: seen.timeout_until.getTime() }
-        : { action: 'warn', count, warningsLeft: Math.max(0, policy.warningsBeforeTimeout - count) };
+      const escalation: Escalation =
+        seen.action === 'timeout' && seen.until
+          ? { action: 'timeout', count, untilMs: seen.until.getTime() }
+          : { action: 'warn', count, warningsLeft: Math.max(0, policy.warningsBeforeTimeout - count) };
+      return { escalation, caseNumber: seen.number };
     }
-    const now = verdict.detectedAt;
-    const earlier = await trx
-      .selectFrom('violation')
-      .select('occurred_at')
-      .where('guild_id', '=', verdict.guildId)
-      .where('user_id', '=', verdict.userId)
-      .where('occurred_at', '>', new Date(now - policy.windowMs))
-      .execute();
     const escalation = nextEscalation(
-      earlier.map((r) => r.occurred_at.getTime()),
+      rows.map((r) => r.created_at.getTime()),
       policy,
       now,
     );
-    await trx
-      .insertInto('violation')
-      .values({
-        guild_id: verdict.guildId,
-        user_id: verdict.userId,
-        channel_id: verdict.channelId,
-        message_id: verdict.messageId,
-        types: verdict.violations.map((v) => v.type),
-        content_hash: verdict.contentHash,
-        action: escalation.action,
-        idempotency_key: key,
-        occurred_at: new Date(now),
-        violation_count: escalation.count,
-        timeout_until: escalation.action === 'timeout' ? new Date(escalation.untilMs) : null,
-      })
-      .execute();
-    return escalation;
+    const types = verdict.violations.map((v) => v.type);
+    const caseNumber = await insertCase(trx, {
+      guildId: verdict.guildId,
+      userId: verdict.userId,
+      actorId: 'chat-guard',
+      action: escalation.action,
+      reason: describeViolations(types),
+      rule: types.join(','),
+      evidenceHash: verdict.contentHash,
+      channelId: verdict.channelId,
+      messageId: verdict.messageId,
+      counts: true,
+      violationCount: escalation.count,
+      untilMs: escalation.action === 'timeout' ? escalation.untilMs : null,
+      auditKeys: verdictAuditKeys(verdict, escalation.action),
+      idempotencyKey: key,
+      createdAt: now,
+    });
+    return { escalation, caseNumber };
   });
 }

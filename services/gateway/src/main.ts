@@ -9,6 +9,7 @@ import { Forwarder } from './forwarder.ts';
 import { forwardInteraction } from './forwardInteraction.ts';
 import { gatewayEnv } from './gatewayEnv.ts';
 import { answerInteraction } from './handleInteraction.ts';
+import { discordMemberLookup } from './memberLookup.ts';
 import { watchShards } from './shardMetrics.ts';
 
 await runService({
@@ -44,7 +45,15 @@ await runService({
       },
     });
     const discord = createDiscordRest({ api: env.DISCORD_API_URL, token: env.DISCORD_TOKEN });
-    const deps = { db: postgres.db, bus, configs, discord, now: Date.now };
+    const deps = {
+      db: postgres.db,
+      bus,
+      configs,
+      discord,
+      moderation: { members: discordMemberLookup(client), discord },
+      guildName: (guildId: string) => client.guilds.cache.get(guildId)?.name ?? 'the server',
+      now: Date.now,
+    };
     client.on(Events.InteractionCreate, (interaction) => {
       forwardInteraction(interaction, forwarder);
       answerInteraction(interaction, deps, (err, what) =>

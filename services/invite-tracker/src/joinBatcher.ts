@@ -7,12 +7,16 @@ import {
   DEFAULT_ATTRIBUTE_OPTIONS,
 } from './attributeJoins.ts';
 import { type AttributionStore, joinKey, type MemberAttributed } from './attributionStore.ts';
+import type { MemberSearch } from './memberSearch.ts';
+import { needsSearch, settleBySearch } from './settleBySearch.ts';
 
 export type MemberJoined = EventPayload<'member.joined'>;
 
 export interface JoinBatcherOptions {
   readonly discord: Pick<DiscordPort, 'listInvites'>;
   readonly store: AttributionStore;
+  /** Discord's member search, to settle what the uses leave ambiguous; the uses alone without it. */
+  readonly memberSearch?: Pick<MemberSearch, 'joinSources'>;
   /** How long the first join of a batch waits for more before the fetch (default 300 ms). */
   readonly settleMs?: number;
   /** Fetch at once when this many joins wait: the consumer hands out no more until they are done. */
@@ -53,6 +57,9 @@ export function attributedPayload(join: MemberJoined, attribution: Attribution):
     candidates: [...attribution.candidates],
     reason: attribution.reason,
     campaign: null,
+    ...(attribution.confidence === 'exact' || attribution.confidence === 'vanity'
+      ? { method: 'uses' as const }
+      : {}),
   };
 }
 
@@ -187,15 +194,24 @@ export class JoinBatcher {
           if (attribution) made.push(attributedPayload(join, attribution));
         });
       }
+      let attributions = made;
+      const asking = made.filter(needsSearch);
+      if (this.deps.memberSearch && asking.length > 0) {
+        const sources = await this.deps.memberSearch.joinSources(
+          guildId,
+          asking.map((a) => a.userId),
+        );
+        if (sources) ({ attributions, unclaimed } = settleBySearch(made, sources, unclaimed));
+      }
       await store.commit(guildId, {
         invites,
         // Tombstones of invites this diff saw vanish, whichever consumer got there first.
         vanishedSeen: [...state.vanished, ...state.invites].map((i) => i.code),
         unclaimed,
-        attributions: made,
+        attributions,
         ...(rebuiltAt === undefined ? {} : { rebuiltAt }),
       });
-      for (const a of made) done.set(joinKey(a), a);
+      for (const a of attributions) done.set(joinKey(a), a);
       return done;
     });
   }

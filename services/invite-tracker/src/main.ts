@@ -1,9 +1,12 @@
 import { campaignsByInvite, recordLeave } from '@chat-guard/campaigns';
 import { createDiscordRest } from '@chat-guard/discord';
+import { GuildConfigCache } from '@chat-guard/guild-config';
 import { discordEnv, runService } from '@chat-guard/runtime';
+import { announceJoin } from './announceJoin.ts';
 import { AttributionStore } from './attributionStore.ts';
 import { InviteSnapshots } from './inviteSnapshots.ts';
 import { JoinBatcher } from './joinBatcher.ts';
+import { MemberSearch } from './memberSearch.ts';
 import { recordAttribution } from './recordAttribution.ts';
 import { refreshSnapshot } from './refreshSnapshot.ts';
 
@@ -12,8 +15,12 @@ await runService({
   defaultHttpPort: 8083,
   env: discordEnv,
   needs: { postgres: true, redis: true },
-  async start({ env, redis, postgres, bus, consume, logger }) {
+  async start({ env, redis, postgres, bus, consume, logger, onShutdown }) {
     const discord = createDiscordRest({ api: env.DISCORD_API_URL, token: env.DISCORD_TOKEN });
+    const configs = await GuildConfigCache.start(bus, (err) =>
+      logger.error({ err: err.message }, 'configuration feed'),
+    );
+    onShutdown(() => configs.stop());
     const snapshots = new InviteSnapshots(redis);
     await consume('invite-tracker-guilds', {
       'guild.available': async (guild) => {
@@ -38,9 +45,19 @@ await runService({
         }),
       'invite.deleted': (invite) => snapshots.remove(invite.guildId, invite.code),
     });
+    const memberSearch = new MemberSearch({
+      discord,
+      onUnavailable: (guildId, reason) =>
+        logger.warn(
+          { guildId, reason },
+          'member search unavailable; attributing by invite uses alone for now',
+        ),
+      onAvailable: (guildId) => logger.info({ guildId }, 'member search works again'),
+    });
     const batcher = new JoinBatcher({
       discord,
       store: new AttributionStore(redis),
+      memberSearch,
       maxBatch: env.CONSUMER_CONCURRENCY,
     });
     await consume('invite-tracker-members', {
@@ -50,6 +67,17 @@ await runService({
         await bus.publish('member.attributed', attributed);
       },
       'member.left': (left) => recordLeave(postgres.db, left.guildId, left.userId, left.leftAt),
+    });
+    const announceDeps = { db: postgres.db, discord, config: (g: string) => configs.get(g), now: Date.now };
+    await consume('invite-tracker-announcements', {
+      'member.attributed': async (attributed) => {
+        const outcome = await announceJoin(announceDeps, attributed);
+        if (typeof outcome === 'object')
+          logger.warn(
+            { guildId: attributed.guildId, err: outcome.refused },
+            'the join message channel refused it',
+          );
+      },
     });
   },
 });

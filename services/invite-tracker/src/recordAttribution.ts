@@ -18,6 +18,7 @@ export async function recordAttribution(db: Kysely<Database>, attributed: Attrib
     inviteCode: attributed.inviteCode,
     inviterId: attributed.inviterId,
     confidence: attributed.confidence,
+    method: attributed.method ?? null,
     username: attributed.username,
     avatar: attributed.avatar,
     bot: attributed.bot,

@@ -6,6 +6,17 @@ const TITLES: Record<string, { title: string; color: number }> = {
   'member.warn': { title: 'Member warned', color: 0xe67e22 },
   'member.timeout': { title: 'Member timed out', color: 0xe74c3c },
   'member.unmute': { title: 'Timeout lifted', color: 0x2ecc71 },
+  'member.kick': { title: 'Member kicked', color: 0xe74c3c },
+  'member.ban': { title: 'Member banned', color: 0xc0392b },
+  'member.unban': { title: 'Ban lifted', color: 0x2ecc71 },
+  'member.note': { title: 'Note added', color: 0x95a5a6 },
+  'messages.purge': { title: 'Messages purged', color: 0xf1c40f },
+  'case.reason_edit': { title: 'Case reason corrected', color: 0x3498db },
+  'appeal.submitted': { title: 'Appeal submitted', color: 0x9b59b6 },
+  'appeal.accepted': { title: 'Appeal accepted', color: 0x2ecc71 },
+  'appeal.denied': { title: 'Appeal denied', color: 0x95a5a6 },
+  'appeal.refused': { title: 'Appeal refused', color: 0x95a5a6 },
+  'invites.bonus': { title: 'Bonus invites', color: 0x3498db },
   'action.failed': { title: 'Action refused by Discord', color: 0x95a5a6 },
   'config.update': { title: 'Settings changed', color: 0x3498db },
   'audit.pruned': { title: 'Old audit entries pruned', color: 0x7f8c8d },
@@ -23,11 +34,13 @@ export function auditEmbed(entry: HashedAuditEntry): APIEmbed {
   const fields = [];
   if (entry.targetId) fields.push(field('Member', `<@${entry.targetId}>`));
   if (entry.actorId !== 'chat-guard') fields.push(field('By', `<@${entry.actorId}>`));
-  const { count, until, violations, attempted, changes } = entry.details;
+  const { count, until, violations, attempted, changes, caseNumber, dm } = entry.details;
+  if (typeof caseNumber === 'number') fields.push(field('Case', `#${caseNumber}`));
   if (typeof violations === 'string') fields.push(field('Violations', violations.replaceAll(',', ', ')));
   if (typeof count === 'number') fields.push(field('Violation count', String(count)));
   if (typeof until === 'string') fields.push(field('Until', `<t:${Math.floor(Date.parse(until) / 1000)}:f>`));
   if (typeof attempted === 'string') fields.push(field('Attempted', attempted));
+  if (typeof dm === 'string') fields.push(field('DM', dm));
   if (typeof changes === 'string') fields.push(field('Changes', changes, false));
   fields.push(field('Audit entry', `#${entry.seq} · ${entry.hash.slice(0, 12)}`));
   return {

@@ -2,6 +2,7 @@ export * from './alertWebhook.ts';
 export * from './applyRetention.ts';
 export * from './auditEmbed.ts';
 export * from './auditHash.ts';
+export * from './auditQueries.ts';
 export * from './auditStore.ts';
 export * from './auditVerifier.ts';
 export * from './canonicalJson.ts';

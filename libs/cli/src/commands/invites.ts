@@ -4,6 +4,7 @@ import {
   InviteSnapshots,
   JoinBatcher,
   type MemberAttributed,
+  MemberSearch,
   refreshSnapshot,
 } from '@chat-guard/invite-tracker';
 import { baseEnv, parseEnv } from '@chat-guard/runtime';
@@ -18,26 +19,40 @@ export interface BurstOptions {
   readonly invites?: number;
   readonly durationMs?: number;
   readonly settleMs?: number;
+  /** Make the sandbox refuse Discord's member search (403), to see the uses method alone. */
+  readonly refuseMemberSearch?: boolean;
 }
 
 /** What the burst scenario reports: one JSON line of `invites eval`. */
 export interface BurstFigures {
   readonly joins: number;
   readonly exact: number;
+  /** Exact by the change in invite uses, and by Discord's member search. */
+  readonly exactByUses: number;
+  readonly exactBySearch: number;
   readonly exactCorrect: number;
   readonly ambiguous: number;
   readonly vanity: number;
   readonly unknown: number;
+  /** Requests attribution made: invite lists plus member searches. */
   readonly restCalls: number;
+  readonly memberSearches: number;
+  /** Whether the member search was refused, so the uses method worked alone. */
+  readonly memberSearchRefused: boolean;
 }
 
-/** Counts the invite listings the batcher makes: the REST cost of attribution. */
-function countingPort(port: Pick<DiscordPort, 'listInvites'>) {
+/** Counts the invite listings and member searches the batcher makes: the REST cost of attribution. */
+function countingPort(port: Pick<DiscordPort, 'listInvites' | 'searchMembers'>) {
   const counter = {
-    calls: 0,
+    lists: 0,
+    searches: 0,
     listInvites(guildId: string) {
-      counter.calls++;
+      counter.lists++;
       return port.listInvites(guildId);
+    },
+    searchMembers(guildId: string, body: Parameters<DiscordPort['searchMembers']>[1]) {
+      counter.searches++;
+      return port.searchMembers(guildId, body);
     },
   };
   return counter;
@@ -80,9 +95,17 @@ export async function runInviteBurst(options: BurstOptions): Promise<BurstFigure
     // The sandbox shares this clock: no skew between join times and fetch times.
     await sleep(5);
     const port = countingPort(discord);
+    if (options.refuseMemberSearch) sandbox.faults.memberSearch('refuse');
+    let refused = false;
     const batcher = new JoinBatcher({
       discord: port,
       store,
+      memberSearch: new MemberSearch({
+        discord: port,
+        onUnavailable: () => {
+          refused = true;
+        },
+      }),
       ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
       attribute: { unclaimedTtlMs: 60_000, clockSkewMs: 0 },
     });
@@ -119,16 +142,21 @@ export async function runInviteBurst(options: BurstOptions): Promise<BurstFigure
     const attributions = await Promise.all(pending);
     const count = (confidence: MemberAttributed['confidence']) =>
       attributions.filter((a) => a.confidence === confidence).length;
+    const exact = attributions.filter((a) => a.confidence === 'exact');
     return {
       joins: attributions.length,
       exact: count('exact'),
+      exactByUses: exact.filter((a) => a.method === 'uses').length,
+      exactBySearch: exact.filter((a) => a.method === 'member-search').length,
       exactCorrect: attributions.filter(
         (a) => a.confidence === 'exact' && truth.get(a.userId) === a.inviteCode,
       ).length,
       ambiguous: count('ambiguous'),
       vanity: count('vanity'),
       unknown: count('unknown'),
-      restCalls: port.calls,
+      restCalls: port.lists + port.searches,
+      memberSearches: port.searches,
+      memberSearchRefused: refused,
     };
   } finally {
     await store.clear(guildId);
@@ -152,6 +180,11 @@ export const invitesCommand: Command = {
       description: 'How long the first join of a batch waits for more before the fetch',
       default: '300',
     },
+    'refuse-member-search': {
+      type: 'boolean',
+      description: "Make the sandbox refuse Discord's member search, to see the uses method alone",
+      default: false,
+    },
     'redis-url': {
       type: 'string',
       description: 'Redis URL',
@@ -161,10 +194,14 @@ export const invitesCommand: Command = {
   details: [
     'eval starts a Discord sandbox in this process, creates 10 invites (popularity falling off as',
     '1/rank), has 200 members join through them within 5 seconds at seeded times and runs the',
-    "invite-tracker's own batcher over the sandbox's REST API and Redis. It prints one JSON line:",
-    '  {"joins","exact","exactCorrect","ambiguous","vanity","unknown","restCalls"}',
+    "invite-tracker's own batcher over the sandbox's REST API and Redis: the change in invite uses,",
+    "then Discord's member search for the joins the uses leave ambiguous. It prints one JSON line:",
+    '  {"joins","exact","exactByUses","exactBySearch","exactCorrect","ambiguous","vanity","unknown",',
+    '   "restCalls","memberSearches","memberSearchRefused"}',
     'exactCorrect counts the exact attributions that name the invite really used (it should equal',
-    'exact); restCalls counts the invite listings the batcher made. Needs Redis, not NATS.',
+    'exact); restCalls counts the invite listings and member searches the batcher made.',
+    '--refuse-member-search makes the sandbox refuse the search: the uses method works alone.',
+    'Needs Redis, not NATS.',
   ].join('\n'),
   async run(args) {
     const [action, ...extra] = args.positionals;
@@ -174,6 +211,7 @@ export const invitesCommand: Command = {
       seed: intOption(args, 'seed', 0, 2 ** 32 - 1),
       redisUrl: stringOption(args, 'redis-url'),
       settleMs: intOption(args, 'settle-ms', 0, 10_000),
+      refuseMemberSearch: args.values['refuse-member-search'] === true,
     });
     console.log(JSON.stringify(figures));
     return 0;

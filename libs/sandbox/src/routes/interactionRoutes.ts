@@ -1,12 +1,13 @@
 import {
   type APIApplicationCommand,
   InteractionResponseType,
+  InteractionType,
   MessageFlags,
   RESTJSONErrorCodes,
 } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { DiscordHttpError, unknown } from '../errors.ts';
-import { apiMessage } from '../payloads.ts';
+import { surfaceOf } from '../interactionSurface.ts';
 import {
   badRequest,
   noContent,
@@ -19,6 +20,7 @@ import {
 import type { SandboxCore } from '../sandboxCore.ts';
 import type { SandboxInteraction, SandboxMessage } from '../sandboxState.ts';
 import { messageBody, messageParts } from './messageBody.ts';
+import { parseModal } from './modalBody.ts';
 
 const commandBody = z.array(
   z
@@ -62,17 +64,19 @@ function interactionByToken(core: SandboxCore, token: string): SandboxInteractio
   return interaction;
 }
 
-function webhookMessage(
-  core: SandboxCore,
-  req: RestRequest,
-): { interaction: SandboxInteraction; message: SandboxMessage } {
+/** The interaction a webhook route names by its token, with the surface its messages live on. */
+function webhookSurface(core: SandboxCore, req: RestRequest) {
   checkApplication(core, req);
   const interaction = interactionByToken(core, param(req, 'webhookToken'));
+  return { interaction, surface: surfaceOf(core, interaction) };
+}
+
+/** The message a webhook route names (`@original` is the interaction's first reply). */
+function webhookMessageId(req: RestRequest, interaction: SandboxInteraction): string {
   const raw = param(req, 'messageId');
   const id = raw === '@original' ? interaction.originalMessageId : raw;
-  const message = id ? core.state.guilds[interaction.guildId]?.messages[id] : undefined;
-  if (!message) throw unknown(RESTJSONErrorCodes.UnknownMessage);
-  return { interaction, message };
+  if (!id) throw unknown(RESTJSONErrorCodes.UnknownMessage);
+  return id;
 }
 
 export const interactionRoutes: RouteDef[] = [
@@ -129,69 +133,67 @@ export const interactionRoutes: RouteDef[] = [
       if (core.now() - interaction.createdAt > core.interactionWindowMs)
         throw unknown(RESTJSONErrorCodes.UnknownInteraction);
       const body = parseBody(callbackBody, req.body);
-      const data = parseBody(messageBody, body.data ?? {});
-      const guild = core.guild(interaction.guildId);
-      let message: SandboxMessage | undefined;
-      const ephemeral = ((data.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
-      if (body.type === InteractionResponseType.ChannelMessageWithSource) {
-        const parts = messageParts(data);
-        message = core.createMessage({
-          channelId: interaction.channelId,
-          authorId: core.state.botUserId,
-          ...parts,
-          flags: data.flags ?? 0,
-          interactionId: interaction.id,
-          ephemeral,
-        });
-        interaction.originalMessageId = message.id;
-      } else if (body.type === InteractionResponseType.DeferredChannelMessageWithSource) {
-        message = core.createMessage({
-          channelId: interaction.channelId,
-          authorId: core.state.botUserId,
-          content: '',
-          flags: (data.flags ?? 0) | MessageFlags.Loading,
-          interactionId: interaction.id,
-          ephemeral,
-        });
-        interaction.originalMessageId = message.id;
-      } else if (body.type === InteractionResponseType.UpdateMessage && interaction.sourceMessageId) {
-        message = guild.messages[interaction.sourceMessageId];
-        if (message) core.editMessage(guild, message, messageParts(data));
-      } else if (
-        body.type !== InteractionResponseType.DeferredMessageUpdate &&
-        body.type !== InteractionResponseType.Modal &&
-        body.type !== InteractionResponseType.UpdateMessage
-      ) {
-        throw new DiscordHttpError(
-          400,
-          RESTJSONErrorCodes.InvalidFormBodyOrContentType,
-          'Invalid interaction response type',
-        );
+      const surface = surfaceOf(core, interaction);
+      let messageId: string | null = null;
+      let data: Record<string, unknown> = {};
+      if (body.type === InteractionResponseType.Modal) {
+        if (interaction.type === InteractionType.ModalSubmit)
+          throw badRequest(
+            RESTJSONErrorCodes.InvalidFormBodyOrContentType,
+            'Cannot respond to a modal with a modal',
+          );
+        interaction.modal = parseModal(body.data);
+        data = body.data ?? {};
+      } else {
+        const parsed = parseBody(messageBody, body.data ?? {});
+        data = parsed;
+        const flags = parsed.flags ?? 0;
+        const ephemeral = (flags & MessageFlags.Ephemeral) !== 0;
+        if (body.type === InteractionResponseType.ChannelMessageWithSource) {
+          messageId = surface.post(messageParts(parsed), { flags, ephemeral, webhook: false });
+          interaction.originalMessageId = messageId;
+        } else if (body.type === InteractionResponseType.DeferredChannelMessageWithSource) {
+          messageId = surface.post(
+            { content: '', embeds: [], components: [] },
+            { flags: flags | MessageFlags.Loading, ephemeral, webhook: false },
+          );
+          interaction.originalMessageId = messageId;
+        } else if (body.type === InteractionResponseType.UpdateMessage && interaction.sourceMessageId) {
+          messageId = interaction.sourceMessageId;
+          surface.edit(messageId, messageParts(parsed));
+        } else if (
+          body.type !== InteractionResponseType.DeferredMessageUpdate &&
+          body.type !== InteractionResponseType.UpdateMessage
+        ) {
+          throw new DiscordHttpError(
+            400,
+            RESTJSONErrorCodes.InvalidFormBodyOrContentType,
+            'Invalid interaction response type',
+          );
+        }
       }
       interaction.responded = true;
       core.actions.record({
         kind: 'interaction.responded',
-        guildId: guild.id,
+        guildId: surface.guildId,
         channelId: interaction.channelId,
         userId: interaction.userId,
-        ...(message ? { messageIds: [message.id] } : {}),
+        ...(messageId ? { messageIds: [messageId] } : {}),
         reason: null,
         data: { interactionId: interaction.id, type: body.type, ...data },
       });
       if (req.query.get('with_response') !== 'true') return noContent;
+      const flags = typeof data.flags === 'number' ? data.flags : 0;
       return ok({
         interaction: {
           id: interaction.id,
           type: interaction.type,
           activity_instance_id: null,
-          response_message_id: message?.id ?? null,
-          response_message_loading: body.type === 5,
-          response_message_ephemeral: ephemeral,
+          response_message_id: messageId,
+          response_message_loading: body.type === InteractionResponseType.DeferredChannelMessageWithSource,
+          response_message_ephemeral: (flags & MessageFlags.Ephemeral) !== 0,
         },
-        resource: {
-          type: body.type,
-          ...(message ? { message: apiMessage(core.state, message, guild) } : {}),
-        },
+        resource: { type: body.type, ...(messageId ? { message: surface.payload(messageId) } : {}) },
       });
     },
   },
@@ -200,32 +202,26 @@ export const interactionRoutes: RouteDef[] = [
     path: '/webhooks/:applicationId/:webhookToken',
     auth: false,
     handle(req, core) {
-      checkApplication(core, req);
-      const interaction = interactionByToken(core, param(req, 'webhookToken'));
+      const { interaction, surface } = webhookSurface(core, req);
       if (!interaction.responded) throw unknown(RESTJSONErrorCodes.UnknownWebhook);
       const data = parseBody(messageBody, req.body);
       const parts = messageParts(data);
       const flags = data.flags ?? 0;
-      const message = core.createMessage({
-        channelId: interaction.channelId,
-        authorId: core.state.botUserId,
-        ...parts,
+      const messageId = surface.post(parts, {
         flags,
-        webhookId: core.state.application.id,
-        interactionId: interaction.id,
         ephemeral: (flags & MessageFlags.Ephemeral) !== 0,
+        webhook: true,
       });
       core.actions.record({
         kind: 'interaction.followUp',
-        guildId: interaction.guildId,
+        guildId: surface.guildId,
         channelId: interaction.channelId,
         userId: interaction.userId,
-        messageIds: [message.id],
+        messageIds: [messageId],
         reason: null,
         data: { interactionId: interaction.id, ...parts, flags },
       });
-      const guild = core.guild(interaction.guildId);
-      return req.query.get('wait') === 'false' ? noContent : ok(apiMessage(core.state, message, guild));
+      return req.query.get('wait') === 'false' ? noContent : ok(surface.payload(messageId));
     },
   },
   {
@@ -233,8 +229,8 @@ export const interactionRoutes: RouteDef[] = [
     path: '/webhooks/:applicationId/:webhookToken/messages/:messageId',
     auth: false,
     handle(req, core) {
-      const { interaction, message } = webhookMessage(core, req);
-      return ok(apiMessage(core.state, message, core.guild(interaction.guildId)));
+      const { interaction, surface } = webhookSurface(core, req);
+      return ok(surface.payload(webhookMessageId(req, interaction)));
     },
   },
   {
@@ -242,27 +238,30 @@ export const interactionRoutes: RouteDef[] = [
     path: '/webhooks/:applicationId/:webhookToken/messages/:messageId',
     auth: false,
     handle(req, core) {
-      const { interaction, message } = webhookMessage(core, req);
-      const guild = core.guild(interaction.guildId);
+      const { interaction, surface } = webhookSurface(core, req);
+      const messageId = webhookMessageId(req, interaction);
       const data = parseBody(messageBody, req.body);
-      message.flags &= ~MessageFlags.Loading;
-      core.editMessage(guild, message, {
-        ...(data.content !== undefined ? { content: data.content } : {}),
-        ...(data.embeds !== undefined ? { embeds: data.embeds as SandboxMessage['embeds'] } : {}),
-        ...(data.components !== undefined
-          ? { components: data.components as SandboxMessage['components'] }
-          : {}),
-      });
+      surface.edit(
+        messageId,
+        {
+          ...(data.content !== undefined ? { content: data.content } : {}),
+          ...(data.embeds !== undefined ? { embeds: data.embeds as SandboxMessage['embeds'] } : {}),
+          ...(data.components !== undefined
+            ? { components: data.components as SandboxMessage['components'] }
+            : {}),
+        },
+        MessageFlags.Loading,
+      );
       core.actions.record({
         kind: 'message.edited',
-        guildId: guild.id,
-        channelId: message.channelId,
+        guildId: surface.guildId,
+        channelId: interaction.channelId,
         userId: interaction.userId,
-        messageIds: [message.id],
+        messageIds: [messageId],
         reason: null,
         data: { interactionId: interaction.id, ...data },
       });
-      return ok(apiMessage(core.state, message, guild));
+      return ok(surface.payload(messageId));
     },
   },
   {
@@ -270,8 +269,8 @@ export const interactionRoutes: RouteDef[] = [
     path: '/webhooks/:applicationId/:webhookToken/messages/:messageId',
     auth: false,
     handle(req, core) {
-      const { interaction, message } = webhookMessage(core, req);
-      core.deleteMessage(core.guild(interaction.guildId), message);
+      const { interaction, surface } = webhookSurface(core, req);
+      surface.remove(webhookMessageId(req, interaction));
       return noContent;
     },
   },

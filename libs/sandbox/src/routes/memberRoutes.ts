@@ -2,7 +2,7 @@ import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { DiscordHttpError, invalidFormBody, missingPermissions, unknown } from '../errors.ts';
 import { apiMember, apiUser, userOf } from '../payloads.ts';
-import { highestRolePosition, outranks } from '../permissions.ts';
+import { highestRolePosition, mayTimeOut, outranks } from '../permissions.ts';
 import {
   noContent,
   ok,
@@ -112,7 +112,7 @@ export const memberRoutes: RouteDef[] = [
       const until = body.communication_disabled_until;
       if (until !== undefined) {
         requireGuildPermissions(core, guild, 'ModerateMembers');
-        requireOutranks(core, guild, member.userId);
+        if (!mayTimeOut(guild, core.state.botUserId, member.userId)) throw missingPermissions();
         const untilMs = until === null ? null : Date.parse(until);
         if (untilMs !== null && (Number.isNaN(untilMs) || untilMs - core.now() > MAX_TIMEOUT_MS)) {
           throw invalidFormBody(

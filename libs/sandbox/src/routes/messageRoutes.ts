@@ -1,6 +1,6 @@
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { DiscordHttpError } from '../errors.ts';
+import { DiscordHttpError, invalidFormBody } from '../errors.ts';
 import { apiMessage } from '../payloads.ts';
 import {
   badRequest,
@@ -12,6 +12,7 @@ import {
   requireChannelPermissions,
 } from '../restRouter.ts';
 import type { SandboxMessage } from '../sandboxState.ts';
+import { snowflakeTimestamp } from '../snowflake.ts';
 import { sendDirectMessage } from './dmRoutes.ts';
 import { messageBody, messageParts } from './messageBody.ts';
 import { messageForNonce, rememberNonce } from './nonces.ts';
@@ -153,10 +154,14 @@ export const messageRoutes: RouteDef[] = [
           'You must provide at least 2 and fewer than 100 messages to delete.',
         );
       }
-      const found = [...new Set(messages)]
-        .map((id) => guild.messages[id])
-        .filter((m) => m?.channelId === channel.id);
-      if (found.some((m) => m && core.now() - m.createdAt > TWO_WEEKS_MS)) {
+      // Discord refuses the whole request for a repeated id, or one older than two weeks (by its
+      // snowflake, whether or not the message still exists); unknown ids count but are skipped.
+      if (new Set(messages).size !== messages.length)
+        throw invalidFormBody('messages', 'BASE_TYPE_BAD_LIST', 'Duplicate message ids are not allowed.');
+      const found = messages.map((id) => guild.messages[id]).filter((m) => m?.channelId === channel.id);
+      const tooOld = (id: string) =>
+        /^\d{1,20}$/.test(id) && core.now() - snowflakeTimestamp(id) > TWO_WEEKS_MS;
+      if (messages.some(tooOld) || found.some((m) => m && core.now() - m.createdAt > TWO_WEEKS_MS)) {
         throw badRequest(
           RESTJSONErrorCodes.OneOfTheMessagesProvidedWasTooOldForBulkDelete,
           'You can only bulk delete messages that are under 14 days old.',

@@ -1,11 +1,15 @@
 import { type GuildConfig, MAX_TIMEOUT_MINUTES } from '@chat-guard/events';
 import { CommandRefused } from './commandRefused.ts';
-import { type Access, ADMINISTRATOR, COMMANDS, MODERATOR, TOGGLES } from './definitions.ts';
+import { ADMINISTRATOR, COMMANDS, moderatorPermission, TOGGLES } from './definitions.ts';
 import { decideLockdownChange } from './lockdownCommand.ts';
+import { MODERATION_ACTIONS } from './moderationCommand.ts';
+import { decideJoinMessage, decideModerationSettings } from './settingsCommands.ts';
 import { describeSettings, PRIVACY_TEXT, PROJECT_TEXT } from './texts.ts';
 
 export interface CommandInput {
   readonly name: string;
+  /** A subcommand group, e.g. `profile` of `/lockdown profile slowmode`. */
+  readonly group?: string | null;
   readonly subcommand: string | null;
   readonly options: Readonly<Record<string, string | number | boolean>>;
   readonly userId: string;
@@ -27,16 +31,23 @@ export type Decision =
   | { readonly kind: 'unmute'; readonly userId: string; readonly reason: string }
   /** A /campaign subcommand, carried out against Discord and the campaign store. */
   | { readonly kind: 'campaign' }
-  /** `/lockdown status` or `lift`, which read the lockdown in force. */
-  | { readonly kind: 'lockdown' };
+  /** `/lockdown start`, `status`, `lift` or `profile show`, which read the lockdown in force. */
+  | { readonly kind: 'lockdown' }
+  /** A moderator's action on a member or messages, checked against Discord, then the enforcer's. */
+  | { readonly kind: 'moderation' }
+  /** `/case` and `/cases`. */
+  | { readonly kind: 'case' }
+  /** `/invites`, `/leaderboard`, `/inviter`, `/bonus-invites`. */
+  | { readonly kind: 'invite-count' };
 
 const SNOWFLAKE = /^\d{1,20}$/;
 
 export { CommandRefused };
 
-function mayRun(access: Access, permissions: bigint): boolean {
-  if (access === 'everyone' || (permissions & ADMINISTRATOR) === ADMINISTRATOR) return true;
-  return access === 'moderator' && (permissions & MODERATOR) === MODERATOR;
+function mayRun(spec: (typeof COMMANDS)[string], permissions: bigint): boolean {
+  if (spec.access === 'everyone' || (permissions & ADMINISTRATOR) === ADMINISTRATOR) return true;
+  const needed = moderatorPermission(spec).flag;
+  return spec.access === 'moderator' && (permissions & needed) === needed;
 }
 
 function option<T extends 'string' | 'number' | 'boolean'>(
@@ -66,8 +77,9 @@ function id(input: CommandInput, name: string): string {
 export function decideCommand(input: CommandInput): Decision {
   const spec = COMMANDS[input.name];
   if (!spec) throw new CommandRefused(`There is no /${input.name} command.`);
-  if (!mayRun(spec.access, input.memberPermissions)) {
-    const who = spec.access === 'moderator' ? 'moderators (Timeout Members)' : 'administrators';
+  if (!mayRun(spec, input.memberPermissions)) {
+    const who =
+      spec.access === 'moderator' ? `moderators (${moderatorPermission(spec).name})` : 'administrators';
     throw new CommandRefused(`/${input.name} is for ${who} only.`);
   }
   if (input.name in TOGGLES) return decideToggle(input, TOGGLES[input.name as keyof typeof TOGGLES]);
@@ -113,12 +125,25 @@ export function decideCommand(input: CommandInput): Decision {
       const change = decideLockdownChange(input);
       return change ? { kind: 'change', ...change } : { kind: 'lockdown' };
     }
+    case 'modsettings':
+      return { kind: 'change', ...decideModerationSettings(input) };
+    case 'joinmessage':
+      return { kind: 'change', ...decideJoinMessage(input) };
+    case 'case':
+    case 'cases':
+      return { kind: 'case' };
+    case 'invites':
+    case 'leaderboard':
+    case 'inviter':
+    case 'bonus-invites':
+      return { kind: 'invite-count' };
     case 'unmute': {
       const reason = option(input, 'reason', 'string') ?? 'no reason given';
       if (reason.length > 300) throw new CommandRefused('`reason` can be at most 300 characters.');
       return { kind: 'unmute', userId: id(input, 'member'), reason };
     }
     default:
+      if (MODERATION_ACTIONS.has(input.name)) return { kind: 'moderation' };
       throw new CommandRefused(`/${input.name} is not handled.`);
   }
 }

@@ -8,6 +8,7 @@ import {
 } from 'discord-api-types/v10';
 import { CAMPAIGN_OPTIONS } from './campaignCommand.ts';
 import { LOCKDOWN_OPTIONS } from './lockdownCommand.ts';
+import { type CommandPermission, MODERATION_COMMANDS } from './moderationDefinitions.ts';
 
 export const ADMINISTRATOR = PermissionFlagsBits.Administrator;
 export const MODERATOR = PermissionFlagsBits.ModerateMembers;
@@ -69,6 +70,8 @@ interface CommandSpec {
   readonly access: Access;
   readonly description: string;
   readonly options?: APIApplicationCommandOption[];
+  /** For moderators' commands: the permission that runs it (Timeout Members when absent). */
+  readonly permission?: CommandPermission;
 }
 
 /** Appendix A: every command, what it does, and who may run it. */
@@ -171,12 +174,18 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   lockdown: {
     access: 'administrator',
-    description: 'Raid lockdowns: status, lift, mode, alert channel and webhook',
+    description: 'Raid lockdowns: start, status, lift, profile, mode, alert channel and webhook',
     options: LOCKDOWN_OPTIONS,
   },
+  ...MODERATION_COMMANDS,
   privacy: { access: 'everyone', description: 'View the privacy policy' },
   invite: { access: 'everyone', description: 'View the repository and documentation' },
 };
+
+/** The permission a moderators' command needs besides Administrator. */
+export function moderatorPermission(spec: CommandSpec): CommandPermission {
+  return spec.permission ?? { flag: MODERATOR, name: 'Timeout Members' };
+}
 
 /** The bodies to register for a guild (bulk overwrite), with default member permissions set. */
 export function commandBodies(): RESTPutAPIApplicationGuildCommandsJSONBody {
@@ -188,7 +197,7 @@ export function commandBodies(): RESTPutAPIApplicationGuildCommandsJSONBody {
       spec.access === 'administrator'
         ? String(ADMINISTRATOR)
         : spec.access === 'moderator'
-          ? String(MODERATOR)
+          ? String(moderatorPermission(spec).flag)
           : null,
     dm_permission: false,
   }));

@@ -1,20 +1,121 @@
-import type { GuildConfig, LockdownSettings } from '@chat-guard/events';
+import { type GuildConfig, type LockdownSettings, MAX_TIMEOUT_MINUTES } from '@chat-guard/events';
 import {
   type APIApplicationCommandOption,
+  type APIApplicationCommandSubcommandOption,
   ApplicationCommandOptionType,
   ChannelType,
 } from 'discord-api-types/v10';
 import { answerLockdown, type LockdownAnswerDeps } from '../answerLockdown.ts';
 import { CommandRefused } from './commandRefused.ts';
+import { decideProfileChange, describeProfile, VERIFICATION_LEVELS } from './lockdownProfile.ts';
+import { startLockdownByHand } from './startLockdownByHand.ts';
 
 const MODES = ['enforce', 'shadow', 'off'] as const;
 
-/** `/lockdown status|lift|mode|alertchannel|webhook`. */
+const profileStep = (
+  name: string,
+  description: string,
+  options: APIApplicationCommandOption[] = [],
+): APIApplicationCommandSubcommandOption =>
+  ({
+    type: ApplicationCommandOptionType.Subcommand,
+    name,
+    description,
+    options,
+  }) as APIApplicationCommandSubcommandOption;
+const enabledOption: APIApplicationCommandOption = {
+  type: ApplicationCommandOptionType.Boolean,
+  name: 'enabled',
+  description: 'On or off',
+  required: true,
+};
+
+/** `/lockdown profile …`: every step of the profile, one subcommand each. */
+const PROFILE_OPTIONS: APIApplicationCommandSubcommandOption[] = [
+  profileStep('show', 'What a lockdown does here, step by step'),
+  profileStep('invites', 'Pause invites (incident actions)', [enabledOption]),
+  profileStep('dms', 'Pause DMs between members who are not friends (incident actions)', [enabledOption]),
+  profileStep('verification', 'Raise the verification level to', [
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'level',
+      description: 'off leaves it alone',
+      required: true,
+      choices: Object.keys(VERIFICATION_LEVELS).map((l) => ({ name: l, value: l })),
+    },
+  ]),
+  profileStep('slowmode', 'Slowmode in the lockdown channels (0: leave it alone)', [
+    {
+      type: ApplicationCommandOptionType.Integer,
+      name: 'seconds',
+      description: '0 to 21600',
+      required: true,
+      min_value: 0,
+      max_value: 21_600,
+    },
+  ]),
+  profileStep('channels', 'The channels slowmode and the send ban cover (none: every public text channel)', [
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'action',
+      description: 'add, remove or clear',
+      required: true,
+      choices: ['add', 'remove', 'clear'].map((a) => ({ name: a, value: a })),
+    },
+    {
+      type: ApplicationCommandOptionType.Channel,
+      name: 'channel',
+      description: 'The channel (for add and remove)',
+      channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+    },
+  ]),
+  profileStep('denysend', 'Deny @everyone Send Messages, at a high enough raid score', [
+    enabledOption,
+    {
+      type: ApplicationCommandOptionType.Number,
+      name: 'min_score',
+      description: 'Only at or above this score, 0 to 1 (default 0.9)',
+      min_value: 0,
+      max_value: 1,
+    },
+  ]),
+  profileStep('quarantine', 'Time out the accounts that joined in the two minutes before', [
+    {
+      type: ApplicationCommandOptionType.Integer,
+      name: 'minutes',
+      description: `0 (no quarantine) to ${MAX_TIMEOUT_MINUTES}`,
+      required: true,
+      min_value: 0,
+      max_value: MAX_TIMEOUT_MINUTES,
+    },
+  ]),
+];
+
+/** `/lockdown start|status|lift|profile …|mode|alertchannel|webhook`. */
 export const LOCKDOWN_OPTIONS: APIApplicationCommandOption[] = [
+  {
+    type: ApplicationCommandOptionType.Subcommand,
+    name: 'start',
+    description: 'Lock the server down now, with the profile (held until an admin lifts it)',
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'reason',
+        description: 'Why (shown in the alert)',
+        max_length: 150,
+      },
+    ],
+  },
   {
     type: ApplicationCommandOptionType.Subcommand,
     name: 'status',
     description: 'The lockdown in force, if any',
+  },
+  {
+    type: ApplicationCommandOptionType.SubcommandGroup,
+    name: 'profile',
+    description: 'What a lockdown does, step by step',
+    options: PROFILE_OPTIONS,
   },
   { type: ApplicationCommandOptionType.Subcommand, name: 'lift', description: 'Lift the lockdown in force' },
   {
@@ -65,15 +166,18 @@ export interface LockdownRequest {
   readonly guildId: string;
   readonly userId: string;
   readonly interactionId: string;
+  /** `profile` for `/lockdown profile …`. */
+  readonly group?: string | null;
   readonly subcommand: string | null;
   readonly options: Readonly<Record<string, string | number | boolean>>;
 }
 
-/** A settings change a /lockdown subcommand asks for, and its reply; null for status and lift. */
-export function decideLockdownChange(request: Pick<LockdownRequest, 'subcommand' | 'options'>): {
+/** A settings change a /lockdown subcommand asks for, and its reply; null for start, status, lift and profile show. */
+export function decideLockdownChange(request: Pick<LockdownRequest, 'group' | 'subcommand' | 'options'>): {
   change: (current: GuildConfig) => Partial<GuildConfig>;
   describe: (after: GuildConfig) => string;
 } | null {
+  if (request.group === 'profile') return decideProfileChange(request);
   const set = (patch: Partial<LockdownSettings>) => (c: GuildConfig) => ({
     lockdown: { ...c.lockdown, ...patch },
   });
@@ -83,6 +187,7 @@ export function decideLockdownChange(request: Pick<LockdownRequest, 'subcommand'
     return v.trim();
   };
   switch (request.subcommand) {
+    case 'start':
     case 'status':
     case 'lift':
       return null;
@@ -110,7 +215,9 @@ export function decideLockdownChange(request: Pick<LockdownRequest, 'subcommand'
       };
     }
     default:
-      throw new CommandRefused('Say which: `status`, `lift`, `mode`, `alertchannel` or `webhook`.');
+      throw new CommandRefused(
+        'Say which: `start`, `status`, `lift`, `profile`, `mode`, `alertchannel` or `webhook`.',
+      );
   }
 }
 
@@ -145,6 +252,12 @@ export async function runLockdownQuery(
     .where('guild_id', '=', request.guildId)
     .where('status', '<>', 'lifted')
     .executeTakeFirst();
+  if (request.group === 'profile') return describeProfile(deps.config(request.guildId).lockdown);
+  if (request.subcommand === 'start') {
+    if (active)
+      return `A lockdown is in force already, since ${time(active.started_at, 'f')}: \`/lockdown status\` shows it.`;
+    return startLockdownByHand(deps, request);
+  }
   if (request.subcommand === 'lift') {
     if (!active) return 'No lockdown is in force; nothing to lift.';
     return answerLockdown(deps, {
@@ -160,7 +273,11 @@ export async function runLockdownQuery(
     settings.alertChannelId ? `<#${settings.alertChannelId}>` : 'the log channel'
   } · webhook ${settings.webhookUrl ? 'set' : 'not set'}`;
   if (!active) return `No lockdown is in force.\n${profile}`;
-  const hold = active.hold_until ? ` · held until ${time(active.hold_until, 'f')}` : '';
+  const hold = active.started_by
+    ? ` · started by <@${active.started_by}>, held until an admin lifts it`
+    : active.hold_until
+      ? ` · held until ${time(active.hold_until, 'f')}`
+      : '';
   return [
     `**Lockdown in force${active.shadow ? ' (shadow: nothing changed on Discord)' : ''}** since ${time(active.started_at, 'f')} (${time(active.started_at, 'R')})`,
     `Raid score ${active.score.toFixed(2)} · ${active.quarantined.length} quarantined${hold}`,

@@ -4,20 +4,29 @@ import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
 import { ZodError } from 'zod';
 import { type CampaignDeps, runCampaign } from './campaignCommand.ts';
+import { runCaseCommand } from './caseCommand.ts';
 import { type CommandInput, CommandRefused, decideCommand } from './decideCommand.ts';
+import { runInviteCountCommand } from './inviteCountCommand.ts';
 import { runLockdownQuery } from './lockdownCommand.ts';
+import { type ModerationCommandDeps, runModeration } from './moderationCommand.ts';
 
 export interface CommandDeps {
   readonly db: Kysely<Database>;
   readonly bus: EventBus;
   readonly configs: Pick<GuildConfigCache, 'get'>;
   readonly discord: CampaignDeps['discord'];
+  /** What moderators' actions need of Discord: members and the role hierarchy, channel messages. */
+  readonly moderation?: Pick<ModerationCommandDeps, 'members' | 'discord'>;
   readonly now: () => number;
 }
 
 export interface CommandRequest extends CommandInput {
   readonly guildId: string;
   readonly interactionId: string;
+  /** Where the command ran (what /purge cleans). */
+  readonly channelId?: string;
+  /** The interaction's webhook, for the enforcer's private follow-up. */
+  readonly reply?: { readonly applicationId: string; readonly token: string } | null;
 }
 
 /**
@@ -36,6 +45,21 @@ export async function runCommand(deps: CommandDeps, request: CommandRequest): Pr
         return await runCampaign({ ...deps, config: (g) => deps.configs.get(g) }, request);
       case 'lockdown':
         return await runLockdownQuery({ ...deps, config: (g) => deps.configs.get(g) }, request);
+      case 'moderation':
+        if (!deps.moderation)
+          throw new Error('moderators’ commands need the member lookup (deps.moderation)');
+        return await runModeration(
+          { ...deps, ...deps.moderation },
+          {
+            ...request,
+            channelId: request.channelId ?? '',
+            reply: request.reply ?? null,
+          },
+        );
+      case 'case':
+        return await runCaseCommand(deps, request);
+      case 'invite-count':
+        return await runInviteCountCommand({ ...deps, config: (g) => deps.configs.get(g) }, request);
       case 'unmute':
         await deps.bus.publish('admin.unmute', {
           guildId: request.guildId,
@@ -57,7 +81,7 @@ export async function runCommand(deps: CommandDeps, request: CommandRequest): Pr
             action: 'config.update',
             actorId: request.userId,
             targetId: null,
-            reason: `/${request.name}${request.subcommand ? ` ${request.subcommand}` : ''}`,
+            reason: `/${[request.name, request.group, request.subcommand].filter(Boolean).join(' ')}`,
             details: { changes: update.changes.join('; ').slice(0, 1000), revision: update.revision },
             idempotencyKey: `config:${request.guildId}:${update.revision}`,
             at,

@@ -1,4 +1,5 @@
 import type { GuildConfig } from '@chat-guard/events';
+import { describeModeration } from './settingsCommands.ts';
 
 export const PRIVACY_TEXT = [
   '**Privacy**',
@@ -28,6 +29,7 @@ export function describeSettings(c: GuildConfig): string {
     `Timeout: ${c.muteDurationMinute} min from the 3rd violation within ${c.violationWindowHours} h`,
     `Log channel: ${c.punishLogChannelId ? `<#${c.punishLogChannelId}>` : 'not set'} · retention ${c.logRetentionDays} days`,
     `Lockdown: ${c.lockdown.mode} · alerts in ${c.lockdown.alertChannelId ? `<#${c.lockdown.alertChannelId}>` : 'the log channel'} · webhook ${c.lockdown.webhookUrl ? 'set' : 'not set'}`,
+    ...describeModeration(c),
     `Exempt members: ${list(c.whiteListMembers, (v) => `<@${v}>`)}`,
     `Exempt roles: ${list(c.whiteListRoles, (v) => `<@&${v}>`)}`,
     `Exempt channels: ${list(c.whiteListChannels, (v) => `<#${v}>`)}`,
