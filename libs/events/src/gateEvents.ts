@@ -46,3 +46,31 @@ export const gateEnded = defineEvent({
   filter: 'gate.*.ended',
   dedupeId: (e) => `gate.ended:${e.gateId}`,
 });
+
+/** The raid detector's protective level for a guild: nothing, the gentle step, or a lockdown. */
+export const raidLevel = z.enum(['none', 'gate', 'lockdown']);
+export type RaidLevel = z.infer<typeof raidLevel>;
+
+/**
+ * The raid detector's score for an active guild, published at most every 10 seconds while the
+ * guild has joins in its window, so the dashboard can draw the score over time. Nothing acts on
+ * it: `gate.started` and `lockdown.requested` are the decisions.
+ */
+export const raidScored = defineEvent({
+  version: 1,
+  schema: z.strictObject({
+    guildId: snowflake,
+    /** The calibrated raid score in 0..1. */
+    score: z.number().min(0).max(1),
+    /** The level in force after this score. */
+    level: raidLevel,
+    joinsLastMinute: z.number().int().nonnegative(),
+    joinsLastTenMinutes: z.number().int().nonnegative(),
+    /** The strongest reasons, in words an admin understands. */
+    reasons: z.array(z.string().max(200)).max(5),
+    scoredAt: epochMs,
+  }),
+  subject: (e) => `signal.${e.guildId}.raid.scored`,
+  filter: 'signal.*.raid.scored',
+  dedupeId: (e) => `raid.scored:${e.guildId}:${e.scoredAt}`,
+});
