@@ -12,7 +12,7 @@ import {
   messageDeleted,
   messageUpdated,
 } from './discordEvents.ts';
-import { gateEnded, gateStarted, raidScored } from './gateEvents.ts';
+import { gateAlert, gateEnded, gateStarted, raidScored } from './gateEvents.ts';
 import { lockdownAlert, lockdownAnswered, lockdownLifted, lockdownRequested } from './lockdownEvents.ts';
 import { auditRecorded, configChanged, unmuteRequested, violationDetected } from './moderationEvents.ts';
 import { memberAttributed } from './signalEvents.ts';
@@ -40,6 +40,7 @@ export const eventMap = {
   'lockdown.alert': lockdownAlert,
   'gate.started': gateStarted,
   'gate.ended': gateEnded,
+  'gate.alert': gateAlert,
   'raid.scored': raidScored,
   'moderation.requested': moderationRequested,
   'case.reason_edited': caseReasonEdited,

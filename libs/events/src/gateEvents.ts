@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from './defineEvent.ts';
+import { gateSettingsSchema } from './guildConfig.ts';
 import { epochMs, snowflake } from './ids.ts';
 
 /** A gate's id: the guild and the moment the detector started it. */
@@ -45,6 +46,34 @@ export const gateEnded = defineEvent({
   subject: (e) => `gate.${e.guildId}.ended`,
   filter: 'gate.*.ended',
   dedupeId: (e) => `gate.ended:${e.gateId}`,
+});
+
+export const gateAlertKind = z.enum(['started', 'ended']);
+
+/**
+ * For the log-writer: post the admin alert of a gate (with its Lock down now and End gate
+ * buttons) and, when it ends, update it. The enforcer publishes it once it has taken the step.
+ */
+export const gateAlert = defineEvent({
+  version: 1,
+  schema: z.strictObject({
+    guildId: snowflake,
+    gateId,
+    kind: gateAlertKind,
+    /** The guild's gate mode when the gate started: whether the verifier or the level holds newcomers. */
+    mode: gateSettingsSchema.shape.mode.unwrap(),
+    score: z.number().min(0).max(1),
+    reasons: z.array(z.string().max(200)).max(20),
+    joinsLastMinute: z.number().int().nonnegative(),
+    /** What the enforcer did, e.g. `verification level 1 → 3`, `verification level: refused (…)`. */
+    step: z.string().max(300),
+    /** Who ended it (`ended` only): `detector` or the admin. */
+    by: z.string().nullable(),
+    at: epochMs,
+  }),
+  subject: (e) => `audit.${e.guildId}.gate`,
+  filter: 'audit.*.gate',
+  dedupeId: (e) => `gate.alert:${e.gateId}:${e.kind}`,
 });
 
 /** The raid detector's protective level for a guild: nothing, the gentle step, or a lockdown. */

@@ -206,6 +206,28 @@ export interface RaidLabelTable {
   labelled_at: Date;
 }
 
+/** The enforcer's gentle step of one gate (`gate.started` to `gate.ended`). */
+export interface GateStepTable {
+  /** `<guildId>-<startedAtMs>`, as the detector named it. */
+  gate_id: string;
+  guild_id: string;
+  status: 'active' | 'ended';
+  mode: 'off' | 'always' | 'on-alert' | 'rules';
+  score: number;
+  reasons: Json<string[]>;
+  joins_last_minute: number;
+  prior_level: number | null;
+  raised_to: number | null;
+  step: string | null;
+  end_step: string | null;
+  handed_to: string | null;
+  alert_channel_id: string | null;
+  alert_message_id: string | null;
+  started_at: Date;
+  ended_at: Date | null;
+  ended_by: string | null;
+}
+
 /** The tables of the system of record. */
 export interface Database {
   guild_config: GuildConfigTable;
@@ -221,4 +243,5 @@ export interface Database {
   member_join: MemberJoinTable;
   lockdown: LockdownTable;
   raid_label: RaidLabelTable;
+  gate_step: GateStepTable;
 }

@@ -8,6 +8,8 @@ export * from './describeLockdownSteps.ts';
 export * from './describeViolations.ts';
 export * from './editCaseReason.ts';
 export * from './enforceVerdict.ts';
+export * from './gateRecords.ts';
+export * from './gateStep.ts';
 export * from './guildNames.ts';
 export * from './liftLockdown.ts';
 export * from './liftTimeout.ts';

@@ -16,7 +16,15 @@ export async function withLockdownLock<D extends { readonly db: Kysely<Database>
   lockdownId: string,
   task: (deps: D) => Promise<T>,
 ): Promise<T> {
-  const key = `lockdown:${lockdownId}`;
+  return withAdvisoryLock(deps, `lockdown:${lockdownId}`, task);
+}
+
+/** Runs `task` holding the PostgreSQL advisory lock named `key`, with `deps.db` bound to its connection. */
+export async function withAdvisoryLock<D extends { readonly db: Kysely<Database> }, T>(
+  deps: D,
+  key: string,
+  task: (deps: D) => Promise<T>,
+): Promise<T> {
   return deps.db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(hashtextextended(${key}, 0))`.execute(conn);
     try {

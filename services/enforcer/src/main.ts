@@ -6,6 +6,7 @@ import { type AppealResult, decideAppeal, submitAppeal } from './appeals.ts';
 import { editCaseReason } from './editCaseReason.ts';
 import type { AuditPayload } from './enforceVerdict.ts';
 import { enforceVerdict } from './enforceVerdict.ts';
+import { type GateAlert, onGateEnded, onGateStarted } from './gateStep.ts';
 import { GuildNames } from './guildNames.ts';
 import { onLockdownLifted } from './liftLockdown.ts';
 import { liftTimeout } from './liftTimeout.ts';
@@ -48,6 +49,9 @@ await runService({
       alert: async (alert: LockdownAlert) => {
         await bus.publish('lockdown.alert', alert);
       },
+      gateAlert: async (alert: GateAlert) => {
+        await bus.publish('gate.alert', alert);
+      },
       now: Date.now,
     };
     await consume('enforcer', {
@@ -56,6 +60,8 @@ await runService({
       'lockdown.requested': (request) => onLockdownRequested(deps, request),
       'lockdown.lifted': (lift) => onLockdownLifted(deps, lift),
       'lockdown.answered': (answer) => answerLockdown(deps, answer),
+      'gate.started': (gate) => onGateStarted(deps, gate),
+      'gate.ended': (gate) => onGateEnded(deps, gate),
       'moderation.requested': async (request) => {
         const result = await moderate(deps, request);
         if (typeof result.reply === 'object')
