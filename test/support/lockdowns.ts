@@ -29,3 +29,25 @@ export async function insertLockdown(
     .execute();
   return id;
 }
+
+/** Records a gate the way the enforcer does on `gate.started`; returns its id. */
+export async function insertGate(
+  db: Kysely<Database>,
+  gate: { guildId: string; startedAt: number; status?: 'active' | 'ended'; mode?: 'off' | 'on-alert' },
+): Promise<string> {
+  const id = `${gate.guildId}-${gate.startedAt}`;
+  await db
+    .insertInto('gate_step')
+    .values({
+      gate_id: id,
+      guild_id: gate.guildId,
+      status: gate.status ?? 'active',
+      mode: gate.mode ?? 'off',
+      score: 0.62,
+      reasons: JSON.stringify(['12 joins in a minute', 'accounts created within days of each other']),
+      joins_last_minute: 12,
+      started_at: new Date(gate.startedAt),
+    })
+    .execute();
+  return id;
+}

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { applyRetention } from './applyRetention.ts';
 import { AuditVerifier } from './auditVerifier.ts';
 import { flushLogOutbox } from './flushLogOutbox.ts';
+import { postGateAlert } from './postGateAlert.ts';
 import { postLockdownAlert } from './postLockdownAlert.ts';
 import { recordAudit } from './recordAudit.ts';
 
@@ -72,6 +73,13 @@ await runService({
         if (report.webhook === 'no-secret')
           logger.error(about, 'the guild has an alert webhook but ALERT_WEBHOOK_SECRET is not set; not sent');
         for (const problem of report.problems) logger.warn({ ...about, problem }, 'lockdown alert refused');
+      },
+      'gate.alert': async (alert) => {
+        const report = await postGateAlert(alertDeps, alert);
+        const about = { guildId: alert.guildId, gateId: alert.gateId, kind: alert.kind };
+        if (report.channel === 'no-channel')
+          logger.warn(about, 'no alert channel or log channel is set; the gate alert was not posted');
+        for (const problem of report.problems) logger.warn({ ...about, problem }, 'gate alert refused');
       },
     });
 
