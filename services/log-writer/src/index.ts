@@ -1,3 +1,4 @@
+export * from './alertNews.ts';
 export * from './alertWebhook.ts';
 export * from './applyRetention.ts';
 export * from './auditEmbed.ts';

@@ -2,6 +2,7 @@ import { type DiscordPort, isDiscordRefused } from '@chat-guard/discord';
 import { type GuildConfig, gateAlert } from '@chat-guard/events';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
+import { announceNews, postedAlert } from './alertNews.ts';
 import { type GateAlert, gateAlertEmbed, gateButtons, gateFollowUp } from './gateAlertMessage.ts';
 import { alertNonce } from './postLockdownAlert.ts';
 
@@ -69,30 +70,12 @@ async function postToChannel(
     return 'posted';
   }
 
-  const original =
-    row?.alert_channel_id && row.alert_message_id
-      ? { channelId: row.alert_channel_id, messageId: row.alert_message_id }
-      : null;
-  if (original) {
-    try {
-      await deps.discord.editMessage(original.channelId, original.messageId, {
-        embeds: [gateAlertEmbed(alert, { by: alert.by, at: alert.at })],
-        components: [],
-      });
-    } catch (err) {
-      // Deleted by an admin, say: the follow-up still tells the news.
-      if (!isDiscordRefused(err)) throw err;
-      problems.push(err.message);
-    }
-  }
-  const channelId = original?.channelId ?? fallback;
-  if (channelId === null) return 'no-channel';
-  await deps.discord.sendMessage(channelId, {
-    content: gateFollowUp(alert),
-    allowed_mentions: { parse: [] },
+  return announceNews(deps.discord, {
+    original: postedAlert(row),
+    fallback,
+    edit: { embeds: [gateAlertEmbed(alert, { by: alert.by, at: alert.at })], components: [] },
+    followUp: gateFollowUp(alert),
     nonce,
-    enforce_nonce: true,
-    ...(original ? { message_reference: { message_id: original.messageId, fail_if_not_exists: false } } : {}),
+    problems,
   });
-  return original ? 'updated' : 'posted';
 }

@@ -3,6 +3,7 @@ import { type DiscordPort, isDiscordRefused } from '@chat-guard/discord';
 import { type GuildConfig, lockdownAlert } from '@chat-guard/events';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
+import { announceNews, postedAlert } from './alertNews.ts';
 import { isWebhookRefused, postSignedWebhook } from './alertWebhook.ts';
 import {
   type AlertStatus,
@@ -121,27 +122,12 @@ async function postToChannel(
     return 'posted';
   }
 
-  const original =
-    row?.alert_channel_id && row.alert_message_id
-      ? { channelId: row.alert_channel_id, messageId: row.alert_message_id }
-      : null;
-  if (original) {
-    try {
-      await deps.discord.editMessage(original.channelId, original.messageId, message);
-    } catch (err) {
-      // Deleted by an admin, say: the follow-up still tells the news.
-      if (!isDiscordRefused(err)) throw err;
-      problems.push(err.message);
-    }
-  }
-  const channelId = original?.channelId ?? config.lockdown.alertChannelId ?? config.punishLogChannelId;
-  if (channelId === null) return 'no-channel';
-  await deps.discord.sendMessage(channelId, {
-    content: lockdownFollowUp(alert),
-    allowed_mentions: { parse: [] },
+  return announceNews(deps.discord, {
+    original: postedAlert(row),
+    fallback: config.lockdown.alertChannelId ?? config.punishLogChannelId,
+    edit: message,
+    followUp: lockdownFollowUp(alert),
     nonce: alertNonce(dedupeId),
-    enforce_nonce: true,
-    ...(original ? { message_reference: { message_id: original.messageId, fail_if_not_exists: false } } : {}),
+    problems,
   });
-  return original ? 'updated' : 'posted';
 }
