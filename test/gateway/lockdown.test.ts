@@ -12,9 +12,10 @@ import { commandBodies } from '../../services/gateway/src/commands/definitions.t
 import { runCommand } from '../../services/gateway/src/commands/runCommand.ts';
 import { createDiscordClient } from '../../services/gateway/src/discordClient.ts';
 import { answerInteraction } from '../../services/gateway/src/handleInteraction.ts';
+import { gateButtons } from '../../services/log-writer/src/gateAlertMessage.ts';
 import { alertButtons } from '../../services/log-writer/src/lockdownAlertMessage.ts';
 import { busFactory, uniqueNamespace, waitFor } from '../support/bus.ts';
-import { insertLockdown } from '../support/lockdowns.ts';
+import { insertGate, insertLockdown } from '../support/lockdowns.ts';
 import { migratedDatabase } from '../support/postgres.ts';
 
 // The gateway's answers to lockdown buttons and /lockdown, through the real discord.js client
@@ -31,6 +32,8 @@ let guildId: string;
 let view: ReturnType<Sandbox['inspect']['guild']>;
 let lockdownId: string;
 const failures: unknown[] = [];
+/** The gateway's clock; a test that needs another moment moves it and puts it back. */
+let nowMs = STARTED_AT + 60_000;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ guilds: 1, seed: 23 });
@@ -47,7 +50,7 @@ beforeAll(async () => {
     bus,
     configs: cache,
     discord: createDiscordRest({ api: sandbox.api, token: sandbox.token }),
-    now: () => STARTED_AT + 60_000,
+    now: () => nowMs,
   };
   client.on(Events.InteractionCreate, (interaction) => {
     answerInteraction(interaction, deps, (err) => failures.push(err)).catch((err: unknown) =>
@@ -68,6 +71,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  nowMs = STARTED_AT + 60_000;
   await database.db.deleteFrom('lockdown').execute();
   await bus.jsm.streams.purge(bus.ns.stream('VERDICTS'));
   lockdownId = `${guildId}-${STARTED_AT}`;
@@ -171,6 +175,91 @@ describe('lockdown alert buttons', () => {
     const [, reply] = await click(view.adminId ?? '', customId);
     expect(reply).toMatch(pattern);
     expect(await answers()).toEqual([]);
+  });
+});
+
+describe('gate alert buttons', () => {
+  async function clickGate(userId: string, gateId: string, answer: 'lockdown' | 'end') {
+    const channelId = view.channels.alerts ?? '';
+    const discord = createDiscordRest({ api: sandbox.api, token: sandbox.token });
+    const alert = await discord.sendMessage(channelId, {
+      content: 'gate',
+      components: gateButtons(gateId, false),
+    });
+    const customId = `gate:${answer}:${gateId}`;
+    const interaction = sandbox.interactions.clickButton({
+      channelId,
+      userId,
+      messageId: alert.id,
+      customId,
+    });
+    return replyTo(interaction);
+  }
+  const gateEnds = async () => (await verdicts()).filter((e) => 'endedBy' in e);
+
+  it("End gate asks the enforcer to end it in the admin's name, once", async () => {
+    await database.db.deleteFrom('gate_step').execute();
+    const gateId = await insertGate(database.db, { guildId, startedAt: STARTED_AT });
+    expect(await clickGate(view.adminId ?? '', gateId, 'end')).toMatch(
+      /^The gate ends: newcomers no longer need/,
+    );
+    await clickGate(view.adminId ?? '', gateId, 'end');
+    expect(await gateEnds()).toEqual([
+      {
+        guildId,
+        gateId,
+        score: 0.62,
+        reasons: ['12 joins in a minute', 'accounts created within days of each other'],
+        endedBy: view.adminId,
+        endedAt: STARTED_AT + 60_000,
+      },
+    ]);
+    await database.db.updateTable('gate_step').set({ status: 'ended' }).execute();
+    expect(await clickGate(view.adminId ?? '', gateId, 'end')).toBe(
+      'That gate has already ended; nothing was done.',
+    );
+  });
+
+  it('refuses a member without Manage Server, saying why, and publishes nothing', async () => {
+    await database.db.deleteFrom('gate_step').execute();
+    const gateId = await insertGate(database.db, { guildId, startedAt: STARTED_AT });
+    for (const answer of ['end', 'lockdown'] as const)
+      expect(await clickGate(view.moderatorId ?? '', gateId, answer)).toBe(
+        'Only members with Manage Server can lock the server down or end a gate, and you do not have it. Nothing was done.',
+      );
+    expect(await verdicts()).toEqual([]);
+  });
+
+  it('Lock down now starts the full lockdown as /lockdown start does', async () => {
+    await database.db.deleteFrom('gate_step').execute();
+    const gateId = await insertGate(database.db, { guildId, startedAt: STARTED_AT });
+    await slash('mode', { mode: 'enforce' });
+    await waitFor(() => cache.get(guildId).lockdown.mode === 'enforce', 'the live configuration');
+    expect(await clickGate(view.adminId ?? '', gateId, 'lockdown')).toMatch(/A lockdown is in force already/);
+    await database.db.deleteFrom('lockdown').execute();
+    // Another moment than /lockdown start's test, whose lockdown id JetStream would take for this one.
+    nowMs = STARTED_AT + 120_000;
+    expect(await clickGate(view.adminId ?? '', gateId, 'lockdown')).toMatch(
+      /^Locking the server down with the profile/,
+    );
+    const requested = (await verdicts()).find((e) => 'requestedBy' in e);
+    expect(requested).toMatchObject({
+      lockdownId: `${guildId}-${STARTED_AT + 120_000}`,
+      score: 1,
+      requestedBy: view.adminId,
+      reasons: [`started by hand by <@${view.adminId}>: confirmed from the gate alert of ${gateId}`],
+    });
+    await slash('mode', { mode: 'off' });
+    await waitFor(() => cache.get(guildId).lockdown.mode === 'off', 'the live configuration');
+  });
+
+  it('answers a gate of another server or none on record with a clear error', async () => {
+    await database.db.deleteFrom('gate_step').execute();
+    expect(await clickGate(view.adminId ?? '', `1100000000000000999-${STARTED_AT}`, 'end')).toMatch(
+      /another server/,
+    );
+    expect(await clickGate(view.adminId ?? '', `${guildId}-${STARTED_AT}`, 'end')).toMatch(/no such gate/);
+    expect(await verdicts()).toEqual([]);
   });
 });
 

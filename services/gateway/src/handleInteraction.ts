@@ -8,6 +8,7 @@ import {
   MessageFlags,
   type ModalSubmitInteraction,
 } from 'discord.js';
+import { answerGateButton } from './answerGate.ts';
 import { answerLockdownButton } from './answerLockdown.ts';
 import {
   APPEAL_TEXT_ID,
@@ -18,6 +19,7 @@ import {
   submitAppealForm,
 } from './appealInteractions.ts';
 import { type CommandDeps, type CommandRequest, runCommand } from './commands/runCommand.ts';
+import { isGateButton } from './gateButton.ts';
 import { LOCKDOWN_BUTTON_PREFIX, type LockdownClick } from './lockdownButton.ts';
 
 type OptionValue = string | number | boolean;
@@ -55,8 +57,8 @@ export function commandRequest(interaction: ChatInputCommandInteraction<'cached'
 }
 
 /**
- * Answers what Chat Guard answers: its slash commands, the buttons of its lockdown alerts and
- * appeals, and the Appeal button and form of a member's DM (which have no guild around them).
+ * Answers what Chat Guard answers: its slash commands, the buttons of its lockdown and gate
+ * alerts and appeals, and the Appeal button and form of a member's DM (which have no guild around them).
  * `onError` hears of failures the member was told about (and any other).
  */
 export async function answerInteraction(
@@ -85,6 +87,14 @@ export async function answerInteraction(
     await answerButton(
       interaction,
       (click) => answerLockdownButton(deps, click),
+      (err) => onError(err, what),
+    );
+  } else if (interaction.isButton() && isGateButton(interaction.customId)) {
+    const what = `button ${interaction.customId}`;
+    const gateDeps = { ...deps, config: (guildId: string) => deps.configs.get(guildId) };
+    await answerButton(
+      interaction,
+      (click) => answerGateButton(gateDeps, click),
       (err) => onError(err, what),
     );
   } else if (interaction.isButton() && interaction.customId.startsWith(APPEAL_DECISION_PREFIX)) {
