@@ -1,4 +1,4 @@
-import { createDiscordRest } from '@chat-guard/discord';
+import { createDiscordRest, DiscordUnavailableError } from '@chat-guard/discord';
 import {
   type AuditPayload,
   type GateAlert,
@@ -157,6 +157,42 @@ describe('the gate step', () => {
     expect(new Set(keys.filter((k) => k.endsWith(':start')))).toEqual(new Set([`gate:${gate.gateId}:start`]));
   });
 
+  it('finishes a raise and a restore cut short by a restart, from the first snapshot', async () => {
+    const { deps, alerts } = gateHarness('off');
+    const gate = started();
+    // Killed right after Discord applied the raise, before the ledger heard of it.
+    const killedAfter: GateDeps = {
+      ...deps,
+      discord: {
+        ...deps.discord,
+        setVerificationLevel: async (...args) => {
+          await deps.discord.setVerificationLevel(...args);
+          throw new DiscordUnavailableError('killed mid-step');
+        },
+      },
+    };
+    await expect(onGateStarted(killedAfter, gate)).rejects.toThrow(/killed mid-step/);
+    expect(level()).toBe(3);
+    await onGateStarted(deps, gate);
+    expect(alerts.map((a) => a.step)).toEqual(['verification level 1 → 3']);
+
+    // Discord down at the end: nothing is marked ended, and the redelivery restores.
+    const down: GateDeps = {
+      ...deps,
+      discord: {
+        ...deps.discord,
+        setVerificationLevel: async () => {
+          throw new DiscordUnavailableError('Discord is down');
+        },
+      },
+    };
+    await expect(onGateEnded(down, ended(gate))).rejects.toThrow(/Discord is down/);
+    expect(level()).toBe(3);
+    await onGateEnded(deps, ended(gate));
+    expect(level()).toBe(1);
+    expect(alerts.at(-1)).toMatchObject({ kind: 'ended', step: 'verification level back to 1' });
+  });
+
   it('leaves a level an admin changed meanwhile', async () => {
     const { deps, alerts } = gateHarness('off');
     const gate = started();
@@ -200,6 +236,22 @@ describe('the gate step', () => {
     await onLockdownLifted(lockdown.deps, detectorLift(req.lockdownId));
     expect(level()).toBe(1);
     expect(lockdown.alerts.at(-1)?.steps).toContain('verification level back to 1');
+  });
+
+  it('a gate that started while another held takes the raise over when the first ends', async () => {
+    const { deps, alerts } = gateHarness('off');
+    const first = started();
+    const second = started();
+    await onGateStarted(deps, first);
+    await onGateStarted(deps, second);
+    expect(alerts[1]?.step).toBe('verification level already 3 (at least 3): nothing changed');
+    await onGateEnded(deps, ended(first));
+    expect(level()).toBe(3);
+    expect(alerts.at(-1)?.step).toBe(
+      `verification level left at 3: gate ${second.gateId} holds it and restores 1`,
+    );
+    await onGateEnded(deps, ended(second));
+    expect(level()).toBe(1);
   });
 
   it('reports a 403 clearly, audits it as not done, and keeps the gate', async () => {

@@ -164,11 +164,46 @@ async function endGate(deps: GateDeps, row: GateStepRow, event: GateEnded): Prom
   const prior = row.prior_level;
   if (raised === null || prior === null || !(await ledgerTaken(deps.db, gateKey(row, 'verification'))))
     return finish(
-      verifierGates(row.mode) ? 'the member gate stops gating for this alert' : 'nothing to restore',
+      row.mode === 'on-alert'
+        ? 'the member gate stops gating newcomers for this alert'
+        : row.mode === 'always'
+          ? 'nothing to restore (the member gate keeps gating: mode always)'
+          : 'nothing to restore',
     );
   const restoreKey = gateKey(row, 'restore-verification');
-  if (await ledgerTaken(deps.db, restoreKey)) return finish(`verification level back to ${prior}`);
+  // A restore begun before a restart is finished, whatever the level reads now.
+  if (!(await ledgerTaken(deps.db, restoreKey))) {
+    const kept = await keepElsewhere(deps, row, raised, prior, ended, finish);
+    if (kept) return kept;
+  }
+  const outcome = await runOnce(
+    deps.db,
+    { key: restoreKey, guildId: row.guild_id, kind: 'gate.restore_verification' },
+    () =>
+      deps.discord.setVerificationLevel(
+        row.guild_id,
+        prior,
+        `Chat Guard gate ${row.gate_id} ended by ${event.endedBy}`,
+      ),
+  );
+  if (outcome.status === 'done') return finish(`verification level back to ${prior}`);
+  await auditRefused(deps, row, restoreKey, 'gate.restore_verification', outcome.reason);
+  return finish(`verification level: restore refused (${shortReason(outcome.reason)}); still ${raised}`);
+}
 
+/**
+ * Where the raised level stays: with another gate that still holds, with an active lockdown that
+ * will restore the guild, or as an admin has set it since. Returns the ended gate, or undefined
+ * when the gate should restore the level itself.
+ */
+async function keepElsewhere(
+  deps: GateDeps,
+  row: GateStepRow,
+  raised: number,
+  prior: number,
+  ended: { status: 'ended'; ended_at: Date; ended_by: string },
+  finish: (endStep: string, handedTo?: string | null) => Promise<GateStepRow>,
+): Promise<GateStepRow | undefined> {
   const other = await otherActiveGate(deps.db, row);
   if (other && other.raised_to === null && other.prior_level === raised) {
     // The other gate found our level and raised nothing: it now owns the raise, and restores it.
@@ -195,23 +230,10 @@ async function endGate(deps: GateDeps, row: GateStepRow, event: GateEnded): Prom
 
   const handed = await handToLockdown(deps, row, raised, prior, ended);
   if (handed) return handed;
-
   const current = (await deps.discord.guildState(row.guild_id)).verificationLevel;
   if (current !== raised)
     return finish(`verification level is ${current} now, not the ${raised} the gate set: left as it is`);
-  const outcome = await runOnce(
-    deps.db,
-    { key: restoreKey, guildId: row.guild_id, kind: 'gate.restore_verification' },
-    () =>
-      deps.discord.setVerificationLevel(
-        row.guild_id,
-        prior,
-        `Chat Guard gate ${row.gate_id} ended by ${event.endedBy}`,
-      ),
-  );
-  if (outcome.status === 'done') return finish(`verification level back to ${prior}`);
-  await auditRefused(deps, row, restoreKey, 'gate.restore_verification', outcome.reason);
-  return finish(`verification level: restore refused (${shortReason(outcome.reason)}); still ${raised}`);
+  return undefined;
 }
 
 /**
