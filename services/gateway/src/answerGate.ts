@@ -40,14 +40,7 @@ export async function answerGateButton(
     });
   }
   if (gate.status === 'ended') return 'That gate has already ended; nothing was done.';
-  await deps.bus.publish('gate.ended', {
-    guildId: click.guildId,
-    gateId: decision.gateId,
-    score: gate.score,
-    reasons: gate.reasons,
-    endedBy: click.userId,
-    endedAt: deps.now(),
-  });
+  // The request first, so the chain reads request then end.
   await deps.bus.publish('audit.recorded', {
     guildId: click.guildId,
     action: 'gate.end_requested',
@@ -57,6 +50,14 @@ export async function answerGateButton(
     details: { gateId: decision.gateId },
     idempotencyKey: `gate:${decision.gateId}:end-requested`,
     at: deps.now(),
+  });
+  await deps.bus.publish('gate.ended', {
+    guildId: click.guildId,
+    gateId: decision.gateId,
+    score: gate.score,
+    reasons: gate.reasons,
+    endedBy: click.userId,
+    endedAt: deps.now(),
   });
   return 'The gate ends: newcomers no longer need to verify for this alert, and a verification level Chat Guard raised goes back.';
 }
