@@ -6,6 +6,11 @@ export type GateStepRow = Selectable<GateStepTable>;
 export type GateStarted = EventPayload<'gate.started'>;
 export type GateEnded = EventPayload<'gate.ended'>;
 
+/** The action-ledger key of the gate's raise or restore of the verification level. */
+export function gateKey(row: GateStepRow, step: 'verification' | 'restore-verification'): string {
+  return `gate:${row.gate_id}:${step}:${row.guild_id}`;
+}
+
 export async function readGate(db: Kysely<Database>, gateId: string): Promise<GateStepRow | undefined> {
   return db.selectFrom('gate_step').selectAll().where('gate_id', '=', gateId).executeTakeFirst();
 }

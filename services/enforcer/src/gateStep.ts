@@ -5,20 +5,19 @@ import type { Kysely } from 'kysely';
 import { runOnce } from './actionLedger.ts';
 import { shortReason } from './describeLockdownSteps.ts';
 import { type AuditPayload, BOT_ACTOR } from './enforceVerdict.ts';
+import { keepElsewhere } from './gateHandover.ts';
 import {
   type GateEnded,
   type GateStarted,
   type GateStepRow,
+  gateKey,
   keepPriorLevel,
   ledgerTaken,
-  otherActiveGate,
   readGate,
   recordEndedBeforeStart,
   recordGate,
 } from './gateRecords.ts';
-import type { PriorState } from './lockdownPlan.ts';
-import { withAdvisoryLock, withLockdownLock } from './lockdownRecords.ts';
-import { stepKey } from './lockdownSteps.ts';
+import { withAdvisoryLock } from './lockdownRecords.ts';
 
 export type GateAlert = EventPayload<'gate.alert'>;
 
@@ -39,9 +38,6 @@ export const DEFAULT_GATE_LEVEL = 3;
 export function verifierGates(mode: GateSettings['mode']): boolean {
   return mode === 'always' || mode === 'on-alert';
 }
-
-const gateKey = (row: GateStepRow, step: 'verification' | 'restore-verification') =>
-  `gate:${row.gate_id}:${step}:${row.guild_id}`;
 
 /** One gate transition of a guild at a time (two gates, or a start and an end, never interleave). */
 function withGateLock<T>(deps: GateDeps, guildId: string, task: (deps: GateDeps) => Promise<T>): Promise<T> {
@@ -189,112 +185,6 @@ async function endGate(deps: GateDeps, row: GateStepRow, event: GateEnded): Prom
   if (outcome.status === 'done') return finish(`verification level back to ${prior}`);
   await auditRefused(deps, row, restoreKey, 'gate.restore_verification', outcome.reason);
   return finish(`verification level: restore refused (${shortReason(outcome.reason)}); still ${raised}`);
-}
-
-/**
- * Where the raised level stays: with another gate that still holds, with an active lockdown that
- * will restore the guild, or as an admin has set it since. Returns the ended gate, or undefined
- * when the gate should restore the level itself.
- */
-async function keepElsewhere(
-  deps: GateDeps,
-  row: GateStepRow,
-  raised: number,
-  prior: number,
-  ended: { status: 'ended'; ended_at: Date; ended_by: string },
-  finish: (endStep: string, handedTo?: string | null) => Promise<GateStepRow>,
-): Promise<GateStepRow | undefined> {
-  const other = await otherActiveGate(deps.db, row);
-  if (other && other.raised_to === null && other.prior_level === raised) {
-    // The other gate found our level and raised nothing: it now owns the raise, and restores it.
-    await deps.db
-      .updateTable('gate_step')
-      .set({ prior_level: prior, raised_to: raised })
-      .where('gate_id', '=', other.gate_id)
-      .execute();
-    await deps.db
-      .insertInto('enforcement_action')
-      .values({
-        key: gateKey(other, 'verification'),
-        guild_id: row.guild_id,
-        kind: 'gate.handover',
-        status: 'done',
-      })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
-    return finish(
-      `verification level left at ${raised}: gate ${other.gate_id} holds it and restores ${prior}`,
-      other.gate_id,
-    );
-  }
-
-  const handed = await handToLockdown(deps, row, raised, prior, ended);
-  if (handed) return handed;
-  const current = (await deps.discord.guildState(row.guild_id)).verificationLevel;
-  if (current !== raised)
-    return finish(`verification level is ${current} now, not the ${raised} the gate set: left as it is`);
-  return undefined;
-}
-
-/**
- * An active lockdown that snapshotted the level the gate set would "restore" it to that level
- * on lift: it gets the gate's prior level instead, and its lift restores it. Returns the ended
- * gate, or undefined when no lockdown takes it (none active, shadow, or not snapshotted yet).
- */
-async function handToLockdown(
-  deps: GateDeps,
-  row: GateStepRow,
-  raised: number,
-  prior: number,
-  ended: { status: 'ended'; ended_at: Date; ended_by: string },
-): Promise<GateStepRow | undefined> {
-  const active = await deps.db
-    .selectFrom('lockdown')
-    .select('id')
-    .where('guild_id', '=', row.guild_id)
-    .where('status', '=', 'active')
-    .where('shadow', '=', false)
-    .executeTakeFirst();
-  if (!active) return undefined;
-  return withLockdownLock(deps, active.id, async (deps) => {
-    const lockdown = await deps.db
-      .selectFrom('lockdown')
-      .select(['id', 'status', 'prior_state'])
-      .where('id', '=', active.id)
-      .executeTakeFirst();
-    const snapshot = lockdown?.prior_state as unknown as PriorState | null | undefined;
-    if (lockdown?.status !== 'active' || !snapshot) return undefined;
-    const end_step =
-      snapshot.verificationLevel === raised
-        ? `verification level left at ${raised}: lockdown ${lockdown.id} restores ${prior} when lifted`
-        : `verification level left to lockdown ${lockdown.id}, which restores what it found (${snapshot.verificationLevel})`;
-    await deps.db.transaction().execute(async (tx) => {
-      if (snapshot.verificationLevel === raised) {
-        await tx
-          .updateTable('lockdown')
-          .set({ prior_state: JSON.stringify({ ...snapshot, verificationLevel: prior }) })
-          .where('id', '=', lockdown.id)
-          .execute();
-        // The lift restores the level only for a step its ledger says was taken: it now owns ours.
-        await tx
-          .insertInto('enforcement_action')
-          .values({
-            key: stepKey(lockdown.id, 'verification', row.guild_id),
-            guild_id: row.guild_id,
-            kind: 'gate.handover',
-            status: 'done',
-          })
-          .onConflict((oc) => oc.column('key').doNothing())
-          .execute();
-      }
-      await tx
-        .updateTable('gate_step')
-        .set({ ...ended, end_step, handed_to: lockdown.id })
-        .where('gate_id', '=', row.gate_id)
-        .execute();
-    });
-    return readGate(deps.db, row.gate_id);
-  });
 }
 
 async function auditRefused(
