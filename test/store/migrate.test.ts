@@ -167,3 +167,29 @@ it('turns the violations recorded before cases existed into the first cases of t
     await postgres.close();
   }
 });
+
+it('applies a migration numbered below one a deployment already has (007 after 009)', async () => {
+  const target = freshDatabase();
+  databases.push(target);
+  await ensureDatabase(target.url);
+  const postgres = connectPostgres(target.url, { onError: failOnPoolError });
+  try {
+    const released = migrationNames.filter((name) => name !== '007_gate_step');
+    const all = Object.fromEntries(
+      await Promise.all(
+        released.map(
+          async (name) => [name, await import(`../../libs/store/src/migrations/${name}.ts`)] as const,
+        ),
+      ),
+    );
+    const before = new Migrator({ db: postgres.db, provider: { getMigrations: async () => all } });
+    expect((await before.migrateToLatest()).error).toBeUndefined();
+
+    const report = await migrateToLatest(postgres.db);
+    expect(report.applied).toEqual(['007_gate_step']);
+    const gates = await postgres.db.selectFrom('gate_step').selectAll().execute();
+    expect(gates).toEqual([]);
+  } finally {
+    await postgres.close();
+  }
+});
