@@ -1,8 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createDiscordRest } from '@chat-guard/discord';
 import { defaultGuildConfig, type GuildConfig } from '@chat-guard/events';
 import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
 import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { webhookSignature } from '../../services/log-writer/src/alertWebhook.ts';
 import type { GateAlert } from '../../services/log-writer/src/gateAlertMessage.ts';
 import { type GateAlertDeps, postGateAlert } from '../../services/log-writer/src/postGateAlert.ts';
 import { insertGate } from '../support/lockdowns.ts';
@@ -32,10 +35,14 @@ afterEach(async () => {
   await sandbox.close();
 });
 
+const SECRET = 'a-shared-secret-of-some-length';
 const deps = (): GateAlertDeps => ({
   db: database.db,
   discord: createDiscordRest({ api: sandbox.api, token: sandbox.token }),
   config: () => config,
+  webhookSecret: SECRET,
+  webhookTimeoutMs: 2_000,
+  now: () => STARTED_AT + 5_000,
 });
 
 function alert(overrides: Partial<GateAlert> = {}): GateAlert {
@@ -63,7 +70,11 @@ const buttonsOf = (components: unknown): Button[] =>
 
 describe('gate alerts', () => {
   it('posts the alert once with reasons, score, joins, the step and the two buttons', async () => {
-    expect(await postGateAlert(deps(), alert())).toEqual({ channel: 'posted', problems: [] });
+    expect(await postGateAlert(deps(), alert())).toEqual({
+      channel: 'posted',
+      webhook: 'not-configured',
+      problems: [],
+    });
     expect(await postGateAlert(deps(), alert())).toMatchObject({ channel: 'already-posted' });
 
     const [message, ...others] = messagesIn(alertsChannel);
@@ -146,5 +157,40 @@ describe('gate alerts', () => {
       .where('gate_id', '=', gateId)
       .executeTakeFirstOrThrow();
     expect(row.alert_message_id).toBeNull();
+  });
+
+  it("calls the guild's alert webhook, signed, as a gate alert", async () => {
+    const received: { headers: Record<string, unknown>; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      config = { ...config, lockdown: { ...config.lockdown, webhookUrl: url } };
+      expect(await postGateAlert(deps(), alert())).toMatchObject({ channel: 'posted', webhook: 'sent' });
+      const [call] = received;
+      const body = JSON.parse(call?.body ?? '{}');
+      expect(body).toMatchObject({ type: 'gate.alert', alert: { gateId, kind: 'started', score: 0.62 } });
+      const timestamp = Number(call?.headers['x-chat-guard-timestamp']);
+      expect(call?.headers['x-chat-guard-signature']).toBe(
+        webhookSignature(SECRET, timestamp, call?.body ?? ''),
+      );
+
+      expect(await postGateAlert({ ...deps(), webhookSecret: null }, alert())).toMatchObject({
+        channel: 'already-posted',
+        webhook: 'no-secret',
+      });
+      expect(received).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

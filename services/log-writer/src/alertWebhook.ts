@@ -71,3 +71,40 @@ export async function postSignedWebhook(delivery: WebhookDelivery): Promise<void
   if (response.status >= 300 || response.type === 'opaqueredirect')
     throw new WebhookRefusedError(response.status, `alert webhook refused it: ${response.status}`);
 }
+
+/** What an alert needs to call the guild's webhook. */
+export interface AlertWebhookDeps {
+  /** The deployment's shared secret for signing webhook calls; null sends none. */
+  readonly webhookSecret: string | null;
+  readonly webhookTimeoutMs: number;
+  readonly now: () => number;
+}
+
+/**
+ * POSTs an alert, signed, to the guild's webhook as `{"id","type","alert"}`. A refusal is noted in
+ * `problems`; a receiver that fails for now throws (retryable), so the redelivery calls again.
+ */
+export async function callAlertWebhook(
+  deps: AlertWebhookDeps,
+  url: string | null,
+  call: { readonly id: string; readonly type: 'lockdown.alert' | 'gate.alert'; readonly alert: unknown },
+  problems: string[],
+): Promise<'sent' | 'not-configured' | 'no-secret' | 'refused'> {
+  if (url === null) return 'not-configured';
+  if (deps.webhookSecret === null) return 'no-secret';
+  try {
+    await postSignedWebhook({
+      url,
+      id: call.id,
+      body: JSON.stringify(call),
+      secret: deps.webhookSecret,
+      timestamp: Math.floor(deps.now() / 1000),
+      timeoutMs: deps.webhookTimeoutMs,
+    });
+  } catch (err) {
+    if (!isWebhookRefused(err)) throw err;
+    problems.push(err.message);
+    return 'refused';
+  }
+  return 'sent';
+}

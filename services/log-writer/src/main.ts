@@ -55,7 +55,7 @@ await runService({
       now: Date.now,
     };
     if (alertDeps.webhookSecret === null)
-      logger.warn('ALERT_WEBHOOK_SECRET is not set: lockdown alerts will not be sent to webhooks');
+      logger.warn('ALERT_WEBHOOK_SECRET is not set: lockdown and gate alerts will not be sent to webhooks');
 
     await consume('log-writer', {
       'audit.recorded': async (event) => {
@@ -79,6 +79,8 @@ await runService({
         const about = { guildId: alert.guildId, gateId: alert.gateId, kind: alert.kind };
         if (report.channel === 'no-channel')
           logger.warn(about, 'no alert channel or log channel is set; the gate alert was not posted');
+        if (report.webhook === 'no-secret')
+          logger.error(about, 'the guild has an alert webhook but ALERT_WEBHOOK_SECRET is not set; not sent');
         for (const problem of report.problems) logger.warn({ ...about, problem }, 'gate alert refused');
       },
     });

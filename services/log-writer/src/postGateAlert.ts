@@ -3,35 +3,47 @@ import { type GuildConfig, gateAlert } from '@chat-guard/events';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
 import { announceNews, postedAlert } from './alertNews.ts';
+import { type AlertWebhookDeps, callAlertWebhook } from './alertWebhook.ts';
 import { type GateAlert, gateAlertEmbed, gateButtons, gateFollowUp } from './gateAlertMessage.ts';
 import { alertNonce } from './postLockdownAlert.ts';
 
-export interface GateAlertDeps {
+export interface GateAlertDeps extends AlertWebhookDeps {
   readonly db: Kysely<Database>;
   readonly discord: Pick<DiscordPort, 'sendMessage' | 'editMessage'>;
   readonly config: (guildId: string) => GuildConfig;
 }
 
-/** What became of a gate alert, for the log. */
+/** What became of a gate alert, for the log: the channel post, and the webhook call. */
 export interface GateAlertReport {
   readonly channel: 'posted' | 'already-posted' | 'updated' | 'no-channel' | 'refused';
+  readonly webhook: 'sent' | 'not-configured' | 'no-secret' | 'refused';
   readonly problems: string[];
 }
 
 /**
  * Posts a gate alert in the guild's alert channel (or the log channel) once, whatever the
- * redeliveries; when the gate ends, edits it (no buttons) and replies with who ended it.
- * Discord's refusal is reported, not retried; a transient failure is thrown for a retry.
+ * redeliveries; when the gate ends, edits it (no buttons) and replies with who ended it. Then
+ * calls the guild's lockdown webhook, as a lockdown alert does. Discord's refusal is reported,
+ * not retried; a transient failure (Discord's or the webhook's) is thrown for a retry.
  */
 export async function postGateAlert(deps: GateAlertDeps, alert: GateAlert): Promise<GateAlertReport> {
   const problems: string[] = [];
+  let channel: GateAlertReport['channel'];
   try {
-    return { channel: await postToChannel(deps, alert, problems), problems };
+    channel = await postToChannel(deps, alert, problems);
   } catch (err) {
     if (!isDiscordRefused(err)) throw err;
     problems.push(err.message);
-    return { channel: 'refused', problems };
+    channel = 'refused';
   }
+  const call = { id: gateAlert.dedupeId(alert), type: 'gate.alert' as const, alert };
+  const webhook = await callAlertWebhook(
+    deps,
+    deps.config(alert.guildId).lockdown.webhookUrl,
+    call,
+    problems,
+  );
+  return { channel, webhook, problems };
 }
 
 async function postToChannel(

@@ -4,7 +4,7 @@ import { type GuildConfig, lockdownAlert } from '@chat-guard/events';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
 import { announceNews, postedAlert } from './alertNews.ts';
-import { isWebhookRefused, postSignedWebhook } from './alertWebhook.ts';
+import { type AlertWebhookDeps, callAlertWebhook } from './alertWebhook.ts';
 import {
   type AlertStatus,
   alertButtons,
@@ -14,14 +14,10 @@ import {
   statusAfter,
 } from './lockdownAlertMessage.ts';
 
-export interface LockdownAlertDeps {
+export interface LockdownAlertDeps extends AlertWebhookDeps {
   readonly db: Kysely<Database>;
   readonly discord: Pick<DiscordPort, 'sendMessage' | 'editMessage'>;
   readonly config: (guildId: string) => GuildConfig;
-  /** The deployment's shared secret for signing webhook calls; null sends none. */
-  readonly webhookSecret: string | null;
-  readonly webhookTimeoutMs: number;
-  readonly now: () => number;
 }
 
 /** What became of an alert, for the log: the channel post, and the webhook call. */
@@ -56,24 +52,9 @@ export async function postLockdownAlert(deps: LockdownAlertDeps, alert: Lockdown
     problems.push(err.message);
     channel = 'refused';
   }
-  const url = config.lockdown.webhookUrl;
-  if (url === null) return { channel, webhook: 'not-configured', problems };
-  if (deps.webhookSecret === null) return { channel, webhook: 'no-secret', problems };
-  try {
-    await postSignedWebhook({
-      url,
-      id: dedupeId,
-      body: JSON.stringify({ id: dedupeId, type: 'lockdown.alert', alert }),
-      secret: deps.webhookSecret,
-      timestamp: Math.floor(deps.now() / 1000),
-      timeoutMs: deps.webhookTimeoutMs,
-    });
-  } catch (err) {
-    if (!isWebhookRefused(err)) throw err;
-    problems.push(err.message);
-    return { channel, webhook: 'refused', problems };
-  }
-  return { channel, webhook: 'sent', problems };
+  const call = { id: dedupeId, type: 'lockdown.alert' as const, alert };
+  const webhook = await callAlertWebhook(deps, config.lockdown.webhookUrl, call, problems);
+  return { channel, webhook, problems };
 }
 
 async function postToChannel(
