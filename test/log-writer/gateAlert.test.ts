@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createDiscordRest } from '@chat-guard/discord';
 import { defaultGuildConfig, type GuildConfig } from '@chat-guard/events';
 import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
@@ -10,6 +8,7 @@ import type { GateAlert } from '../../services/log-writer/src/gateAlertMessage.t
 import { type GateAlertDeps, postGateAlert } from '../../services/log-writer/src/postGateAlert.ts';
 import { insertGate } from '../support/lockdowns.ts';
 import { migratedDatabase } from '../support/postgres.ts';
+import { startWebhookReceiver } from '../support/webhookReceiver.ts';
 
 const STARTED_AT = Date.UTC(2026, 10, 30, 9);
 const ADMIN = '1300000000000000007';
@@ -160,23 +159,11 @@ describe('gate alerts', () => {
   });
 
   it("calls the guild's alert webhook, signed, as a gate alert", async () => {
-    const received: { headers: Record<string, unknown>; body: string }[] = [];
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const webhook = await startWebhookReceiver();
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-      config = { ...config, lockdown: { ...config.lockdown, webhookUrl: url } };
+      config = { ...config, lockdown: { ...config.lockdown, webhookUrl: webhook.url } };
       expect(await postGateAlert(deps(), alert())).toMatchObject({ channel: 'posted', webhook: 'sent' });
-      const [call] = received;
+      const [call] = webhook.received;
       const body = JSON.parse(call?.body ?? '{}');
       expect(body).toMatchObject({ type: 'gate.alert', alert: { gateId, kind: 'started', score: 0.62 } });
       const timestamp = Number(call?.headers['x-chat-guard-timestamp']);
@@ -188,9 +175,9 @@ describe('gate alerts', () => {
         channel: 'already-posted',
         webhook: 'no-secret',
       });
-      expect(received).toHaveLength(1);
+      expect(webhook.received).toHaveLength(1);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await webhook.close();
     }
   });
 });

@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { consume } from '@chat-guard/bus';
 import { createDiscordRest } from '@chat-guard/discord';
 import { defaultGuildConfig, type GuildConfig, topology } from '@chat-guard/events';
@@ -15,6 +13,7 @@ import {
 import { busFactory, testTopology, uniqueNamespace, waitFor } from '../support/bus.ts';
 import { insertLockdown } from '../support/lockdowns.ts';
 import { migratedDatabase } from '../support/postgres.ts';
+import { startWebhookReceiver } from '../support/webhookReceiver.ts';
 
 const SECRET = 'a-shared-secret-of-some-length';
 const STARTED_AT = Date.UTC(2026, 10, 23, 12);
@@ -26,12 +25,7 @@ let guildId: string;
 let alertsChannel: string;
 let lockdownId: string;
 let config: GuildConfig;
-let webhook: {
-  server: Server;
-  url: string;
-  answers: number[];
-  received: { headers: IncomingHttpHeaders; body: string }[];
-};
+let webhook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 beforeEach(async () => {
   sandbox = await startSandbox({ guilds: 1, seed: 41 });
@@ -42,28 +36,10 @@ beforeEach(async () => {
   const base = defaultGuildConfig();
   config = { ...base, lockdown: { ...base.lockdown, alertChannelId: alertsChannel } };
   await insertLockdown(database.db, { guildId, startedAt: STARTED_AT });
-  const answers: number[] = [];
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(answers.shift() ?? 204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  webhook = {
-    server,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    answers,
-    received,
-  };
+  webhook = await startWebhookReceiver();
 });
 afterEach(async () => {
-  await new Promise((resolve) => webhook.server.close(resolve));
+  await webhook.close();
   await database.close();
   await sandbox.close();
 });
