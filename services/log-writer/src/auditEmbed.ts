@@ -20,6 +20,9 @@ const TITLES: Record<string, { title: string; color: number }> = {
   'action.failed': { title: 'Action refused by Discord', color: 0x95a5a6 },
   'config.update': { title: 'Settings changed', color: 0x3498db },
   'audit.pruned': { title: 'Old audit entries pruned', color: 0x7f8c8d },
+  'gate.start': { title: 'Raid suspected: newcomers must verify', color: 0xe67e22 },
+  'gate.end_requested': { title: 'Gate end requested', color: 0x3498db },
+  'gate.end': { title: 'Gate ended', color: 0x2ecc71 },
 };
 
 const FIELD_LIMIT = 1024;
