@@ -8,7 +8,12 @@ import {
   onLockdownLifted,
   startLockdown,
 } from '@chat-guard/enforcer';
-import { defaultGuildConfig, type EventPayload, type GateSettings } from '@chat-guard/events';
+import {
+  defaultGuildConfig,
+  type EventPayload,
+  type GateSettings,
+  type LockdownSettings,
+} from '@chat-guard/events';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
 import {
@@ -26,7 +31,11 @@ import {
 
 lockdownTestSetUp();
 
-function gateHarness(mode: GateSettings['mode'], profileLevel: number | null = null) {
+function gateHarness(
+  mode: GateSettings['mode'],
+  profileLevel: number | null = null,
+  lockdownMode: LockdownSettings['mode'] = 'enforce',
+) {
   const audits: AuditPayload[] = [];
   const alerts: GateAlert[] = [];
   const config = defaultGuildConfig();
@@ -36,7 +45,7 @@ function gateHarness(mode: GateSettings['mode'], profileLevel: number | null = n
     config: () => ({
       ...config,
       gate: { ...config.gate, mode },
-      lockdown: { ...config.lockdown, verificationLevel: profileLevel },
+      lockdown: { ...config.lockdown, verificationLevel: profileLevel, mode: lockdownMode },
     }),
     audit: async (entry) => {
       audits.push(entry);
@@ -118,6 +127,19 @@ describe('the gate step', () => {
     const { deps } = gateHarness('rules', 2);
     await onGateStarted(deps, started());
     expect(level()).toBe(2);
+  });
+
+  it("only says what it would do in the lockdown profile's shadow mode", async () => {
+    const { deps, alerts } = gateHarness('off', null, 'shadow');
+    const gate = started();
+    await onGateStarted(deps, gate);
+    await onGateEnded(deps, ended(gate));
+    expect(level()).toBe(1);
+    expect(levelChanges()).toEqual([]);
+    expect(alerts.map((a) => a.step)).toEqual([
+      'shadow mode: would raise the verification level 1 → 3; nothing changed',
+      'nothing to restore',
+    ]);
   });
 
   it('changes nothing on Discord when the member gate gates newcomers (on-alert, always)', async () => {

@@ -1,5 +1,5 @@
 import type { DiscordPort } from '@chat-guard/discord';
-import type { EventPayload, GateSettings, GuildConfig } from '@chat-guard/events';
+import type { EventPayload, GateSettings, GuildConfig, LockdownSettings } from '@chat-guard/events';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
 import { runOnce } from './actionLedger.ts';
@@ -55,7 +55,7 @@ export async function onGateStarted(deps: GateDeps, event: GateStarted): Promise
     const config = deps.config(event.guildId);
     const row = await recordGate(deps.db, event, config.gate.mode);
     if (row.status === 'ended') return; // ended before (or while) this delivery: nothing to start
-    const step = row.step ?? (await takeStep(deps, row, config.lockdown.verificationLevel));
+    const step = row.step ?? (await takeStep(deps, row, config.lockdown));
     await deps.db.updateTable('gate_step').set({ step }).where('gate_id', '=', row.gate_id).execute();
     await deps.audit({
       guildId: row.guild_id,
@@ -78,10 +78,21 @@ export async function onGateStarted(deps: GateDeps, event: GateStarted): Promise
   });
 }
 
-async function takeStep(deps: GateDeps, row: GateStepRow, profileLevel: number | null): Promise<string> {
+async function takeStep(
+  deps: GateDeps,
+  row: GateStepRow,
+  profile: Pick<LockdownSettings, 'mode' | 'verificationLevel'>,
+): Promise<string> {
   if (verifierGates(row.mode))
     return `newcomers must pass the member gate (mode ${row.mode}); nothing changed on Discord`;
-  const target = profileLevel ?? DEFAULT_GATE_LEVEL;
+  const target = profile.verificationLevel ?? DEFAULT_GATE_LEVEL;
+  // Shadow mode promises that the detector changes nothing on Discord (unless a raise began before).
+  if (profile.mode === 'shadow' && row.prior_level === null) {
+    const current = (await deps.discord.guildState(row.guild_id)).verificationLevel;
+    return current < target
+      ? `shadow mode: would raise the verification level ${current} → ${target}; nothing changed`
+      : `shadow mode: verification level already ${current}; nothing changed`;
+  }
   const snapshot =
     row.prior_level === null
       ? await keepPriorLevel(
