@@ -1,5 +1,6 @@
 import { createDiscordRest } from '@chat-guard/discord';
-import { defaultGuildConfig, type GuildConfig } from '@chat-guard/events';
+import { recordGateAlertMessage } from '@chat-guard/enforcer';
+import { defaultGuildConfig, type EventPayload, type GuildConfig } from '@chat-guard/events';
 import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
 import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +29,7 @@ beforeEach(async () => {
   const base = defaultGuildConfig();
   config = { ...base, lockdown: { ...base.lockdown, alertChannelId: alertsChannel } };
   gateId = await insertGate(database.db, { guildId, startedAt: STARTED_AT });
+  announced = [];
 });
 afterEach(async () => {
   await database.close();
@@ -35,8 +37,14 @@ afterEach(async () => {
 });
 
 const SECRET = 'a-shared-secret-of-some-length';
+/** What the log-writer told the enforcer it posted; the enforcer records it as it does in service. */
+let announced: EventPayload<'gate.alert_posted'>[] = [];
 const deps = (): GateAlertDeps => ({
   db: database.db,
+  announcePosted: async (posted) => {
+    announced.push(posted);
+    await recordGateAlertMessage(database.db, posted);
+  },
   discord: createDiscordRest({ api: sandbox.api, token: sandbox.token }),
   config: () => config,
   webhookSecret: SECRET,
@@ -104,6 +112,16 @@ describe('gate alerts', () => {
       .where('gate_id', '=', gateId)
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ alert_channel_id: alertsChannel, alert_message_id: message?.id });
+    expect(announced).toEqual([
+      { guildId, gateId, channelId: alertsChannel, messageId: message?.id, postedAt: STARTED_AT + 5_000 },
+    ]);
+  });
+
+  it('posts one message when redelivered before the enforcer recorded the post', async () => {
+    const forgetful = { ...deps(), announcePosted: async () => undefined };
+    expect(await postGateAlert(forgetful, alert())).toMatchObject({ channel: 'posted' });
+    expect(await postGateAlert(forgetful, alert())).toMatchObject({ channel: 'posted' });
+    expect(messagesIn(alertsChannel)).toHaveLength(1);
   });
 
   it('says the member gate holds newcomers under on-alert', async () => {

@@ -12,7 +12,7 @@ import {
   messageDeleted,
   messageUpdated,
 } from './discordEvents.ts';
-import { gateAlert, gateEnded, gateStarted, raidScored } from './gateEvents.ts';
+import { gateAlert, gateAlertPosted, gateEnded, gateStarted, raidScored } from './gateEvents.ts';
 import { lockdownAlert, lockdownAnswered, lockdownLifted, lockdownRequested } from './lockdownEvents.ts';
 import { auditRecorded, configChanged, unmuteRequested, violationDetected } from './moderationEvents.ts';
 import { memberAttributed } from './signalEvents.ts';
@@ -41,6 +41,7 @@ export const eventMap = {
   'gate.started': gateStarted,
   'gate.ended': gateEnded,
   'gate.alert': gateAlert,
+  'gate.alert_posted': gateAlertPosted,
   'raid.scored': raidScored,
   'moderation.requested': moderationRequested,
   'case.reason_edited': caseReasonEdited,

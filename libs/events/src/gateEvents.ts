@@ -76,6 +76,24 @@ export const gateAlert = defineEvent({
   dedupeId: (e) => `gate.alert:${e.gateId}:${e.kind}`,
 });
 
+/**
+ * The log-writer posted a gate's alert: the enforcer, which owns the gate record, keeps where,
+ * so the end of the gate edits that message.
+ */
+export const gateAlertPosted = defineEvent({
+  version: 1,
+  schema: z.strictObject({
+    guildId: snowflake,
+    gateId,
+    channelId: snowflake,
+    messageId: snowflake,
+    postedAt: epochMs,
+  }),
+  subject: (e) => `gate.${e.guildId}.alert_posted`,
+  filter: 'gate.*.alert_posted',
+  dedupeId: (e) => `gate.alert_posted:${e.gateId}`,
+});
+
 /** The raid detector's protective level for a guild: nothing, the gentle step, or a lockdown. */
 export const raidLevel = z.enum(['none', 'gate', 'lockdown']);
 export type RaidLevel = z.infer<typeof raidLevel>;

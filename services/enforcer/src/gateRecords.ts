@@ -40,6 +40,20 @@ export async function recordGate(
   return row;
 }
 
+/** Where the log-writer posted the gate's alert; the first post wins, a replay changes nothing. */
+export async function recordGateAlertMessage(
+  db: Kysely<Database>,
+  posted: EventPayload<'gate.alert_posted'>,
+): Promise<void> {
+  await db
+    .updateTable('gate_step')
+    .set({ alert_channel_id: posted.channelId, alert_message_id: posted.messageId })
+    .where('gate_id', '=', posted.gateId)
+    .where('guild_id', '=', posted.guildId)
+    .where('alert_message_id', 'is', null)
+    .execute();
+}
+
 /** Records a gate as ended before its start was handled, so a late `gate.started` takes no step. */
 export async function recordEndedBeforeStart(
   db: Kysely<Database>,

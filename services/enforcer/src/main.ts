@@ -6,6 +6,7 @@ import { type AppealResult, decideAppeal, submitAppeal } from './appeals.ts';
 import { editCaseReason } from './editCaseReason.ts';
 import type { AuditPayload } from './enforceVerdict.ts';
 import { enforceVerdict } from './enforceVerdict.ts';
+import { recordGateAlertMessage } from './gateRecords.ts';
 import { type GateAlert, onGateEnded, onGateStarted } from './gateStep.ts';
 import { GuildNames } from './guildNames.ts';
 import { onLockdownLifted } from './liftLockdown.ts';
@@ -62,6 +63,7 @@ await runService({
       'lockdown.answered': (answer) => answerLockdown(deps, answer),
       'gate.started': (gate) => onGateStarted(deps, gate),
       'gate.ended': (gate) => onGateEnded(deps, gate),
+      'gate.alert_posted': (posted) => recordGateAlertMessage(deps.db, posted),
       'moderation.requested': async (request) => {
         const result = await moderate(deps, request);
         if (typeof result.reply === 'object')

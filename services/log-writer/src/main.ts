@@ -1,4 +1,5 @@
 import { createDiscordRest } from '@chat-guard/discord';
+import type { EventPayload } from '@chat-guard/events';
 import { GuildConfigCache } from '@chat-guard/guild-config';
 import { discordEnv, runService, startPeriodic } from '@chat-guard/runtime';
 import { metrics } from '@opentelemetry/api';
@@ -75,7 +76,10 @@ await runService({
         for (const problem of report.problems) logger.warn({ ...about, problem }, 'lockdown alert refused');
       },
       'gate.alert': async (alert) => {
-        const report = await postGateAlert(alertDeps, alert);
+        const announcePosted = async (posted: EventPayload<'gate.alert_posted'>) => {
+          await bus.publish('gate.alert_posted', posted);
+        };
+        const report = await postGateAlert({ ...alertDeps, announcePosted }, alert);
         const about = { guildId: alert.guildId, gateId: alert.gateId, kind: alert.kind };
         if (report.channel === 'no-channel')
           logger.warn(about, 'no alert channel or log channel is set; the gate alert was not posted');

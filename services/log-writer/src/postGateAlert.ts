@@ -1,5 +1,5 @@
 import { type DiscordPort, isDiscordRefused } from '@chat-guard/discord';
-import { type GuildConfig, gateAlert } from '@chat-guard/events';
+import { type EventPayload, type GuildConfig, gateAlert } from '@chat-guard/events';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
 import { announceNews, postedAlert } from './alertNews.ts';
@@ -8,7 +8,10 @@ import { type GateAlert, gateAlertEmbed, gateButtons, gateFollowUp } from './gat
 import { alertNonce } from './postLockdownAlert.ts';
 
 export interface GateAlertDeps extends AlertWebhookDeps {
+  /** Reads the enforcer's gate record (where the alert is, whether the gate ended). */
   readonly db: Kysely<Database>;
+  /** Tells the enforcer where the alert was posted (publishes `gate.alert_posted`). */
+  readonly announcePosted: (posted: EventPayload<'gate.alert_posted'>) => Promise<void>;
   readonly discord: Pick<DiscordPort, 'sendMessage' | 'editMessage'>;
   readonly config: (guildId: string) => GuildConfig;
 }
@@ -73,12 +76,15 @@ async function postToChannel(
       nonce,
       enforce_nonce: true,
     });
-    await deps.db
-      .updateTable('gate_step')
-      .set({ alert_channel_id: fallback, alert_message_id: sent.id })
-      .where('gate_id', '=', alert.gateId)
-      .where('alert_message_id', 'is', null)
-      .execute();
+    // The gate record is the enforcer's: it keeps where the alert is. A redelivery before it has
+    // posts again with the same enforced nonce, which Discord answers with this message.
+    await deps.announcePosted({
+      guildId: alert.guildId,
+      gateId: alert.gateId,
+      channelId: fallback,
+      messageId: sent.id,
+      postedAt: deps.now(),
+    });
     return 'posted';
   }
 
