@@ -1,7 +1,6 @@
 import { type GateStepRow, gateKey, otherActiveGate, readGate } from './gateRecords.ts';
 import type { GateDeps } from './gateStep.ts';
-import type { PriorState } from './lockdownPlan.ts';
-import { withLockdownLock } from './lockdownRecords.ts';
+import { priorStateOf, readLockdown, withLockdownLock } from './lockdownRecords.ts';
 import { stepKey } from './lockdownSteps.ts';
 
 // Where a gate's raised verification level goes when the gate ends but something else still
@@ -73,12 +72,8 @@ async function handToLockdown(
     .executeTakeFirst();
   if (!active) return undefined;
   return withLockdownLock(deps, active.id, async (deps) => {
-    const lockdown = await deps.db
-      .selectFrom('lockdown')
-      .select(['id', 'status', 'prior_state'])
-      .where('id', '=', active.id)
-      .executeTakeFirst();
-    const snapshot = lockdown?.prior_state as unknown as PriorState | null | undefined;
+    const lockdown = await readLockdown(deps.db, active.id);
+    const snapshot = lockdown ? priorStateOf(lockdown) : null;
     if (lockdown?.status !== 'active' || !snapshot) return undefined;
     const end_step =
       snapshot.verificationLevel === raised
