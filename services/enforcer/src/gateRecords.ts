@@ -11,6 +11,7 @@ export function gateKey(row: GateStepRow, step: 'verification' | 'restore-verifi
   return `gate:${row.gate_id}:${step}:${row.guild_id}`;
 }
 
+/** The enforcer's record of a gate, if it has one. */
 export async function readGate(db: Kysely<Database>, gateId: string): Promise<GateStepRow | undefined> {
   return db.selectFrom('gate_step').selectAll().where('gate_id', '=', gateId).executeTakeFirst();
 }

@@ -4,6 +4,7 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 /** The custom_ids of a gate alert's buttons: `gate:lockdown:<gateId>` and `gate:end:<gateId>`. */
 export const GATE_BUTTON_PREFIXES = ['gate:lockdown:', 'gate:end:'] as const;
 
+/** Whether a custom_id is one of a gate alert's two buttons (other `gate:` ids are not ours). */
 export function isGateButton(customId: string): boolean {
   return GATE_BUTTON_PREFIXES.some((prefix) => customId.startsWith(prefix));
 }
