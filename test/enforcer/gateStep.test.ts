@@ -276,6 +276,38 @@ describe('the gate step', () => {
     expect(level()).toBe(1);
   });
 
+  it('keeps the level a lockdown raised before it past the lift, and restores it at its own end', async () => {
+    const lockdown = harness();
+    const req = request(0.95);
+    await startLockdown(lockdown.deps, req);
+    expect(level()).toBe(3);
+
+    const { deps, alerts } = gateHarness('off');
+    const gate = started();
+    await onGateStarted(deps, gate);
+    expect(alerts[0]?.step).toBe(
+      `verification level already 3, raised by lockdown ${req.lockdownId}: the gate keeps it after the lift and restores 1`,
+    );
+    await onLockdownLifted(lockdown.deps, detectorLift(req.lockdownId));
+    expect(level()).toBe(3); // newcomers still meet the raised level while the gate holds
+    await onGateEnded(deps, ended(gate));
+    expect(level()).toBe(1);
+    expect(alerts.at(-1)?.step).toBe('verification level back to 1');
+  });
+
+  it('gives the level back to a lockdown that raised it first when the gate ends before the lift', async () => {
+    const lockdown = harness();
+    const req = request(0.95);
+    await startLockdown(lockdown.deps, req);
+    const { deps } = gateHarness('off');
+    const gate = started();
+    await onGateStarted(deps, gate);
+    await onGateEnded(deps, ended(gate));
+    expect(level()).toBe(3); // the lockdown still holds
+    await onLockdownLifted(lockdown.deps, detectorLift(req.lockdownId));
+    expect(level()).toBe(1);
+  });
+
   it('reports a 403 clearly, audits it as not done, and keeps the gate', async () => {
     const botRole = guild().roles[view().roles.bot ?? ''];
     if (!botRole) throw new Error('no bot role');

@@ -1,10 +1,72 @@
-import { type GateStepRow, gateKey, otherActiveGate, readGate } from './gateRecords.ts';
+import type { Database } from '@chat-guard/store';
+import type { Kysely } from 'kysely';
+import { type GateStepRow, gateKey, ledgerTaken, otherActiveGate, readGate } from './gateRecords.ts';
 import type { GateDeps } from './gateStep.ts';
 import { priorStateOf, readLockdown, withLockdownLock } from './lockdownRecords.ts';
 import { stepKey } from './lockdownSteps.ts';
 
-// Where a gate's raised verification level goes when the gate ends but something else still
-// needs it raised: a gate that started meanwhile, or an active lockdown that will restore it.
+// Who owns a raised verification level when a gate and a lockdown (or two gates) overlap, so
+// that whichever ends last puts back the level from before the first of them.
+
+/** The guild's lockdown in force on Discord (not shadow), if any. */
+async function activeLockdownId(db: Kysely<Database>, guildId: string): Promise<string | undefined> {
+  const active = await db
+    .selectFrom('lockdown')
+    .select('id')
+    .where('guild_id', '=', guildId)
+    .where('status', '=', 'active')
+    .where('shadow', '=', false)
+    .executeTakeFirst();
+  return active?.id;
+}
+
+/**
+ * A gate that starts while a lockdown holds the level it wants: the gate takes the lockdown's
+ * snapshot of the level (the lockdown's lift then leaves the level as it is), so the level stays
+ * raised until the gate ends too. Returns the step in words, or undefined when no lockdown
+ * raised it (the gate raises it itself).
+ */
+export async function takeOverFromLockdown(
+  deps: GateDeps,
+  row: GateStepRow,
+  target: number,
+): Promise<string | undefined> {
+  const active = await activeLockdownId(deps.db, row.guild_id);
+  if (!active) return undefined;
+  return withLockdownLock(deps, active, async (deps) => {
+    const lockdown = await readLockdown(deps.db, active);
+    const snapshot = lockdown ? priorStateOf(lockdown) : null;
+    if (lockdown?.status !== 'active' || !snapshot || snapshot.verificationLevel >= target) return undefined;
+    if (!(await ledgerTaken(deps.db, stepKey(lockdown.id, 'verification', row.guild_id)))) return undefined;
+    const current = (await deps.discord.guildState(row.guild_id)).verificationLevel;
+    if (current < target) return undefined; // lowered since: the gate raises it itself
+    const before = snapshot.verificationLevel;
+    await deps.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('lockdown')
+        .set({ prior_state: JSON.stringify({ ...snapshot, verificationLevel: current }) })
+        .where('id', '=', lockdown.id)
+        .execute();
+      await tx
+        .updateTable('gate_step')
+        .set({ prior_level: before, raised_to: current })
+        .where('gate_id', '=', row.gate_id)
+        .where('prior_level', 'is', null)
+        .execute();
+      await tx
+        .insertInto('enforcement_action')
+        .values({
+          key: gateKey(row, 'verification'),
+          guild_id: row.guild_id,
+          kind: 'gate.handover',
+          status: 'done',
+        })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+    });
+    return `verification level already ${current}, raised by lockdown ${lockdown.id}: the gate keeps it after the lift and restores ${before}`;
+  });
+}
 
 /**
  * Where the raised level stays: with another gate that still holds, with an active lockdown that
@@ -63,16 +125,10 @@ async function handToLockdown(
   prior: number,
   ended: { status: 'ended'; ended_at: Date; ended_by: string },
 ): Promise<GateStepRow | undefined> {
-  const active = await deps.db
-    .selectFrom('lockdown')
-    .select('id')
-    .where('guild_id', '=', row.guild_id)
-    .where('status', '=', 'active')
-    .where('shadow', '=', false)
-    .executeTakeFirst();
+  const active = await activeLockdownId(deps.db, row.guild_id);
   if (!active) return undefined;
-  return withLockdownLock(deps, active.id, async (deps) => {
-    const lockdown = await readLockdown(deps.db, active.id);
+  return withLockdownLock(deps, active, async (deps) => {
+    const lockdown = await readLockdown(deps.db, active);
     const snapshot = lockdown ? priorStateOf(lockdown) : null;
     if (lockdown?.status !== 'active' || !snapshot) return undefined;
     const end_step =

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { runOnce } from './actionLedger.ts';
 import { shortReason } from './describeLockdownSteps.ts';
 import { type AuditPayload, BOT_ACTOR } from './enforceVerdict.ts';
-import { keepElsewhere } from './gateHandover.ts';
+import { keepElsewhere, takeOverFromLockdown } from './gateHandover.ts';
 import {
   type GateEnded,
   type GateStarted,
@@ -92,6 +92,10 @@ async function takeStep(
     return current < target
       ? `shadow mode: would raise the verification level ${current} → ${target}; nothing changed`
       : `shadow mode: verification level already ${current}; nothing changed`;
+  }
+  if (row.prior_level === null) {
+    const takenOver = await takeOverFromLockdown(deps, row, target);
+    if (takenOver) return takenOver;
   }
   const snapshot =
     row.prior_level === null
