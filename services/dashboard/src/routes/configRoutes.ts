@@ -1,0 +1,117 @@
+import { guildConfigSchema } from '@chat-guard/events';
+import { announceGuildConfig, loadGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
+import { bodyLimit } from 'hono/body-limit';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import type { ZodError } from 'zod';
+import type { DashboardDeps } from '../webApp.ts';
+import { guardedGuild } from './guardedGuild.ts';
+
+/** A configuration is a few kilobytes; anything far larger is refused before it is parsed. */
+export const MAX_CONFIG_BYTES = 64 * 1024;
+
+/** Each problem with the field it is about, for the form to show beside that field. */
+export function fieldErrors(error: ZodError): { field: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    field:
+      issue.path.length > 0
+        ? issue.path.join('.')
+        : issue.code === 'unrecognized_keys'
+          ? issue.keys.join(', ')
+          : '(config)',
+    message: issue.message,
+  }));
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The guild's settings: read, change (validated by the same schema as the slash commands), YAML out and in. */
+export function configRoutes(deps: DashboardDeps) {
+  const app = guardedGuild(deps);
+  const limit = bodyLimit({
+    maxSize: MAX_CONFIG_BYTES,
+    onError: (c) =>
+      c.json(
+        { error: 'too-large', errors: [{ field: '(body)', message: `at most ${MAX_CONFIG_BYTES} bytes` }] },
+        413,
+      ),
+  });
+
+  const apply = async (
+    guildId: string,
+    proposed: unknown,
+    session: { userId: string; username: string },
+    via: string,
+  ) => {
+    if (!isRecord(proposed))
+      return {
+        status: 422 as const,
+        body: { error: 'invalid', errors: [{ field: 'config', message: 'must be an object' }] },
+      };
+    const current = await loadGuildConfig(deps.db, guildId);
+    const checked = guildConfigSchema.safeParse({ ...current.config, ...proposed });
+    if (!checked.success)
+      return { status: 422 as const, body: { error: 'invalid', errors: fieldErrors(checked.error) } };
+    const update = await updateGuildConfig(deps.db, guildId, () => checked.data, session.userId);
+    if (update.changes.length > 0) {
+      const at = deps.now();
+      await announceGuildConfig(
+        deps.bus,
+        guildId,
+        { config: update.after, revision: update.revision },
+        session.userId,
+        at,
+      );
+      await deps.bus.publish('audit.recorded', {
+        guildId,
+        action: 'config.update',
+        actorId: session.userId,
+        targetId: null,
+        reason: `dashboard (${via}) by ${session.username}`.slice(0, 500),
+        details: {
+          changes: update.changes.join('; ').slice(0, 1000),
+          revision: update.revision,
+          by: session.username,
+          via: 'dashboard',
+        },
+        idempotencyKey: `config:${guildId}:${update.revision}`,
+        at,
+      });
+    }
+    return {
+      status: 200 as const,
+      body: { config: update.after, revision: update.revision, changes: update.changes },
+    };
+  };
+
+  app.get('/:guildId/config', async (c) => {
+    const stored = await loadGuildConfig(deps.db, c.get('guild').id);
+    return c.json(stored);
+  });
+
+  app.put('/:guildId/config', limit, async (c) => {
+    const body = await c.req.json().catch(() => undefined);
+    const proposed = isRecord(body) ? body.config : undefined;
+    const result = await apply(c.get('guild').id, proposed, c.get('session'), 'settings');
+    return c.json(result.body, result.status);
+  });
+
+  app.get('/:guildId/config.yaml', async (c) => {
+    const { config } = await loadGuildConfig(deps.db, c.get('guild').id);
+    c.header('Content-Disposition', `attachment; filename="chat-guard-${c.get('guild').id}.yaml"`);
+    return c.body(toYaml(config), 200, { 'Content-Type': 'application/yaml; charset=utf-8' });
+  });
+
+  app.post('/:guildId/config.yaml', limit, async (c) => {
+    let proposed: unknown;
+    try {
+      proposed = parseYaml(await c.req.text());
+    } catch (err) {
+      const message = err instanceof Error ? (err.message.split('\n')[0] ?? 'not YAML') : 'not YAML';
+      return c.json({ error: 'invalid', errors: [{ field: '(yaml)', message }] }, 422);
+    }
+    const result = await apply(c.get('guild').id, proposed, c.get('session'), 'YAML import');
+    return c.json(result.body, result.status);
+  });
+  return app;
+}
