@@ -1,7 +1,7 @@
 // The image's build steps, runnable anywhere: bundle every service, the CLI and the telemetry
-// preload with esbuild; copy the packages left outside the bundles (and what they need, by
-// package-lock.json) and the raid model beside them. The Dockerfile runs this; so does
-// build-local.sh, which then starts a service from the output.
+// preload with esbuild, and the dashboard's front end with Vite; copy the packages left outside
+// the bundles (and what they need, by package-lock.json) and the raid model beside them. The
+// Dockerfile runs this; so does build-local.sh, which then starts a service from the output.
 //
 //   node --import tsx deploy/docker/build.ts --out DIR      # DIR/dist, DIR/node_modules, DIR/models
 //   node --import tsx deploy/docker/build.ts --bundle-only  # dist/ in the repository (CHAT_GUARD_RUNTIME=compiled)
@@ -76,7 +76,21 @@ export async function bundle(outdir: string): Promise<string[]> {
     metafile: true,
     logLevel: 'warning',
   });
+  await buildDashboardWeb(join(outdir, 'dashboard-web'));
   return importedPackages(result.metafile);
+}
+
+/** The dashboard's front end (React, built by Vite): static files its service serves from dist/dashboard-web. */
+export async function buildDashboardWeb(outDir: string): Promise<void> {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({
+    configFile: join(root, 'services/dashboard/web/vite.config.ts'),
+    // Production whatever NODE_ENV says (vitest sets it to test): React's minified build.
+    mode: 'production',
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    build: { outDir, emptyOutDir: true },
+    logLevel: 'warn',
+  });
 }
 
 function isBuiltin(specifier: string): boolean {

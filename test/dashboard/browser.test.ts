@@ -1,0 +1,181 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDashboardWeb } from '../../deploy/docker/build.ts';
+import { waitFor } from '../support/bus.ts';
+import { repoRoot } from '../support/processes.ts';
+import { type System, startSystem } from '../support/system.ts';
+import { type RunningDashboard, startDashboard } from './dashboardHarness.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** The README shows what the test run saw. */
+const SHOTS = join(repoRoot, 'docs/screenshots');
+
+let system: System;
+let dashboard: RunningDashboard;
+let context: BrowserContext;
+let page: Page;
+let guildId: string;
+let otherGuildId: string;
+let levelBeforeLockdown: number | undefined;
+const scratch = mkdtempSync(join(tmpdir(), 'chat-guard-dashboard-'));
+
+beforeAll(async () => {
+  // deps.sh installs Debian's Chromium when it is missing.
+  if (!existsSync(CHROMIUM))
+    execFileSync('bash', ['deploy/local/deps.sh'], { cwd: repoRoot, stdio: 'inherit' });
+  const web = join(scratch, 'web');
+  await buildDashboardWeb(web);
+  system = await startSystem({ sandbox: { guilds: 2, seed: 31 } });
+  [guildId = '', otherGuildId = ''] = system.sandbox.guilds;
+  await Promise.all([
+    system.start('gateway'),
+    system.start('content-filter'),
+    system.start('enforcer'),
+    system.start('log-writer'),
+  ]);
+  dashboard = await startDashboard(system, { DASHBOARD_STATIC_DIR: web });
+  mkdirSync(SHOTS, { recursive: true });
+  context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 900 },
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+}, 180_000);
+
+afterAll(async () => {
+  await context?.close();
+  dashboard?.process.child.kill('SIGTERM');
+  await dashboard?.process.exited;
+  await system?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const view = (id: string) => system.sandbox.inspect.guild(id);
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+describe('the dashboard in a browser', () => {
+  it('signs in through the sandbox’s Discord consent page and lists only the server the user manages', async () => {
+    await page.goto(dashboard.url);
+    await shot('sign-in');
+    await page.getByRole('link', { name: 'Sign in with Discord' }).click();
+    await page.waitForURL(/\/oauth2\/authorize/);
+    await page.selectOption('select[name=user_id]', view(guildId).ownerId);
+    await page.getByRole('button', { name: 'Authorize' }).click();
+    await page.waitForURL(`${dashboard.url}/`);
+    const list = page.getByTestId('guild-list');
+    await list.waitFor();
+    expect(await list.getByRole('link').allTextContents()).toEqual([view(guildId).name]);
+    expect(await page.content()).not.toContain(view(otherGuildId).name);
+    await shot('servers');
+  });
+
+  it('shows joins arriving live on the overview, and a lockdown as an alert', async () => {
+    await page.getByRole('link', { name: view(guildId).name }).click();
+    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 20_000 }).toBe('Live');
+    const joined = Array.from({ length: 6 }, () => system.sandbox.users.addMember({ guildId }).user);
+    for (const user of joined)
+      await page
+        .locator(`[data-testid=recent-joins] li[data-user="${user.id}"]`)
+        .waitFor({ timeout: 20_000 });
+    levelBeforeLockdown = system.sandbox.state.guilds[guildId]?.verificationLevel;
+    expect(await system.command(guildId, 'lockdown', { reason: 'dashboard test' }, 'start')).toMatch(/lock/i);
+    await page
+      .getByText(/lockdown started/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.getByText(/^Lockdown in force/).waitFor({ timeout: 30_000 });
+    await shot('overview');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('overview-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('lifts the lockdown from the lockdowns page, and the sandbox gets its settings back', {
+    timeout: 60_000,
+  }, async () => {
+    await page.getByRole('link', { name: 'Lockdowns' }).click();
+    const active = page.locator('[data-status=active]');
+    await active.waitFor({ timeout: 30_000 });
+    const level = () => system.sandbox.state.guilds[guildId]?.verificationLevel;
+    expect(level()).not.toBe(levelBeforeLockdown);
+    await shot('lockdowns');
+    await active.getByRole('button', { name: 'Lift' }).click();
+    await page.getByText(/Sent: Lift/).waitFor();
+    await waitFor(() => level() === levelBeforeLockdown, 'the verification level restored', 20_000).catch(
+      (err) => {
+        throw new Error(
+          `${err}: level ${level()}, before ${levelBeforeLockdown}\n${system.logs().slice(-6000)}`,
+        );
+      },
+    );
+    // The page follows the lockdown's audit entries live: the lift shows without a reload.
+    await page.locator('[data-status=lifted]').first().waitFor({ timeout: 20_000 });
+    await shot('lockdowns-lifted');
+  });
+
+  it('refuses an invalid setting inline, saves a valid one, and the guard acts on the next message', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const threshold = page.locator('[data-field=spamThreshold] input');
+    await threshold.fill('1');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('[data-field=spamThreshold] .field-error').waitFor();
+    await shot('settings-invalid');
+    await threshold.fill('3');
+    await page.locator('[data-field=filteredWords] textarea').fill('zebrafish');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByTestId('save-status').textContent()).toBe('Saved 1 change.');
+    await shot('settings');
+
+    const since = Date.now();
+    const author = view(guildId).memberIds[0] ?? '';
+    // The content-filter learns the change from the CONFIG stream; post until it acts.
+    await waitFor(
+      () => {
+        system.sandbox.users.postMessage({
+          channelId: view(guildId).channels.general ?? '',
+          userId: author,
+          content: 'a zebrafish!',
+        });
+        return system.sandbox.inspect.actions({ kind: 'message.deleted', guildId, since }).length > 0;
+      },
+      'the new filtered word deleted',
+      20_000,
+    ).catch(async (err) => {
+      throw new Error(`${err}\n${system.logs()}`);
+    });
+  });
+
+  it('shows the change in the audit log with the user’s name, and verifies the chain', async () => {
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const owner = system.sandbox.state.users[view(guildId).ownerId];
+    const row = page.locator('[data-testid=audit-table] tr', { hasText: 'config.update' }).first();
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.textContent()).toContain(owner?.globalName ?? owner?.username ?? '?');
+    expect(await row.textContent()).toContain('zebrafish');
+    await page.getByRole('button', { name: 'Verify now' }).click();
+    await expect.poll(() => page.getByTestId('verify-status').textContent()).toMatch(/^Chain intact/);
+    await shot('audit');
+  });
+
+  it('refuses another server’s page, and signs out', async () => {
+    await page.goto(`${dashboard.url}/#/g/${otherGuildId}/settings`);
+    await page.getByText('You do not manage this server').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Sign in with Discord' }).waitFor();
+  });
+});
