@@ -5,6 +5,7 @@
 //
 //   node --import tsx deploy/docker/build.ts --out DIR      # DIR/dist, DIR/node_modules, DIR/models
 //   node --import tsx deploy/docker/build.ts --bundle-only  # dist/ in the repository (CHAT_GUARD_RUNTIME=compiled)
+//   node --import tsx deploy/docker/build.ts --dashboard-web  # only the dashboard's pages, dist/dashboard-web
 
 import { spawn } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -148,13 +149,20 @@ function neededAtRunTime(source: string): boolean {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, 'bundle-only': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { out: { type: 'string' }, 'bundle-only': { type: 'boolean' }, 'dashboard-web': { type: 'boolean' } },
+  });
+  if (values['dashboard-web']) {
+    await buildDashboardWeb(join(root, 'dist/dashboard-web'));
+    process.stdout.write('dist/dashboard-web built\n');
+    return;
+  }
   if (values['bundle-only']) {
     const packages = await bundle(join(root, 'dist'));
     process.stdout.write(`dist/ built; packages outside the bundles: ${packages.join(', ')}\n`);
     return;
   }
-  if (!values.out) throw new Error('usage: build.ts --out DIR | --bundle-only');
+  if (!values.out) throw new Error('usage: build.ts --out DIR | --bundle-only | --dashboard-web');
   const out = resolve(values.out);
   if (out === root) throw new Error('--out must not be the repository itself');
   await mkdir(out, { recursive: true });
