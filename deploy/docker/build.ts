@@ -84,14 +84,21 @@ export async function bundle(outdir: string): Promise<string[]> {
 /** The dashboard's front end (React, built by Vite): static files its service serves from dist/dashboard-web. */
 export async function buildDashboardWeb(outDir: string): Promise<void> {
   const { build: viteBuild } = await import('vite');
-  await viteBuild({
-    configFile: join(root, 'services/dashboard/web/vite.config.ts'),
-    // Production whatever NODE_ENV says (vitest sets it to test): React's minified build.
-    mode: 'production',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    build: { outDir, emptyOutDir: true },
-    logLevel: 'warn',
-  });
+  // A production build whatever NODE_ENV says (vitest sets it to test): Vite and the React
+  // plugin both read it, for React's runtime and for the JSX transform, which must agree.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await viteBuild({
+      configFile: join(root, 'services/dashboard/web/vite.config.ts'),
+      mode: 'production',
+      build: { outDir, emptyOutDir: true },
+      logLevel: 'warn',
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 function isBuiltin(specifier: string): boolean {
@@ -150,7 +157,11 @@ function neededAtRunTime(source: string): boolean {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { out: { type: 'string' }, 'bundle-only': { type: 'boolean' }, 'dashboard-web': { type: 'boolean' } },
+    options: {
+      out: { type: 'string' },
+      'bundle-only': { type: 'boolean' },
+      'dashboard-web': { type: 'boolean' },
+    },
   });
   if (values['dashboard-web']) {
     await buildDashboardWeb(join(root, 'dist/dashboard-web'));
