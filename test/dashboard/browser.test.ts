@@ -36,6 +36,7 @@ beforeAll(async () => {
     system.start('content-filter'),
     system.start('enforcer'),
     system.start('log-writer'),
+    system.start('invite-tracker'),
   ]);
   dashboard = await startDashboard(system, { DASHBOARD_STATIC_DIR: web });
   mkdirSync(SHOTS, { recursive: true });
@@ -177,6 +178,39 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Verify now' }).click();
     await expect.poll(() => page.getByTestId('verify-status').textContent()).toMatch(/^Chain intact/);
     await shot('audit');
+  });
+
+  it('creates a campaign, counts a join through its invite, and finds the member with that invite', {
+    timeout: 60_000,
+  }, async () => {
+    await page.goto(`${dashboard.url}/#/g/${guildId}/invites`);
+    await page.locator('form input[name=name]').fill('spring-launch');
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    const created = page.getByText(/^Campaign created: invite /);
+    await created.waitFor();
+    const code = /invite (\S+)\.$/.exec((await created.textContent()) ?? '')?.[1] ?? '';
+    expect(system.sandbox.state.guilds[guildId]?.invites[code]).toBeDefined();
+    const { user } = system.sandbox.users.addMember({ guildId, inviteCode: code });
+    // The invite-tracker attributes the join; the page shows it pending (inside the fake window).
+    const row = page.locator('[data-testid=campaigns] tr', { hasText: 'spring-launch' });
+    await waitFor(
+      async () => {
+        await page.reload();
+        await row.waitFor();
+        return ((await row.locator('td').nth(7).textContent()) ?? '') === '1';
+      },
+      'the campaign’s join counted',
+      30_000,
+    );
+    expect(await page.getByTestId('join-sources').locator('li').first().textContent()).toBe('Exact1');
+    await shot('invites');
+
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.locator('input[name=q]').fill(user.id);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const detail = page.getByTestId('member-detail');
+    await detail.getByText(`invite ${code} (exact)`, { exact: false }).waitFor();
+    await shot('members');
   });
 
   it('refuses another server’s page, and signs out', async () => {

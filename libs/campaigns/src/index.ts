@@ -3,3 +3,4 @@ export * from './campaigns.ts';
 export * from './dropOffs.ts';
 export * from './inviteCounts.ts';
 export * from './joinHistory.ts';
+export * from './joinSources.ts';

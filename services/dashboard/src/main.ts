@@ -24,6 +24,7 @@ await runService({
     const ended = bus.ns.subject('dashboard.session.ended');
     const live = new LiveHub(env.DASHBOARD_SSE_PER_USER, (sessionId) => bus.nc.publish(ended, sessionId));
     bus.nc.subscribe(ended, { callback: (_err, msg) => live.closeLocal(msg.string()) });
+    const discord = createDiscordRest({ api: env.DISCORD_API_URL, token: env.DISCORD_TOKEN });
     const app = createWebApp({
       sessions: new SessionStore(redis, env.DASHBOARD_SESSION_HOURS * 3600),
       oauth: {
@@ -33,7 +34,8 @@ await runService({
         authorizeUrl: authorizeUrlFor(env),
         api: env.DISCORD_API_URL,
       },
-      botRest: createDiscordRest({ api: env.DISCORD_API_URL, token: env.DISCORD_TOKEN }).rest,
+      botRest: discord.rest,
+      discord,
       db: postgres.db,
       redis,
       bus,

@@ -1,4 +1,5 @@
 import type { EventBus } from '@chat-guard/bus';
+import type { DiscordPort } from '@chat-guard/discord';
 import type { Database } from '@chat-guard/store';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
@@ -13,8 +14,10 @@ import { auditRoutes } from './routes/auditRoutes.ts';
 import { authRoutes, SESSION_COOKIE } from './routes/authRoutes.ts';
 import { configRoutes } from './routes/configRoutes.ts';
 import { guildRoutes } from './routes/guildRoutes.ts';
+import { inviteRoutes } from './routes/inviteRoutes.ts';
 import { liveRoutes } from './routes/liveRoutes.ts';
 import { lockdownRoutes } from './routes/lockdownRoutes.ts';
+import { memberRoutes } from './routes/memberRoutes.ts';
 import { type Session, type SessionStore, sameSecret } from './sessionStore.ts';
 
 /** What the web app runs on; main.ts builds it, tests build their own. */
@@ -22,6 +25,8 @@ export interface DashboardDeps {
   readonly sessions: SessionStore;
   readonly oauth: OAuthApp;
   readonly botRest: BotRest;
+  /** The bot's actions the dashboard takes itself: campaign invites, and the channel list. */
+  readonly discord: Pick<DiscordPort, 'createInvite' | 'deleteInvite' | 'listChannels'>;
   readonly db: Kysely<Database>;
   readonly redis: Redis;
   readonly bus: EventBus;
@@ -102,6 +107,8 @@ export function createWebApp(deps: DashboardDeps): Hono<AppEnv> {
   app.route('/api/guilds', auditRoutes(deps));
   app.route('/api/guilds', lockdownRoutes(deps));
   app.route('/api/guilds', liveRoutes(deps));
+  app.route('/api/guilds', inviteRoutes(deps));
+  app.route('/api/guilds', memberRoutes(deps));
   app.all('/api/*', (c) => c.json({ error: 'not-found', message: 'No such API route.' }, 404));
 
   if (deps.staticDir) {

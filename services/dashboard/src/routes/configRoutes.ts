@@ -3,6 +3,7 @@ import { announceGuildConfig, loadGuildConfig, updateGuildConfig } from '@chat-g
 import { bodyLimit } from 'hono/body-limit';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { ZodError } from 'zod';
+import { auditChange } from '../auditChange.ts';
 import type { DashboardDeps } from '../webApp.ts';
 import { guardedGuild } from './guardedGuild.ts';
 
@@ -62,18 +63,12 @@ export function configRoutes(deps: DashboardDeps) {
         session.userId,
         at,
       );
-      await deps.bus.publish('audit.recorded', {
+      await auditChange(deps.bus, {
         guildId,
         action: 'config.update',
-        actorId: session.userId,
-        targetId: null,
-        reason: `dashboard (${via}) by ${session.username}`.slice(0, 500),
-        details: {
-          changes: update.changes.join('; ').slice(0, 1000),
-          revision: update.revision,
-          by: session.username,
-          via: 'dashboard',
-        },
+        by: session,
+        reason: `dashboard (${via})`,
+        details: { changes: update.changes.join('; ').slice(0, 1000), revision: update.revision },
         idempotencyKey: `config:${guildId}:${update.revision}`,
         at,
       });

@@ -2,19 +2,22 @@ import { useEffect, useState } from 'react';
 import { ApiError, api, type Session, setCsrfToken } from './api.ts';
 import { Audit } from './pages/Audit.tsx';
 import { Guilds } from './pages/Guilds.tsx';
+import { Invites } from './pages/Invites.tsx';
 import { Lockdowns } from './pages/Lockdowns.tsx';
+import { Members } from './pages/Members.tsx';
 import { Overview } from './pages/Overview.tsx';
 import { Settings } from './pages/Settings.tsx';
 import { Status } from './Status.tsx';
 import { texts } from './texts.ts';
 
-type Route = { page: 'guilds' } | { page: 'overview' | 'audit' | 'settings' | 'lockdowns'; guildId: string };
+type GuildPage = 'overview' | 'audit' | 'settings' | 'lockdowns' | 'invites' | 'members';
+type Route = { page: 'guilds' } | { page: GuildPage; guildId: string };
 
 /** Routes live in the URL fragment (`#/g/<id>/audit`), so every page is the one index.html. */
 function parseRoute(hash: string): Route {
-  const m = /^#\/g\/(\d{1,20})(?:\/(audit|settings|lockdowns))?$/.exec(hash);
+  const m = /^#\/g\/(\d{1,20})(?:\/(audit|settings|lockdowns|invites|members))?$/.exec(hash);
   if (!m?.[1]) return { page: 'guilds' };
-  return { page: (m[2] as 'audit' | 'settings' | 'lockdowns' | undefined) ?? 'overview', guildId: m[1] };
+  return { page: (m[2] as GuildPage | undefined) ?? 'overview', guildId: m[1] };
 }
 
 function useRoute(): Route {
@@ -65,6 +68,8 @@ export function App() {
       ? []
       : ([
           ['overview', texts.nav.overview, ''],
+          ['invites', texts.nav.invites, '/invites'],
+          ['members', texts.nav.members, '/members'],
           ['lockdowns', texts.nav.lockdowns, '/lockdowns'],
           ['audit', texts.nav.audit, '/audit'],
           ['settings', texts.nav.settings, '/settings'],
@@ -97,6 +102,8 @@ export function App() {
       <main>
         {route.page === 'guilds' && <Guilds />}
         {route.page === 'overview' && <Overview guildId={route.guildId} />}
+        {route.page === 'invites' && <Invites guildId={route.guildId} />}
+        {route.page === 'members' && <Members guildId={route.guildId} />}
         {route.page === 'lockdowns' && <Lockdowns guildId={route.guildId} />}
         {route.page === 'audit' && <Audit guildId={route.guildId} />}
         {route.page === 'settings' && <Settings guildId={route.guildId} />}
