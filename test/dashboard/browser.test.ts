@@ -144,13 +144,27 @@ describe('the dashboard in a browser', () => {
     await page.locator('[data-field=spamThreshold] .field-error').waitFor();
     await shot('settings-invalid');
     await threshold.fill('3');
+    const author = view(guildId).memberIds[0] ?? '';
+    const general = view(guildId).channels.general ?? '';
+    // Said before the word is filtered: "Try it" shows the new rule would have caught it.
+    const earlier = system.sandbox.users.postMessage({
+      channelId: general,
+      userId: author,
+      content: 'zebrafish are great',
+    });
     await page.locator('[data-field=filteredWords] textarea').fill('zebrafish');
+    await page.getByRole('button', { name: 'Try it on recent messages' }).click();
+    const trial = page.getByTestId('trial');
+    await trial.waitFor();
+    expect(await trial.textContent()).toMatch(/would have caught [1-9]\d* of the last/);
+    expect(await trial.textContent()).toContain('bad_word');
+    expect(system.sandbox.state.guilds[guildId]?.messages[earlier.id]).toBeDefined();
+    await shot('settings-try');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByTestId('save-status').textContent()).toBe('Saved 1 change.');
     await shot('settings');
 
     const since = Date.now();
-    const author = view(guildId).memberIds[0] ?? '';
     // The content-filter learns the change from the CONFIG stream; post until it acts.
     await waitFor(
       () => {

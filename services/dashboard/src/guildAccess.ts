@@ -41,7 +41,7 @@ export const isGuildAccessDenied = (err: unknown): err is GuildAccessDenied =>
 
 /** The bot's REST calls the check makes; @discordjs/rest's `REST` fits. */
 export interface BotRest {
-  get(route: `/${string}`): Promise<unknown>;
+  get(route: `/${string}`, options?: { query?: URLSearchParams }): Promise<unknown>;
 }
 
 const isMissing = (err: unknown): boolean => {

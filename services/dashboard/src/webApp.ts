@@ -25,8 +25,11 @@ export interface DashboardDeps {
   readonly sessions: SessionStore;
   readonly oauth: OAuthApp;
   readonly botRest: BotRest;
-  /** The bot's actions the dashboard takes itself: campaign invites, and the channel list. */
-  readonly discord: Pick<DiscordPort, 'createInvite' | 'deleteInvite' | 'listChannels'>;
+  /** The bot's calls the dashboard makes itself: campaign invites, channels, the guild's own invites. */
+  readonly discord: Pick<
+    DiscordPort,
+    'createInvite' | 'deleteInvite' | 'listChannels' | 'listInvites' | 'vanityCode'
+  >;
   readonly db: Kysely<Database>;
   readonly redis: Redis;
   readonly bus: EventBus;

@@ -1,11 +1,16 @@
 import { guildConfigSchema } from '@chat-guard/events';
 import { announceGuildConfig, loadGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
+import { type APIMessage, ChannelType, Routes } from 'discord-api-types/v10';
 import { bodyLimit } from 'hono/body-limit';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { ZodError } from 'zod';
 import { auditChange } from '../auditChange.ts';
+import { tryRules } from '../tryRules.ts';
 import type { DashboardDeps } from '../webApp.ts';
 import { guardedGuild } from './guardedGuild.ts';
+
+/** How many text channels a trial reads (the most recent messages of each). */
+const TRY_CHANNELS = 10;
 
 /** A configuration is a few kilobytes; anything far larger is refused before it is parsed. */
 export const MAX_CONFIG_BYTES = 64 * 1024;
@@ -89,6 +94,43 @@ export function configRoutes(deps: DashboardDeps) {
     const proposed = isRecord(body) ? body.config : undefined;
     const result = await apply(c.get('guild').id, proposed, c.get('session'), 'settings');
     return c.json(result.body, result.status);
+  });
+
+  // "Try it": the proposed rules over the guild's recent messages, changing nothing.
+  app.post('/:guildId/config/try', limit, async (c) => {
+    const guildId = c.get('guild').id;
+    const body = await c.req.json().catch(() => undefined);
+    const proposed = isRecord(body) ? body.config : undefined;
+    if (!isRecord(proposed))
+      return c.json({ error: 'invalid', errors: [{ field: 'config', message: 'must be an object' }] }, 422);
+    const current = await loadGuildConfig(deps.db, guildId);
+    const checked = guildConfigSchema.safeParse({ ...current.config, ...proposed });
+    if (!checked.success) return c.json({ error: 'invalid', errors: fieldErrors(checked.error) }, 422);
+    const perChannel = Math.min(100, Math.max(1, Number(isRecord(body) ? body.perChannel : 50) || 50));
+    const channels = (await deps.discord.listChannels(guildId)).filter(
+      (ch) => ch.type === ChannelType.GuildText,
+    );
+    const [invites, vanity] = await Promise.all([
+      deps.discord.listInvites(guildId),
+      deps.discord.vanityCode(guildId),
+    ]);
+    const messages: APIMessage[] = [];
+    for (const channel of channels.slice(0, TRY_CHANNELS)) {
+      try {
+        const page = (await deps.botRest.get(
+          `${Routes.channelMessages(channel.id)}?limit=${perChannel}`,
+        )) as APIMessage[];
+        messages.push(...page);
+      } catch (err) {
+        // A channel the bot cannot read is left out, not a failure of the whole trial.
+        if ((err as { status?: unknown }).status !== 403) throw err;
+      }
+    }
+    const allowed = new Set([...invites.map((i) => i.code), ...(vanity ? [vanity] : [])]);
+    return c.json({
+      channels: Math.min(channels.length, TRY_CHANNELS),
+      ...tryRules(checked.data, guildId, messages, allowed),
+    });
   });
 
   app.get('/:guildId/config.yaml', async (c) => {

@@ -158,6 +158,10 @@ export const texts = {
     exportYaml: 'Export YAML',
     importYaml: 'Import YAML',
     listHint: 'One per line',
+    tryIt: 'Try it on recent messages',
+    trying: 'Trying the rules on recent messages…',
+    tried: (caught: number, checked: number, channels: number) =>
+      `These settings would have caught ${caught} of the last ${checked} messages in ${channels} channels (nothing was changed; the spam guard and role whitelists are not tried).`,
     nullHint: 'Empty for none',
   },
 } as const;

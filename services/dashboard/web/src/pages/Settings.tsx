@@ -8,6 +8,17 @@ type Value = boolean | number | string | null | string[] | { [k: string]: Value 
 type Config = Record<string, Value>;
 
 const t = texts.settings;
+
+interface Trial {
+  channels: number;
+  checked: number;
+  caught: {
+    messageId: string;
+    authorId: string;
+    at: number;
+    violations: { type: string; detail: string }[];
+  }[];
+}
 /** The settings whose values are one of a few words (the schema's enums). */
 const CHOICES: Record<string, readonly string[]> = {
   'lockdown.mode': ['enforce', 'shadow', 'off'],
@@ -90,6 +101,7 @@ export function Settings(props: { guildId: string }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<string | null>(null);
   const [failure, setFailure] = useState<Error | undefined>();
+  const [trial, setTrial] = useState<Trial | 'running' | null>(null);
   useEffect(() => {
     if (loaded.state === 'ready') setDraft(structuredClone(loaded.data.config));
   }, [loaded]);
@@ -115,12 +127,25 @@ export function Settings(props: { guildId: string }) {
       },
     );
   };
-  const save = (e: FormEvent) => {
-    e.preventDefault();
-    const changed = Object.fromEntries(
+  const changed = () =>
+    Object.fromEntries(
       Object.entries(draft).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(saved[k])),
     );
-    answer(api(path, { method: 'PUT', body: { config: changed } }));
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    answer(api(path, { method: 'PUT', body: { config: changed() } }));
+  };
+  const tryIt = () => {
+    setTrial('running');
+    api<Trial>(`${path}/try`, { method: 'POST', body: { config: changed() } }).then(
+      setTrial,
+      (err: Error) => {
+        setTrial(null);
+        if (err instanceof ApiError && err.body.errors)
+          setErrors(Object.fromEntries(err.body.errors.map((x) => [x.field, x.message])));
+        else setFailure(err);
+      },
+    );
   };
   const importYaml = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
@@ -165,6 +190,9 @@ export function Settings(props: { guildId: string }) {
         )}
         <div className="savebar">
           <button type="submit">{t.save}</button>
+          <button type="button" onClick={tryIt} disabled={trial === 'running'}>
+            {t.tryIt}
+          </button>
           {status && (
             <span role="status" data-testid="save-status">
               {status}
@@ -172,6 +200,20 @@ export function Settings(props: { guildId: string }) {
           )}
           {failure && <Status error={failure} />}
         </div>
+        {trial === 'running' && <p className="muted">{t.trying}</p>}
+        {trial && trial !== 'running' && (
+          <div className="card" data-testid="trial">
+            <p>{t.tried(trial.caught.length, trial.checked, trial.channels)}</p>
+            <ul>
+              {trial.caught.slice(0, 50).map((c) => (
+                <li key={c.messageId}>
+                  {new Date(c.at).toLocaleString()} · {c.authorId} ·{' '}
+                  {c.violations.map((v) => `${v.type}: ${v.detail}`).join('; ')}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
       </form>
     </section>
   );
