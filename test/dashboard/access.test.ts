@@ -205,3 +205,43 @@ describe('live events', () => {
     expect((await owner.fetch('/api/guilds')).status).toBe(401);
   });
 });
+
+describe('named profiles', () => {
+  it('saves a profile checked by the config schema, and applies it only when the user manages every guild named', async () => {
+    const owner = await signedIn(view(guildId).ownerId);
+    const bad = await owner.send('PUT', '/api/profiles/strict', { settings: { massPingThreshold: 0 } });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe(
+      'massPingThreshold',
+    );
+    const saved = await owner.send('PUT', '/api/profiles/strict', {
+      settings: { massPingThreshold: 2, linkGuard: true },
+    });
+    expect(saved.status).toBe(200);
+    const list = (await (await owner.fetch('/api/profiles')).json()) as { profiles: { name: string }[] };
+    expect(list.profiles.map((p) => p.name)).toEqual(['strict']);
+
+    const before = await config(owner);
+    const both = await owner.send('POST', '/api/profiles/strict/apply', {
+      guildIds: [guildId, otherGuildId],
+    });
+    expect(both.status).toBe(403);
+    expect(((await both.json()) as { guildId: string }).guildId).toBe(otherGuildId);
+    expect(await config(owner)).toEqual(before);
+
+    const noCsrf = await owner.send('POST', '/api/profiles/strict/apply', { guildIds: [guildId] }, false);
+    expect(noCsrf.status).toBe(403);
+    const applied = await owner.send('POST', '/api/profiles/strict/apply', { guildIds: [guildId] });
+    expect(applied.status).toBe(200);
+    const after = (await config(owner)) as unknown as {
+      config: { massPingThreshold: number; linkGuard: boolean };
+    };
+    expect(after.config).toMatchObject({ massPingThreshold: 2, linkGuard: true });
+
+    // Profiles are the user's own: another admin does not see them.
+    const admin = await signedIn(view(guildId).adminId ?? '');
+    expect(((await (await admin.fetch('/api/profiles')).json()) as { profiles: unknown[] }).profiles).toEqual(
+      [],
+    );
+  });
+});

@@ -18,6 +18,7 @@ import { inviteRoutes } from './routes/inviteRoutes.ts';
 import { liveRoutes } from './routes/liveRoutes.ts';
 import { lockdownRoutes } from './routes/lockdownRoutes.ts';
 import { memberRoutes } from './routes/memberRoutes.ts';
+import { profileRoutes } from './routes/profileRoutes.ts';
 import { type Session, type SessionStore, sameSecret } from './sessionStore.ts';
 
 /** What the web app runs on; main.ts builds it, tests build their own. */
@@ -112,6 +113,7 @@ export function createWebApp(deps: DashboardDeps): Hono<AppEnv> {
   app.route('/api/guilds', liveRoutes(deps));
   app.route('/api/guilds', inviteRoutes(deps));
   app.route('/api/guilds', memberRoutes(deps));
+  app.route('/api/profiles', profileRoutes(deps));
   app.all('/api/*', (c) => c.json({ error: 'not-found', message: 'No such API route.' }, 404));
 
   if (deps.staticDir) {
