@@ -140,7 +140,7 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     const threshold = page.locator('[data-field=spamThreshold] input');
     await threshold.fill('1');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.locator('[data-field=spamThreshold] .field-error').waitFor();
     await shot('settings-invalid');
     await threshold.fill('3');
@@ -160,7 +160,7 @@ describe('the dashboard in a browser', () => {
     expect(await trial.textContent()).toContain('bad_word');
     expect(system.sandbox.state.guilds[guildId]?.messages[earlier.id]).toBeDefined();
     await shot('settings-try');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => page.getByTestId('save-status').textContent()).toBe('Saved 1 change.');
     await shot('settings');
 
@@ -192,6 +192,19 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Verify now' }).click();
     await expect.poll(() => page.getByTestId('verify-status').textContent()).toMatch(/^Chain intact/);
     await shot('audit');
+  });
+
+  it('saves the settings as a profile and applies it to a server from the servers page', async () => {
+    await page.goto(`${dashboard.url}/#/g/${guildId}/settings`);
+    await page.getByLabel('Profile name').fill('calm');
+    await page.getByRole('button', { name: 'Save as profile' }).click();
+    await expect.poll(() => page.getByTestId('save-status').textContent()).toBe('Saved as profile calm.');
+    await page.goto(`${dashboard.url}/#/`);
+    const profile = page.locator('[data-profile=calm]');
+    await profile.getByLabel(view(guildId).name).check();
+    await profile.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('Profile calm applied to 1 server.').waitFor();
+    await shot('profiles');
   });
 
   it('creates a campaign, counts a join through its invite, and finds the member with that invite', {

@@ -16,6 +16,17 @@ export const texts = {
     forbidden: 'You do not manage this server (or the bot is not in it).',
     generic: (message: string) => `Something went wrong: ${message}`,
   },
+  profiles: {
+    title: 'Profiles',
+    lead: 'Named settings you saved from a server’s Settings page; apply one to several servers at once.',
+    none: 'No profile yet: save one from a server’s Settings page.',
+    apply: 'Apply',
+    delete: 'Delete',
+    applied: (name: string, n: number) => `Profile ${name} applied to ${n} server${n === 1 ? '' : 's'}.`,
+    saveAs: 'Save as profile',
+    name: 'Profile name',
+    saved: (name: string) => `Saved as profile ${name}.`,
+  },
   guilds: {
     title: 'Your servers',
     empty: 'No server to show: you need Manage Server in a server where Chat Guard is.',

@@ -102,6 +102,7 @@ export function Settings(props: { guildId: string }) {
   const [status, setStatus] = useState<string | null>(null);
   const [failure, setFailure] = useState<Error | undefined>();
   const [trial, setTrial] = useState<Trial | 'running' | null>(null);
+  const [profileName, setProfileName] = useState('');
   useEffect(() => {
     if (loaded.state === 'ready') setDraft(structuredClone(loaded.data.config));
   }, [loaded]);
@@ -135,6 +136,17 @@ export function Settings(props: { guildId: string }) {
     e.preventDefault();
     answer(api(path, { method: 'PUT', body: { config: changed() } }));
   };
+  const saveProfile = () => {
+    const name = profileName.trim();
+    api(`/api/profiles/${encodeURIComponent(name)}`, { method: 'PUT', body: { settings: draft } }).then(
+      () => setStatus(texts.profiles.saved(name)),
+      (err: Error) => {
+        if (err instanceof ApiError && err.body.errors)
+          setErrors(Object.fromEntries(err.body.errors.map((x) => [x.field, x.message])));
+        setFailure(err);
+      },
+    );
+  };
   const tryIt = () => {
     setTrial('running');
     api<Trial>(`${path}/try`, { method: 'POST', body: { config: changed() } }).then(
@@ -164,6 +176,15 @@ export function Settings(props: { guildId: string }) {
       <h1>{t.title}</h1>
       <div className="toolbar">
         <a href={`${path}.yaml`}>{t.exportYaml}</a>
+        <input
+          aria-label={texts.profiles.name}
+          placeholder={texts.profiles.name}
+          value={profileName}
+          onChange={(e) => setProfileName(e.target.value)}
+        />
+        <button type="button" disabled={profileName.trim() === ''} onClick={saveProfile}>
+          {texts.profiles.saveAs}
+        </button>
         <label className="button">
           {t.importYaml}
           <input type="file" accept=".yaml,.yml,text/yaml" onChange={importYaml} hidden />
