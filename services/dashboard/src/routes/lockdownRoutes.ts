@@ -2,9 +2,13 @@ import { listLockdowns, readLockdown } from '@chat-guard/enforcer';
 import { lockdownAnswer } from '@chat-guard/events';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { z } from 'zod';
+import { scoreHistory } from '../scoreHistory.ts';
 import { snowflakeAt } from '../snowflakes.ts';
 import type { DashboardDeps } from '../webApp.ts';
 import { guardedGuild } from './guardedGuild.ts';
+
+/** How much of the score before and after a lockdown its timeline shows. */
+const SCORE_MARGIN_MS = 10 * 60_000;
 
 const answerBody = z.strictObject({ answer: lockdownAnswer, guildId: z.string().optional() });
 
@@ -41,6 +45,17 @@ export function lockdownRoutes(deps: DashboardDeps) {
         liftedBy: r.lifted_by,
       })),
     });
+  });
+
+  // The score before, during and after a lockdown (while the stream still holds it: a day).
+  app.get('/:guildId/lockdowns/:lockdownId/scores', async (c) => {
+    const guild = c.get('guild');
+    const row = await readLockdown(deps.db, c.req.param('lockdownId'));
+    if (!row || row.guild_id !== guild.id)
+      return c.json({ error: 'not-found', message: 'No such lockdown in this server.' }, 404);
+    const from = row.started_at.getTime() - SCORE_MARGIN_MS;
+    const to = (row.lifted_at?.getTime() ?? deps.now()) + SCORE_MARGIN_MS;
+    return c.json({ from, to, scores: await scoreHistory(deps.bus, guild.id, from, to) });
   });
 
   app.post('/:guildId/lockdowns/:lockdownId/answer', async (c) => {

@@ -127,6 +127,9 @@ export const texts = {
     reasons: 'Reasons',
     steps: 'Steps',
     quarantined: (n: number) => `${n} quarantined`,
+    timeline: 'Raid score around the lockdown',
+    noScores:
+      'No raid score in this window (the detector scores while joins come in; the stream keeps a day).',
     answers: {
       lift: 'Lift',
       'confirm-ban': 'Confirm raid: ban',

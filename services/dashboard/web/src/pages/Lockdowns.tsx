@@ -1,11 +1,35 @@
 import { useEffect, useState } from 'react';
 import { api, type Lockdown } from '../api.ts';
 import { Status } from '../Status.tsx';
+import { type Marker, TimeChart } from '../TimeChart.tsx';
 import { texts } from '../texts.ts';
 import { useApi } from '../useApi.ts';
 import { useLiveEvents } from '../useLiveEvents.ts';
 
 const t = texts.lockdowns;
+
+function ScoreTimeline(props: { guildId: string; lockdown: Lockdown }) {
+  const { lockdown } = props;
+  const [loaded] = useApi<{ from: number; to: number; scores: { at: number; score: number }[] }>(
+    `/api/guilds/${props.guildId}/lockdowns/${lockdown.id}/scores`,
+  );
+  if (loaded.state !== 'ready') return <Status error={loaded.state === 'error' ? loaded.error : undefined} />;
+  const { from, to, scores } = loaded.data;
+  if (scores.length === 0) return <p className="muted">{t.noScores}</p>;
+  const markers: Marker[] = [{ at: lockdown.startedAt / 1000, color: '#c0392b', label: 'started' }];
+  if (lockdown.liftedAt) markers.push({ at: lockdown.liftedAt / 1000, color: '#27ae60', label: 'lifted' });
+  return (
+    <TimeChart
+      title={t.timeline}
+      labels={[texts.overview.score]}
+      colors={['#8e44ad']}
+      data={[scores.map((p) => p.at / 1000), scores.map((p) => p.score)]}
+      markers={markers}
+      yRange={[0, 1]}
+      xRange={[from / 1000, to / 1000]}
+    />
+  );
+}
 const ANSWERS = ['lift', 'false-alarm', 'confirm-ban', 'confirm-kick', 'extend'] as const;
 
 export function Lockdowns(props: { guildId: string }) {
@@ -60,6 +84,7 @@ export function Lockdowns(props: { guildId: string }) {
                 <li key={r}>{r}</li>
               ))}
             </ul>
+            <ScoreTimeline guildId={props.guildId} lockdown={l} />
             <h3>{t.steps}</h3>
             <ul>
               {l.steps.map((s) => (

@@ -57,7 +57,11 @@ export function Overview(props: { guildId: string }) {
     [events],
   );
   // A lockdown or gate starting or ending changes the current state: read it again.
-  const turns = events.filter((e) => e.type === 'lockdown' || e.type === 'gate').length;
+  // (The enforcer audits each lockdown step once it is recorded, so those entries count too.)
+  const turns = events.filter(
+    (e) =>
+      e.type === 'lockdown' || e.type === 'gate' || (e.type === 'audit' && e.action.startsWith('lockdown.')),
+  ).length;
   useEffect(() => {
     if (turns > 0) reload();
   }, [turns, reload]);
