@@ -35,7 +35,8 @@ function filterOf(query: z.infer<typeof auditQuery>, limit: number): AuditFilter
 }
 
 const csvCell = (value: unknown): string => {
-  const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
+  const text =
+    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   // Quote every cell, and defuse spreadsheet formulas.
   return `"${(/^[=+\-@]/.test(text) ? `'${text}` : text).replace(/"/g, '""')}"`;
 };
