@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { NATS_URL } from '../support/bus.ts';
 import { type Spawned, spawnTs } from '../support/processes.ts';
@@ -103,6 +104,36 @@ export class ApiClient {
       method,
       headers: { 'Content-Type': 'application/json', ...(csrf ? { 'X-CSRF-Token': this.csrfToken } : {}) },
       body: JSON.stringify(body),
+    });
+  }
+
+  /**
+   * A JSON change on a connection of its own: the server may answer an oversized body before
+   * reading it and close the connection, which must not be one the next request reuses.
+   */
+  async sendAlone(method: string, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+    const payload = JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = request(`${this.base}${path}`, {
+        method,
+        agent: false,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(payload),
+          'X-CSRF-Token': this.csrfToken,
+          Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || '{}') }));
+      });
+      // The server may stop reading once it has answered: that is not a failure of the test.
+      req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' ? undefined : reject(err)));
+      req.end(payload);
     });
   }
 

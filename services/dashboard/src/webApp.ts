@@ -3,6 +3,7 @@ import type { DiscordPort } from '@chat-guard/discord';
 import type { Database } from '@chat-guard/store';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Redis } from 'ioredis';
@@ -49,6 +50,7 @@ export type AppEnv = {
 };
 
 const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** The dashboard's HTTP app: sign-in, the JSON API under /api, live events, the front end. */
 export function createWebApp(deps: DashboardDeps): Hono<AppEnv> {
@@ -82,6 +84,18 @@ export function createWebApp(deps: DashboardDeps): Hono<AppEnv> {
 
   app.route('/auth', authRoutes(deps));
 
+  // No request body is read past this size, whatever the route (settings are a few kilobytes).
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json(
+          { error: 'too-large', errors: [{ field: '(body)', message: `at most ${MAX_BODY_BYTES} bytes` }] },
+          413,
+        ),
+    }),
+  );
   // Every API call needs a live session; every change also the session's CSRF token and our Origin.
   app.use('/api/*', async (c, next) => {
     const session = await deps.sessions.get(getCookie(c, SESSION_COOKIE));
