@@ -163,6 +163,11 @@ describe('settings', () => {
       actorId: ownerId,
       details: { by: username },
     });
+    const page = (await (await owner.fetch(`/api/guilds/${guildId}/audit`)).json()) as {
+      names: Record<string, string>;
+    };
+    // Every id on the page that is a user comes with the name Discord has for them.
+    expect(page.names[ownerId]).toBe(username);
     const verify = await owner.send('POST', `/api/guilds/${guildId}/audit/verify`, {});
     expect(await verify.json()).toMatchObject({ ok: true, problem: null });
     const csv = await (await owner.fetch(`/api/guilds/${guildId}/audit/export?format=csv`)).text();

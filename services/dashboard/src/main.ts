@@ -6,6 +6,7 @@ import { serve } from '@hono/node-server';
 import { authorizeUrlFor, dashboardEnv } from './dashboardEnv.ts';
 import { LiveHub } from './liveHub.ts';
 import { SessionStore } from './sessionStore.ts';
+import { UserNames } from './userNames.ts';
 import { createWebApp } from './webApp.ts';
 
 // From services/dashboard/src/main.ts and from dist/services/dashboard/main.mjs alike, three
@@ -40,6 +41,7 @@ await runService({
       redis,
       bus,
       live,
+      names: new UserNames(discord.rest),
       publicOrigin: new URL(env.DASHBOARD_PUBLIC_URL).origin,
       staticDir: existsSync(`${staticDir}/index.html`) ? staticDir : null,
       now: Date.now,

@@ -21,6 +21,7 @@ import { lockdownRoutes } from './routes/lockdownRoutes.ts';
 import { memberRoutes } from './routes/memberRoutes.ts';
 import { profileRoutes } from './routes/profileRoutes.ts';
 import { type Session, type SessionStore, sameSecret } from './sessionStore.ts';
+import type { UserNames } from './userNames.ts';
 
 /** What the web app runs on; main.ts builds it, tests build their own. */
 export interface DashboardDeps {
@@ -36,6 +37,8 @@ export interface DashboardDeps {
   readonly redis: Redis;
   readonly bus: EventBus;
   readonly live: LiveHub;
+  /** Users' names for ids shown on the pages. */
+  readonly names: UserNames;
   /** The origin browsers use; a change from any other Origin is refused. */
   readonly publicOrigin: string;
   /** The built front end, or null to serve the API only. */

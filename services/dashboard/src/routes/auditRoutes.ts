@@ -74,7 +74,12 @@ export function auditRoutes(deps: DashboardDeps) {
       );
     const entries = await browseAuditLog(deps.db, c.get('guild').id, filterOf(query.data, query.data.limit));
     const last = entries.at(-1);
-    return c.json({ entries, nextBefore: entries.length === query.data.limit && last ? last.seq : null });
+    const names = await deps.names.of(entries.flatMap((e) => [e.actorId, e.targetId]));
+    return c.json({
+      entries,
+      names,
+      nextBefore: entries.length === query.data.limit && last ? last.seq : null,
+    });
   });
 
   // The same walk as `chat-guard audit verify`.

@@ -5,6 +5,7 @@ import { texts } from '../texts.ts';
 
 interface Page {
   entries: AuditEntry[];
+  names: Record<string, string>;
   nextBefore: number | null;
 }
 interface Verification {
@@ -14,6 +15,9 @@ interface Verification {
 }
 
 const t = texts.audit;
+
+/** A name with its id, or the id alone when the name is not known. */
+const named = (name: string | undefined, id: string) => (name ? `${name} (${id})` : id);
 
 /** An entry's details on one short line: what changed, else each field (long values cut). */
 function describeDetails(details: Record<string, unknown>): string {
@@ -31,6 +35,7 @@ export function Audit(props: { guildId: string }) {
   const [filter, setFilter] = useState({ action: '', member: '', moderator: '' });
   const [query, setQuery] = useState('');
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  const [names, setNames] = useState<Record<string, string>>({});
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<Error | undefined>();
   const [verification, setVerification] = useState<Verification | 'running' | null>(null);
@@ -43,6 +48,7 @@ export function Audit(props: { guildId: string }) {
     api<Page>(`${base}?${params}`).then(
       (page) => {
         setEntries((old) => (before === null ? page.entries : [...(old ?? []), ...page.entries]));
+        setNames((old) => ({ ...old, ...page.names }));
         setNext(page.nextBefore);
       },
       (err: Error) => setError(err),
@@ -114,8 +120,10 @@ export function Audit(props: { guildId: string }) {
                   <td>{e.seq}</td>
                   <td>{new Date(e.at).toLocaleString()}</td>
                   <td>{e.action}</td>
-                  <td>{typeof e.details.by === 'string' ? `${e.details.by} (${e.actorId})` : e.actorId}</td>
-                  <td>{e.targetId ?? ''}</td>
+                  <td>
+                    {named(typeof e.details.by === 'string' ? e.details.by : names[e.actorId], e.actorId)}
+                  </td>
+                  <td>{e.targetId ? named(names[e.targetId], e.targetId) : ''}</td>
                   <td>{e.reason}</td>
                   <td className="details" title={JSON.stringify(e.details)}>
                     {describeDetails(e.details)}
