@@ -14,6 +14,7 @@ export * from './gateStep.ts';
 export * from './guildNames.ts';
 export * from './liftLockdown.ts';
 export * from './liftTimeout.ts';
+export * from './lockdownHistory.ts';
 export * from './lockdownPlan.ts';
 export * from './lockdownRecords.ts';
 export * from './lockdownSteps.ts';
