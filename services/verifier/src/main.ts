@@ -1,0 +1,97 @@
+import { createDiscordRest } from '@chat-guard/discord';
+import { GuildConfigCache } from '@chat-guard/guild-config';
+import { runService, startPeriodic } from '@chat-guard/runtime';
+import type { APIUser } from 'discord-api-types/v10';
+import { Routes } from 'discord-api-types/v10';
+import { answerVerifyButton } from './answerVerifyButton.ts';
+import { createGateDiscord } from './gateDiscord.ts';
+import { admitNewcomer, type GateDeps } from './gatekeeper.ts';
+import { GateRedis } from './gateRedis.ts';
+import { closeRaidGate, openRaidGate } from './raidGate.ts';
+import { sweepOverdue } from './sweepOverdue.ts';
+import { VerificationStore } from './verificationStore.ts';
+import { verifierEnv } from './verifierEnv.ts';
+import { startWebServer } from './webServer.ts';
+
+await runService({
+  name: 'verifier',
+  defaultHttpPort: 8087,
+  env: verifierEnv,
+  needs: { postgres: true, redis: true },
+  async start({ env, bus, postgres, redis, consume, onShutdown, logger }) {
+    const rest = createDiscordRest({ api: env.DISCORD_API_URL, token: env.DISCORD_TOKEN });
+    const discord = createGateDiscord(rest);
+    const me = (await rest.rest.get(Routes.user('@me'))) as APIUser;
+    const configs = await GuildConfigCache.start(bus, (err) =>
+      logger.error({ err: err.message }, 'configuration feed'),
+    );
+    onShutdown(() => configs.stop());
+    const store = new VerificationStore(postgres.db);
+    const guildNames = new Map<string, string>();
+    const deps = {
+      discord,
+      store,
+      redis: new GateRedis(redis),
+      bus,
+      config: (guildId: string) => configs.get(guildId),
+      now: Date.now,
+      botUserId: me.id,
+      secret: env.VERIFY_SECRET,
+      publicUrl: env.VERIFY_PUBLIC_URL,
+      async tellAdmins(guildId: string, message: string) {
+        logger.warn({ guildId, message }, 'told the admins');
+        const channel = configs.get(guildId).punishLogChannelId;
+        if (channel)
+          await discord.sendMessage(channel, { content: message, allowed_mentions: { parse: [] } });
+      },
+      async guildName(guildId: string) {
+        const known = guildNames.get(guildId);
+        if (known) return known;
+        const name = (await rest.guildSummary(guildId)).name;
+        guildNames.set(guildId, name);
+        return name;
+      },
+    } satisfies GateDeps & Record<string, unknown>;
+
+    const web = await startWebServer(deps, {
+      host: env.WEB_HOST,
+      port: env.WEB_PORT,
+      trustProxy: env.TRUST_PROXY,
+      onError: (err, what) => logger.error({ err, what }, 'the verify page failed'),
+    });
+    onShutdown(() => web.close());
+    logger.info({ port: web.port, publicUrl: env.VERIFY_PUBLIC_URL }, 'serving the verify page');
+
+    await consume('verifier-gates', {
+      'gate.started': (started) => openRaidGate(store, started),
+      'gate.ended': async (ended) => {
+        await closeRaidGate(store, ended);
+      },
+    });
+    await consume('verifier-members', {
+      'member.joined': async (join) => {
+        const row = await admitNewcomer(deps, join).catch(async (err: unknown) => {
+          if (err instanceof Error && err.name === 'GateSetupError')
+            await deps.tellAdmins(join.guildId, err.message);
+          throw err;
+        });
+        if (row?.status === 'pending')
+          logger.info({ guildId: join.guildId, userId: join.userId }, 'newcomer gated');
+      },
+    });
+    await consume('verifier-interactions', {
+      'interaction.created': async (click) => {
+        await answerVerifyButton(deps, click);
+      },
+    });
+    const sweep = startPeriodic(
+      env.SWEEP_INTERVAL_MS,
+      async () => {
+        const swept = await sweepOverdue(deps);
+        if (swept.expired > 0 || swept.extendedBy > 0) logger.info(swept, 'overdue verifications swept');
+      },
+      (err) => logger.error({ err }, 'sweeping overdue verifications failed'),
+    );
+    onShutdown(() => sweep.stop());
+  },
+});
