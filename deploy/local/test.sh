@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash deploy/local/infra.sh
-bash deploy/local/deps.sh
+bash deploy/local/deps.sh --browser
 
 echo "== type-check (tsc)"
 node_modules/.bin/tsc -p tsconfig.json

@@ -1,0 +1,277 @@
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/bus.ts';
+import { type System, startSystem } from '../support/system.ts';
+import { launchChromium } from './browser.ts';
+import { freePort, gateHarness, newSecret, setGate } from './gateHarness.ts';
+
+// The member gate end to end on the sandbox: gateway → verifier → log-writer, with real NATS,
+// Redis and PostgreSQL, and Debian's Chromium for the person on the verify page.
+
+let system: System;
+let gate: ReturnType<typeof gateHarness>;
+let browser: { context: BrowserContext; close(): Promise<void> };
+let base = '';
+const guilds = { always: '', alert: '', keep: '' };
+
+beforeAll(async () => {
+  system = await startSystem({
+    sandbox: { guilds: [{ members: 5 }, { members: 5 }, { members: 5 }], seed: 23 },
+  });
+  const [always, alert, keep] = system.sandbox.guilds;
+  if (!always || !alert || !keep) throw new Error('three guilds expected');
+  Object.assign(guilds, { always, alert, keep });
+  await Promise.all([system.start('gateway'), system.start('log-writer')]);
+  await setGate(system, always, { mode: 'always', failureAction: 'kick', maxAttempts: 2 });
+  await setGate(system, keep, { mode: 'always', failureAction: 'keep', maxAttempts: 1, altAccountLimit: 2 });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  await system.start('verifier', {
+    VERIFY_SECRET: newSecret(),
+    WEB_PORT: String(port),
+    WEB_HOST: '127.0.0.1',
+    VERIFY_PUBLIC_URL: base,
+    TRUST_PROXY: 'true',
+    SWEEP_INTERVAL_MS: '300',
+  });
+  gate = gateHarness(system);
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gate?.close();
+  await system?.stop();
+});
+
+/** A person opens the link, waits for the browser check, reads the picture and answers. */
+async function answerInBrowser(link: string, address: string, code?: string): Promise<string> {
+  const page = await browser.context.newPage();
+  try {
+    await page.setExtraHTTPHeaders({ 'x-forwarded-for': address });
+    await page.goto(link);
+    await page.getByRole('status').filter({ hasText: 'Browser check done' }).waitFor({ timeout: 20_000 });
+    await page.getByLabel('The 4 digits').fill(code ?? (await gate.codeShownFor(link)));
+    await page.screenshot({ path: '/tmp/verifier-check.png', fullPage: true });
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForLoadState();
+    return await page.getByRole('heading', { level: 1 }).innerText();
+  } finally {
+    await page.close();
+  }
+}
+
+describe('the member gate', () => {
+  it('gates a newcomer in always mode: the Unverified role, a verify channel only it sees, a Verify button', async () => {
+    const userId = gate.join(guilds.always);
+    const role = await gate.unverifiedRole(guilds.always);
+    await gate.waitForRole(guilds.always, userId, role, true, 'the newcomer to be Unverified');
+    const setup = await gate.verifierGuild(guilds.always);
+    const guild = system.sandbox.state.guilds[guilds.always];
+    const verify = guild?.channels[setup?.channel_id ?? ''];
+    expect(verify?.name).toBe('verify');
+    const everyone = verify?.permissionOverwrites.find((o) => o.id === guilds.always);
+    expect(BigInt(everyone?.deny ?? '0') & 1024n).toBe(1024n);
+    // Every other channel hides itself from Unverified.
+    for (const channel of Object.values(guild?.channels ?? {}).filter((c) => c.id !== verify?.id)) {
+      const overwrite = channel.permissionOverwrites.find((o) => o.id === role);
+      expect(BigInt(overwrite?.deny ?? '0') & 1024n, channel.name).toBe(1024n);
+    }
+    const message = guild?.messages[setup?.message_id ?? ''];
+    expect(JSON.stringify(message?.components)).toContain('verify:start');
+  });
+
+  it('lets a person pass in Chromium: the role is removed, and the pass is audited', async () => {
+    const userId = gate.join(guilds.always);
+    const role = await gate.unverifiedRole(guilds.always);
+    await gate.waitForRole(guilds.always, userId, role, true, 'the newcomer to be Unverified');
+    const link = await gate.pressVerify(guilds.always, userId);
+    expect(await answerInBrowser(link, '198.51.100.10')).toBe('You are verified');
+    await gate.waitForRole(guilds.always, userId, role, false, 'the Unverified role to go');
+    expect((await gate.verification(guilds.always, userId))?.status).toBe('passed');
+    await waitFor(
+      async () => (await gate.audits(guilds.always, userId)).includes('verification.passed'),
+      'the audit',
+    );
+    // The link worked once.
+    const again = await fetch(link);
+    expect(again.status).toBe(410);
+    expect(await again.text()).toContain('already used');
+  }, 60_000);
+
+  it('sends the page with CSP and frame-ancestors, and no answer in its text', async () => {
+    const userId = gate.join(guilds.always);
+    await gate.waitForRole(guilds.always, userId, await gate.unverifiedRole(guilds.always), true, 'gated');
+    const link = await gate.pressVerify(guilds.always, userId);
+    const response = await fetch(link);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    const html = await response.text();
+    expect(html).not.toContain(await gate.codeShownFor(link));
+  });
+
+  it('fails a scripted client that fetches the page and posts answers, and kicks it after maxAttempts', async () => {
+    const userId = gate.join(guilds.always);
+    await gate.waitForRole(guilds.always, userId, await gate.unverifiedRole(guilds.always), true, 'gated');
+    const link = await gate.pressVerify(guilds.always, userId);
+    const post = async () => {
+      await fetch(link);
+      // Even the right digits do not pass without the proof of work a browser does.
+      const answer = await gate.codeShownFor(link);
+      return fetch(link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '192.0.2.44' },
+        body: new URLSearchParams({ altcha: '', answer }).toString(),
+      });
+    };
+    const first = await post();
+    expect(first.status).toBe(400);
+    expect(await first.text()).toContain('browser check did not finish');
+    const second = await post();
+    expect(second.status).toBe(403);
+    await waitFor(() => gate.member(guilds.always, userId) === undefined, 'the kick', 20_000);
+    const row = await gate.verification(guilds.always, userId);
+    expect([row?.status, row?.outcome, row?.attempts]).toEqual(['failed', 'kick', 2]);
+    await waitFor(
+      async () => (await gate.audits(guilds.always, userId)).includes('verification.failed'),
+      'the audit',
+    );
+  });
+
+  it('refuses forged, expired-shaped, replayed and other members’ links and changes nothing', async () => {
+    const userId = gate.join(guilds.always);
+    const role = await gate.unverifiedRole(guilds.always);
+    await gate.waitForRole(guilds.always, userId, role, true, 'gated');
+    const link = await gate.pressVerify(guilds.always, userId);
+    const [body = '', signature = ''] = (link.split('/verify/')[1] ?? '').split('.');
+    const forged = await fetch(`${base}/verify/${body}.${signature.slice(0, -2)}AA`);
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toContain('not made by this server');
+    // Another user's claims under this signature: the signature no longer matches.
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as Record<string, unknown>;
+    const otherUser = Buffer.from(JSON.stringify({ ...claims, u: '1' })).toString('base64url');
+    expect((await fetch(`${base}/verify/${otherUser}.${signature}`)).status).toBe(400);
+    const otherGuild = Buffer.from(JSON.stringify({ ...claims, g: guilds.keep })).toString('base64url');
+    expect((await fetch(`${base}/verify/${otherGuild}.${signature}`)).status).toBe(400);
+    const garbage = await fetch(`${base}/verify/not-a-token`);
+    expect(garbage.status).toBe(400);
+    // Forms too large or in another shape.
+    const big = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `answer=${'1'.repeat(10_000)}`,
+    });
+    expect(big.status).toBe(413);
+    const extra = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'answer=1234&altcha=&admin=1',
+    });
+    expect(extra.status).toBe(400);
+    const json = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(json.status).toBe(400);
+    // Nothing changed: still gated, no attempt counted.
+    const row = await gate.verification(guilds.always, userId);
+    expect([row?.status, row?.attempts]).toEqual(['pending', 0]);
+    expect(gate.member(guilds.always, userId)?.roles).toContain(role);
+  });
+
+  it('keeps a failing member Unverified when the failure action is keep', async () => {
+    const userId = gate.join(guilds.keep);
+    const role = await gate.unverifiedRole(guilds.keep);
+    await gate.waitForRole(guilds.keep, userId, role, true, 'gated');
+    const link = await gate.pressVerify(guilds.keep, userId);
+    expect(await answerInBrowser(link, '198.51.100.20', '0000')).toBe('Verification failed');
+    const row = await gate.verification(guilds.keep, userId);
+    expect([row?.status, row?.outcome]).toEqual(['failed', 'keep']);
+    expect(gate.member(guilds.keep, userId)?.roles).toContain(role);
+  }, 60_000);
+
+  it('flags the second account verifying from one address, naming the first', async () => {
+    const role = await gate.unverifiedRole(guilds.keep);
+    const first = gate.join(guilds.keep);
+    const second = gate.join(guilds.keep);
+    await gate.waitForRole(guilds.keep, second, role, true, 'gated');
+    await gate.waitForRole(guilds.keep, first, role, true, 'gated');
+    expect(await answerInBrowser(await gate.pressVerify(guilds.keep, first), '203.0.113.5')).toBe(
+      'You are verified',
+    );
+    expect(await answerInBrowser(await gate.pressVerify(guilds.keep, second), '203.0.113.5')).toBe(
+      'A moderator will look at this',
+    );
+    expect(gate.member(guilds.keep, second)?.roles).toContain(role);
+    await waitFor(
+      async () => (await gate.audits(guilds.keep, second)).includes('verification.flagged'),
+      'the flag',
+    );
+    const flag = await system.database.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('guild_id', '=', guilds.keep)
+      .where('action', '=', 'verification.flagged')
+      .executeTakeFirstOrThrow();
+    expect(flag.details.related).toBe(first);
+  }, 60_000);
+
+  it('kicks a member who does not pass in time, and audits the expiry', async () => {
+    const userId = gate.join(guilds.always);
+    await gate.waitForRole(guilds.always, userId, await gate.unverifiedRole(guilds.always), true, 'gated');
+    // Time passes: the deadline is behind us (the sweep runs every 300 ms in this test).
+    await system.database.db
+      .updateTable('verification')
+      .set({ deadline_at: new Date(Date.now() - 1000) })
+      .where('guild_id', '=', guilds.always)
+      .where('user_id', '=', userId)
+      .execute();
+    await waitFor(
+      async () => (await gate.verification(guilds.always, userId))?.status === 'expired',
+      'the expiry',
+      20_000,
+    );
+    expect(gate.member(guilds.always, userId)).toBeUndefined();
+    await waitFor(
+      async () => (await gate.audits(guilds.always, userId)).includes('verification.expired'),
+      'the audit',
+    );
+  });
+
+  it('gates newcomers in on-alert mode only while the raid gate holds', async () => {
+    const status = async (userId: string) => {
+      await waitFor(
+        async () => (await gate.verification(guilds.alert, userId)) !== undefined,
+        'the join',
+        20_000,
+      );
+      return (await gate.verification(guilds.alert, userId))?.status;
+    };
+    expect(await status(gate.join(guilds.alert))).toBe('admitted');
+    const gateId = `${guilds.alert}-${Date.now()}`;
+    const common = { guildId: guilds.alert, gateId, score: 0.7, reasons: ['many young accounts'] };
+    await system.bus.publish('gate.started', {
+      ...common,
+      threshold: 0.6,
+      features: {},
+      featureVersion: 1,
+      joinsLastMinute: 12,
+      startedAt: Date.now(),
+    });
+    await waitFor(
+      async () => (await gate.verifierGuild(guilds.alert))?.gate_id === gateId,
+      'the gate to open',
+    );
+    const during = gate.join(guilds.alert);
+    expect(await status(during)).toBe('pending');
+    await gate.waitForRole(guilds.alert, during, await gate.unverifiedRole(guilds.alert), true, 'gated');
+    await system.bus.publish('gate.ended', { ...common, endedBy: 'detector', endedAt: Date.now() });
+    await waitFor(
+      async () => (await gate.verifierGuild(guilds.alert))?.gate_id === null,
+      'the gate to close',
+    );
+    expect(await status(gate.join(guilds.alert))).toBe('admitted');
+  });
+});
