@@ -102,6 +102,31 @@ export function gateHarness(system: System) {
       if (!url) throw new Error(`no link in the reply: ${data.content}`);
       return url;
     },
+    /** The member presses a button on a message; resolves with the bot's answer (its data and message). */
+    async press(guildId: string, userId: string, channelId: string, messageId: string, customId: string) {
+      const since = Date.now();
+      const interaction = system.sandbox.interactions.clickButton({ channelId, messageId, userId, customId });
+      const reply = () =>
+        system.sandbox.inspect
+          .actions({ kind: 'interaction.responded', guildId, since })
+          .find((a) => a.data.interactionId === interaction.id);
+      await waitFor(() => reply() !== undefined, `the answer to ${customId}`, 20_000);
+      return { interaction, data: reply()?.data ?? {}, messageId: reply()?.messageIds?.[0] ?? '' };
+    },
+    /** The member submits the modal the bot showed; resolves with the bot's private answer. */
+    async submit(guildId: string, modalInteractionId: string, values: Record<string, string>) {
+      const since = Date.now();
+      const interaction = system.sandbox.interactions.submitModal({
+        interactionId: modalInteractionId,
+        values,
+      });
+      const reply = () =>
+        system.sandbox.inspect
+          .actions({ kind: 'interaction.responded', guildId, since })
+          .find((a) => a.data.interactionId === interaction.id);
+      await waitFor(() => reply() !== undefined, 'the answer to the modal', 20_000);
+      return { data: reply()?.data ?? {}, messageId: reply()?.messageIds?.[0] ?? '' };
+    },
     /**
      * What a person reads in the picture: the code the verifier drew for the link, read where it
      * keeps it (a test cannot look at the picture, a person can).

@@ -99,6 +99,33 @@ describe('the member gate', () => {
     expect(await again.text()).toContain('already used');
   }, 60_000);
 
+  it('lets a member without a browser pass in Discord: the picture privately, the answer in a modal', async () => {
+    const userId = gate.join(guilds.always);
+    const role = await gate.unverifiedRole(guilds.always);
+    await gate.waitForRole(guilds.always, userId, role, true, 'gated');
+    const setup = await gate.verifierGuild(guilds.always);
+    const channel = setup?.channel_id ?? '';
+    const check = await gate.press(guilds.always, userId, channel, setup?.message_id ?? '', 'verify:discord');
+    expect(Number(check.data.flags) & 64).toBe(64);
+    const picture = (check.data.embeds as { image: { url: string } }[])[0]?.image.url ?? '';
+    expect(picture).toMatch(/\/verify\/[^/]+\/image\.png$/);
+    const code = await gate.codeShownFor(picture.replace(/\/image\.png$/, ''));
+    const opened = await gate.press(guilds.always, userId, channel, check.messageId, 'verify:answer');
+    expect(opened.data.type).toBe(9);
+    const wrong = await gate.submit(guilds.always, opened.interaction.id, { digits: '0000' });
+    expect(String(wrong.data.content)).toContain('Not quite');
+    const newPicture = (wrong.data.embeds as { image: { url: string } }[])[0]?.image.url ?? '';
+    const newCode = await gate.codeShownFor(newPicture.replace(/\/image\.png$/, ''));
+    expect(newCode).toMatch(/^[1-6]{4}$/);
+    const again = await gate.press(guilds.always, userId, channel, wrong.messageId, 'verify:answer');
+    const right = await gate.submit(guilds.always, again.interaction.id, { digits: newCode });
+    expect(right.data.content).toBe('You are verified. Welcome!');
+    await gate.waitForRole(guilds.always, userId, role, false, 'the Unverified role to go');
+    const row = await gate.verification(guilds.always, userId);
+    expect([row?.status, row?.outcome, row?.attempts]).toEqual(['passed', 'discord', 1]);
+    expect(code).toMatch(/^[1-6]{4}$/);
+  });
+
   it('sends the page with CSP and frame-ancestors, and no answer in its text', async () => {
     const userId = gate.join(guilds.always);
     await gate.waitForRole(guilds.always, userId, await gate.unverifiedRole(guilds.always), true, 'gated');

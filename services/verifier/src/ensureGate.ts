@@ -11,6 +11,8 @@ import type { VerificationStore } from './verificationStore.ts';
 
 /** The custom_id of the Verify button in the verify channel. */
 export const VERIFY_BUTTON_ID = 'verify:start';
+/** The in-Discord check, for members who cannot open a browser. */
+export const DISCORD_CHECK_BUTTON_ID = 'verify:discord';
 export const UNVERIFIED_ROLE_NAME = 'Unverified';
 export const VERIFY_CHANNEL_NAME = 'verify';
 
@@ -31,12 +33,12 @@ const VIEW = PermissionFlagsBits.ViewChannel;
 const SEND = PermissionFlagsBits.SendMessages;
 const HISTORY = PermissionFlagsBits.ReadMessageHistory;
 
-/** The verify channel's single message: what to do, and the button. */
+/** The verify channel's single message: what to do, and the buttons. */
 export const verifyMessage = (): RESTPostAPIChannelMessageJSONBody => ({
   content:
     '**Welcome!** This server checks that newcomers are people before they can take part.\n' +
     'Press **Verify** to get a private link to a short check. It works with a keyboard and a ' +
-    'screen reader, and has an audio alternative. Nothing about you is shared with anyone else.',
+    'screen reader, and has an audio alternative. No browser? The second button checks you here.',
   components: [
     {
       type: ComponentType.ActionRow,
@@ -46,6 +48,12 @@ export const verifyMessage = (): RESTPostAPIChannelMessageJSONBody => ({
           style: ButtonStyle.Success,
           custom_id: VERIFY_BUTTON_ID,
           label: 'Verify',
+        },
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Secondary,
+          custom_id: DISCORD_CHECK_BUTTON_ID,
+          label: 'No browser? Verify here',
         },
       ],
     },

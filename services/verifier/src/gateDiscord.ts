@@ -2,7 +2,9 @@ import { classifyRestError, type DiscordPort, isAlreadyGone, UNKNOWN_MEMBER } fr
 import type { REST } from '@discordjs/rest';
 import {
   type APIChannel,
+  type APIEmbed,
   type APIMessageComponent,
+  type APIModalInteractionResponseCallbackData,
   type APIRole,
   ChannelType,
   InteractionResponseType,
@@ -31,6 +33,12 @@ export interface GateDiscord
     interaction: { readonly id: string; readonly token: string },
     content: string,
     components?: APIMessageComponent[],
+    embeds?: APIEmbed[],
+  ): Promise<void>;
+  /** Answers an interaction with a modal (only a first answer may be one). */
+  showModal(
+    interaction: { readonly id: string; readonly token: string },
+    modal: APIModalInteractionResponseCallbackData,
   ): Promise<void>;
   /** Whether a message still exists in a channel. */
   messageExists(channelId: string, messageId: string): Promise<boolean>;
@@ -89,7 +97,15 @@ export function createGateDiscord(port: DiscordPort & { readonly rest: REST }): 
         throw classifyRestError(err, `take the role ${roleId} from ${userId}`);
       }
     },
-    async replyPrivately(interaction, content, components) {
+    async showModal(interaction, modal) {
+      await call('show the check', () =>
+        rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
+          auth: false,
+          body: { type: InteractionResponseType.Modal, data: modal },
+        }),
+      );
+    },
+    async replyPrivately(interaction, content, components, embeds) {
       await call('answer the Verify button', () =>
         rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
           auth: false,
@@ -100,6 +116,7 @@ export function createGateDiscord(port: DiscordPort & { readonly rest: REST }): 
               flags: MessageFlags.Ephemeral,
               allowed_mentions: { parse: [] },
               ...(components ? { components } : {}),
+              ...(embeds ? { embeds } : {}),
             },
           },
         }),

@@ -8,6 +8,7 @@ const key = {
   addresses: (guildId: string, addressHash: string) => `chatguard:verify:addr:${guildId}:${addressHash}`,
   seenInRaid: (userId: string) => `chatguard:verify:raid-seen:${userId}`,
   lastSweep: () => 'chatguard:verify:last-sweep',
+  discordCheck: (guildId: string, userId: string) => `chatguard:verify:discord:${guildId}:${userId}`,
 };
 
 /** The limits on tries: per link, and per address (whatever links it holds), per window. */
@@ -86,6 +87,16 @@ export class GateRedis {
 
   async seenInRaid(userId: string): Promise<boolean> {
     return (await this.redis.exists(key.seenInRaid(userId))) === 1;
+  }
+
+  /** The link token behind a member's in-Discord check, kept as long as the link lives. */
+  async saveDiscordCheck(guildId: string, userId: string, token: string, expiresAt: number, now: number) {
+    const ttl = Math.max(1, Math.ceil((expiresAt - now) / 1000));
+    await this.redis.set(key.discordCheck(guildId, userId), token, 'EX', ttl);
+  }
+
+  discordCheck(guildId: string, userId: string): Promise<string | null> {
+    return this.redis.get(key.discordCheck(guildId, userId));
   }
 
   /** When a sweep last ran (ms), and records this one. */

@@ -4,6 +4,7 @@ import { runService, startPeriodic } from '@chat-guard/runtime';
 import type { APIUser } from 'discord-api-types/v10';
 import { Routes } from 'discord-api-types/v10';
 import { answerVerifyButton } from './answerVerifyButton.ts';
+import { answerDiscordCheck } from './discordCheck.ts';
 import { createGateDiscord } from './gateDiscord.ts';
 import { admitNewcomer, type GateDeps } from './gatekeeper.ts';
 import { GateRedis } from './gateRedis.ts';
@@ -80,8 +81,9 @@ await runService({
       },
     });
     await consume('verifier-interactions', {
-      'interaction.created': async (click) => {
-        await answerVerifyButton(deps, click);
+      'interaction.created': async (interaction) => {
+        if ((await answerVerifyButton(deps, interaction)) === 'ignored')
+          await answerDiscordCheck(deps, interaction);
       },
     });
     const sweep = startPeriodic(

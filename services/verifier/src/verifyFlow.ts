@@ -47,7 +47,7 @@ export function addressHash(address: string, secret: string): string {
 type Opened = { kind: 'ok'; claims: TokenClaims; row: Verification } | { kind: 'refused'; reply: PageReply };
 
 /** A link that is genuine, unexpired, unspent, and for a verification still waiting. */
-async function openLink(deps: PageDeps, token: string): Promise<Opened> {
+export async function openLink(deps: PageDeps, token: string): Promise<Opened> {
   const check = checkToken(token, deps.secret, deps.now());
   if (!check.ok) return { kind: 'refused', reply: result(check.reason) };
   if (await deps.redis.isSpent(check.claims.nonce)) return { kind: 'refused', reply: result('replayed') };
@@ -56,7 +56,7 @@ async function openLink(deps: PageDeps, token: string): Promise<Opened> {
   return { kind: 'ok', claims: check.claims, row };
 }
 
-async function codeFor(deps: PageDeps, claims: TokenClaims): Promise<string> {
+export async function codeFor(deps: PageDeps, claims: TokenClaims): Promise<string> {
   return deps.redis.challengeCode(claims.nonce, claims.expiresAt, newChallengeCode, deps.now());
 }
 
@@ -98,6 +98,26 @@ export async function challengeMedia(deps: PageDeps, token: string, kind: 'png' 
     : { status: 200, type: 'audio/wav', body: renderChallengeWav(code) };
 }
 
+/**
+ * A wrong answer (or a missing proof of work): one attempt spent. Out of attempts, the link is
+ * spent and the failure action applies; otherwise the next try gets a new code.
+ */
+export async function recordWrongAnswer(
+  deps: GateDeps,
+  claims: TokenClaims,
+  row: Verification,
+): Promise<'retry' | 'failed' | 'not-pending'> {
+  const attempts = await deps.store.countAttempt(claims);
+  if (attempts === null) return 'not-pending';
+  if (attempts >= deps.config(claims.guildId).gate.maxAttempts) {
+    await deps.redis.spend(claims.nonce, claims.expiresAt, deps.now());
+    await failMember(deps, { ...row, attempts }, { kind: 'failed', why: `${attempts} wrong answers` });
+    return 'failed';
+  }
+  await deps.redis.replaceChallengeCode(claims.nonce, claims.expiresAt, newChallengeCode(), deps.now());
+  return 'retry';
+}
+
 /** POST: an answer. Right and with the proof of work: passed (or flagged); wrong: an attempt spent. */
 export async function submitAnswer(
   deps: PageDeps,
@@ -123,14 +143,8 @@ export async function submitAnswer(
     (await verifySolution(parsed.data.altcha, deps.secret, true));
   const code = await codeFor(deps, claims);
   if (!powOk || normaliseAnswer(parsed.data.answer) !== code) {
-    const attempts = await deps.store.countAttempt(claims);
-    if (attempts === null) return result('not-pending');
-    if (attempts >= gate.maxAttempts) {
-      await deps.redis.spend(claims.nonce, claims.expiresAt, deps.now());
-      await failMember(deps, { ...row, attempts }, { kind: 'failed', why: `${attempts} wrong answers` });
-      return result('failed');
-    }
-    await deps.redis.replaceChallengeCode(claims.nonce, claims.expiresAt, newChallengeCode(), deps.now());
+    const outcome = await recordWrongAnswer(deps, claims, row);
+    if (outcome !== 'retry') return result(outcome);
     const why = powOk
       ? 'Those were not the digits in the picture. Here is a new picture.'
       : 'The browser check did not finish (it needs JavaScript). Here is a new picture; please try again.';
