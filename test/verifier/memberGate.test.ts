@@ -51,9 +51,13 @@ async function answerInBrowser(link: string, address: string, code?: string): Pr
     await page.setExtraHTTPHeaders({ 'x-forwarded-for': address });
     await page.goto(link);
     await page.getByRole('status').filter({ hasText: 'Browser check done' }).waitFor({ timeout: 20_000 });
-    await page.getByLabel('The 4 digits').fill(code ?? (await gate.codeShownFor(link)));
+    // Keyboard only: Tab to the answer, type it, Enter sends the form.
+    const focused = () => page.evaluate<string | undefined>('document.activeElement?.id');
+    for (let i = 0; i < 10 && (await focused()) !== 'answer'; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('answer');
+    await page.keyboard.type(code ?? (await gate.codeShownFor(link)));
     await page.screenshot({ path: '/tmp/verifier-check.png', fullPage: true });
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.keyboard.press('Enter');
     await page.waitForLoadState();
     return await page.getByRole('heading', { level: 1 }).innerText();
   } finally {

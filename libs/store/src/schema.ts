@@ -217,6 +217,7 @@ export interface VerifierGuildTable {
   message_id: string | null;
   gate_id: string | null;
   gate_started_at: Date | null;
+  gate_ended_id: string | null;
   setup_error: string | null;
   setup_at: Date | null;
 }

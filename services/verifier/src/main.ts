@@ -64,9 +64,13 @@ await runService({
     logger.info({ port: web.port, publicUrl: env.VERIFY_PUBLIC_URL }, 'serving the verify page');
 
     await consume('verifier-gates', {
-      'gate.started': (started) => openRaidGate(store, started),
+      'gate.started': async (started) => {
+        if (await openRaidGate(store, started))
+          logger.info({ guildId: started.guildId, gateId: started.gateId }, 'raid gate open');
+      },
       'gate.ended': async (ended) => {
-        await closeRaidGate(store, ended);
+        if (await closeRaidGate(store, ended))
+          logger.info({ guildId: ended.guildId, gateId: ended.gateId }, 'raid gate closed');
       },
     });
     await consume('verifier-members', {

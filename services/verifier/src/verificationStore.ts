@@ -35,11 +35,37 @@ export class VerificationStore {
       .execute();
   }
 
+  /**
+   * Opens a raid gate unless it already ended (a late redelivery of its start) or a later one
+   * holds; false when nothing changed.
+   */
+  async openRaidGate(guildId: string, gateId: string, startedAt: Date): Promise<boolean> {
+    const result = await this.db
+      .insertInto('verifier_guild')
+      .values({ guild_id: guildId, gate_id: gateId, gate_started_at: startedAt })
+      .onConflict((oc) =>
+        oc
+          .column('guild_id')
+          .doUpdateSet({ gate_id: gateId, gate_started_at: startedAt })
+          .where((eb) =>
+            eb.and([
+              eb(eb.fn.coalesce('verifier_guild.gate_ended_id', eb.val('')), '<>', gateId),
+              eb.or([
+                eb('verifier_guild.gate_started_at', 'is', null),
+                eb('verifier_guild.gate_started_at', '<=', startedAt),
+              ]),
+            ]),
+          ),
+      )
+      .executeTakeFirst();
+    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
   /** Ends the raid gate only if it is the one in force (an old `gate.ended` changes nothing). */
   async endRaidGate(guildId: string, gateId: string): Promise<boolean> {
     const result = await this.db
       .updateTable('verifier_guild')
-      .set({ gate_id: null, gate_started_at: null })
+      .set({ gate_id: null, gate_started_at: null, gate_ended_id: gateId })
       .where('guild_id', '=', guildId)
       .where('gate_id', '=', gateId)
       .executeTakeFirst();

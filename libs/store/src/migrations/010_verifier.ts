@@ -17,6 +17,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     /** The raid detector's gate in force (`on-alert` gates newcomers while it is set). */
     .addColumn('gate_id', 'text')
     .addColumn('gate_started_at', 'timestamptz')
+    /** The last raid gate that ended, so a late redelivery of its start does not reopen it. */
+    .addColumn('gate_ended_id', 'text')
     /** Why setting up the gate last failed (a missing permission, say); null once it works. */
     .addColumn('setup_error', 'text')
     .addColumn('setup_at', 'timestamptz')

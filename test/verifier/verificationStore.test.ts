@@ -69,3 +69,19 @@ describe('sweeping overdue verifications', () => {
     expect(await sweepOverdue(deps(back + AWAY_AFTER_MS / 2))).toEqual({ expired: 0, extendedBy: 0 });
   });
 });
+
+describe('the raid gate a guild is under', () => {
+  it('opens and closes by gate id; a late start of an ended gate, or an older one, changes nothing', async () => {
+    const store = new VerificationStore(database.db);
+    const guild = '30';
+    const t = Date.UTC(2026, 0, 2);
+    expect(await store.openRaidGate(guild, `${guild}-${t}`, new Date(t))).toBe(true);
+    expect(await store.openRaidGate(guild, `${guild}-${t - 5000}`, new Date(t - 5000))).toBe(false);
+    expect(await store.endRaidGate(guild, `${guild}-${t - 5000}`)).toBe(false);
+    expect((await store.guild(guild))?.gate_id).toBe(`${guild}-${t}`);
+    expect(await store.endRaidGate(guild, `${guild}-${t}`)).toBe(true);
+    expect(await store.openRaidGate(guild, `${guild}-${t}`, new Date(t))).toBe(false);
+    expect((await store.guild(guild))?.gate_id).toBeNull();
+    expect(await store.openRaidGate(guild, `${guild}-${t + 1}`, new Date(t + 1))).toBe(true);
+  });
+});
