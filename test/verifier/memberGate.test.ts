@@ -1,6 +1,7 @@
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/bus.ts';
+import type { Spawned } from '../support/processes.ts';
 import { type System, startSystem } from '../support/system.ts';
 import { launchChromium } from './browser.ts';
 import { freePort, gateHarness, newSecret, setGate } from './gateHarness.ts';
@@ -12,6 +13,7 @@ let system: System;
 let gate: ReturnType<typeof gateHarness>;
 let browser: { context: BrowserContext; close(): Promise<void> };
 let base = '';
+let verifier: Spawned;
 const guilds = { always: '', alert: '', keep: '' };
 
 beforeAll(async () => {
@@ -26,7 +28,7 @@ beforeAll(async () => {
   await setGate(system, keep, { mode: 'always', failureAction: 'keep', maxAttempts: 1, altAccountLimit: 2 });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  await system.start('verifier', {
+  verifier = await system.start('verifier', {
     VERIFY_SECRET: newSecret(),
     WEB_PORT: String(port),
     WEB_HOST: '127.0.0.1',
@@ -57,8 +59,10 @@ async function answerInBrowser(link: string, address: string, code?: string): Pr
     expect(await focused()).toBe('answer');
     await page.keyboard.type(code ?? (await gate.codeShownFor(link)));
     await page.screenshot({ path: '/tmp/verifier-check.png', fullPage: true });
+    // The next load event is the answer's page (the check page had loaded before).
+    const answered = page.waitForEvent('load');
     await page.keyboard.press('Enter');
-    await page.waitForLoadState();
+    await answered;
     return await page.getByRole('heading', { level: 1 }).innerText();
   } finally {
     await page.close();
@@ -304,5 +308,23 @@ describe('the member gate', () => {
       'the gate to close',
     );
     expect(await status(gate.join(guilds.alert))).toBe('admitted');
+  });
+
+  it('counts joined, gated, passed, failed and expired per guild in /metrics and in /gate status', async () => {
+    const port = /"port":(\d+),"msg":"serving \/healthz/.exec(verifier.output())?.[1];
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const count = (name: string) =>
+      Number(new RegExp(`${name}\\{guild_id="${guilds.always}"[^}]*\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    expect(count('chatguard_gate_passed_total')).toBeGreaterThanOrEqual(2);
+    expect(count('chatguard_gate_failed_total')).toBeGreaterThanOrEqual(1);
+    expect(count('chatguard_gate_expired_total')).toBeGreaterThanOrEqual(1);
+    expect(count('chatguard_gate_gated_total')).toBeGreaterThanOrEqual(
+      count('chatguard_gate_passed_total') + 2,
+    );
+    expect(metrics).toContain('chatguard_gate_time_to_pass_seconds_bucket');
+    const status = await system.command(guilds.always, 'gate', {}, 'status');
+    expect(status).toContain('Member gate: always');
+    expect(status).toMatch(/passed [2-9]/);
+    expect(status).toMatch(/Time to pass: median \d+ s, p90 \d+ s/);
   });
 });
