@@ -172,6 +172,11 @@ describe('the member gate', () => {
       async () => (await gate.audits(guilds.always, userId)).includes('verification.failed'),
       'the audit',
     );
+    // Hammering the link further is cut off by the per-link limit in Redis (10 tries).
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await post()).status);
+    expect(statuses.slice(0, 8)).toEqual(Array(8).fill(410));
+    expect(statuses.slice(-2)).toEqual([429, 429]);
   });
 
   it('refuses forged, expired-shaped, replayed and other members’ links and changes nothing', async () => {
