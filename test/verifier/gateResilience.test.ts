@@ -53,7 +53,7 @@ describe('the member gate under trouble', () => {
 
   it('tells the log channel and /gate status when the bot may not manage roles', async () => {
     const since = Date.now();
-    gate.join(guilds.noRoles);
+    const userId = gate.join(guilds.noRoles);
     const logChannel = system.sandbox.inspect.guild(guilds.noRoles).channels['mod-log'] ?? '';
     const told = () =>
       system.sandbox.inspect
@@ -63,6 +63,8 @@ describe('the member gate under trouble', () => {
     const status = await system.command(guilds.noRoles, 'gate', {}, 'status');
     expect(status).toContain('Problem');
     expect(status).toContain('Manage Roles');
+    // Nobody is left pending behind a gate that does not exist (to be kicked at the deadline).
+    expect(await gate.verification(guilds.noRoles, userId)).toBeUndefined();
   });
 
   it('loses nobody while the verifier is down: the join waits, the member is gated and passes after', async () => {

@@ -280,6 +280,18 @@ describe('the member gate', () => {
     );
   });
 
+  it('closes the verification of a gated member who leaves, counting them as drop-off', async () => {
+    const userId = gate.join(guilds.always);
+    await gate.waitForRole(guilds.always, userId, await gate.unverifiedRole(guilds.always), true, 'gated');
+    system.sandbox.users.removeMember(guilds.always, userId);
+    await waitFor(
+      async () => (await gate.verification(guilds.always, userId))?.status === 'expired',
+      'the verification to close',
+      20_000,
+    );
+    expect((await gate.verification(guilds.always, userId))?.outcome).toBe('left');
+  });
+
   it('gates newcomers in on-alert mode only while the raid gate holds', async () => {
     const status = async (userId: string) => {
       await waitFor(

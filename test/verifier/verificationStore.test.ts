@@ -45,6 +45,10 @@ function deps(now: number): GateDeps {
   };
 }
 
+const fail = (err: unknown) => {
+  throw err;
+};
+
 describe('sweeping overdue verifications', () => {
   it('moves pending deadlines later by the time no sweep ran, instead of expiring them', async () => {
     const start = Date.UTC(2026, 0, 1);
@@ -56,17 +60,17 @@ describe('sweeping overdue verifications', () => {
       gateId: null,
       deadlineAt: new Date(start + 30 * 60_000),
     });
-    await sweepOverdue(deps(start + 60_000));
+    await sweepOverdue(deps(start + 60_000), fail);
     // Every replica down for 45 minutes: the deadline passed meanwhile.
     const back = start + 46 * 60_000;
-    const swept = await sweepOverdue(deps(back));
+    const swept = await sweepOverdue(deps(back), fail);
     expect(swept).toEqual({ expired: 0, extendedBy: 45 * 60_000 });
     expect(acted).toEqual([]);
     const row = await store.find(key);
     expect(row?.status).toBe('pending');
     expect(row?.deadline_at?.getTime()).toBe(start + 75 * 60_000);
     // An ordinary gap between sweeps gives nothing back.
-    expect(await sweepOverdue(deps(back + AWAY_AFTER_MS / 2))).toEqual({ expired: 0, extendedBy: 0 });
+    expect(await sweepOverdue(deps(back + AWAY_AFTER_MS / 2), fail)).toEqual({ expired: 0, extendedBy: 0 });
   });
 });
 

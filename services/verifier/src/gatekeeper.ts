@@ -53,6 +53,12 @@ export async function admitNewcomer(
   });
   const key: MemberKey = { guildId: join.guildId, userId: join.userId, joinedAt: join.joinedAt };
   const existing = await deps.store.find(key);
+  // The gate is set up before anything is recorded: if Discord refuses, nobody is left pending
+  // (and later kicked) behind a gate that does not exist.
+  const objects =
+    existing?.status === 'pending' || (!existing && decision.gated)
+      ? await gateObjects(deps, join.guildId)
+      : null;
   const row =
     existing ??
     (await deps.store.recordJoin(key, {
@@ -62,9 +68,9 @@ export async function admitNewcomer(
       deadlineAt: decision.gated ? new Date(deps.now() + gate.timeoutMinutes * 60_000) : null,
     }));
   if (!existing) gateMetrics.joined.add(1, { guild_id: join.guildId });
-  if (row.status !== 'pending') return row;
+  if (row.status !== 'pending' || !objects) return row;
 
-  const { roleId } = await gateObjects(deps, join.guildId);
+  const { roleId } = objects;
   await deps.discord.addMemberRole(
     join.guildId,
     join.userId,
@@ -85,6 +91,11 @@ export async function admitNewcomer(
     reasons: reasons.join(','),
   });
   return row;
+}
+
+/** A gated member left before passing: the verification closes as `expired` (outcome `left`), quietly. */
+export async function memberLeft(deps: GateDeps, left: EventPayload<'member.left'>): Promise<number> {
+  return deps.store.closePendingOf(left.guildId, left.userId, new Date(left.leftAt));
 }
 
 /** A member passed: the Unverified role goes, the configured roles come, it is told and audited. */

@@ -5,8 +5,9 @@ import type { APIUser } from 'discord-api-types/v10';
 import { Routes } from 'discord-api-types/v10';
 import { answerVerifyButton } from './answerVerifyButton.ts';
 import { answerDiscordCheck } from './discordCheck.ts';
+import { isGateSetupError } from './ensureGate.ts';
 import { createGateDiscord } from './gateDiscord.ts';
-import { admitNewcomer, type GateDeps } from './gatekeeper.ts';
+import { admitNewcomer, type GateDeps, memberLeft } from './gatekeeper.ts';
 import { GateRedis } from './gateRedis.ts';
 import { closeRaidGate, openRaidGate } from './raidGate.ts';
 import { sweepOverdue } from './sweepOverdue.ts';
@@ -76,12 +77,15 @@ await runService({
     await consume('verifier-members', {
       'member.joined': async (join) => {
         const row = await admitNewcomer(deps, join).catch(async (err: unknown) => {
-          if (err instanceof Error && err.name === 'GateSetupError')
-            await deps.tellAdmins(join.guildId, err.message);
+          if (isGateSetupError(err)) await deps.tellAdmins(join.guildId, err.message);
           throw err;
         });
         if (row?.status === 'pending')
           logger.info({ guildId: join.guildId, userId: join.userId }, 'newcomer gated');
+      },
+      'member.left': async (left) => {
+        if ((await memberLeft(deps, left)) > 0)
+          logger.info({ guildId: left.guildId, userId: left.userId }, 'a gated member left before passing');
       },
     });
     await consume('verifier-interactions', {
@@ -93,7 +97,12 @@ await runService({
     const sweep = startPeriodic(
       env.SWEEP_INTERVAL_MS,
       async () => {
-        const swept = await sweepOverdue(deps);
+        const swept = await sweepOverdue(deps, (err, guildId, userId) =>
+          logger.error(
+            { err, guildId, userId },
+            'could not close an overdue verification; retried next sweep',
+          ),
+        );
         if (swept.expired > 0 || swept.extendedBy > 0) logger.info(swept, 'overdue verifications swept');
       },
       (err) => logger.error({ err }, 'sweeping overdue verifications failed'),

@@ -10,6 +10,7 @@ export const AWAY_AFTER_MS = 2 * 60_000;
  */
 export async function sweepOverdue(
   deps: GateDeps,
+  onRowError: (err: unknown, guildId: string, userId: string) => void,
   batch = 100,
 ): Promise<{ expired: number; extendedBy: number }> {
   const now = deps.now();
@@ -20,15 +21,14 @@ export async function sweepOverdue(
     await deps.store.extendPending(extendedBy);
   }
   let expired = 0;
+  // One member Discord will not act on must not hold up the others: it is reported and retried.
   for (const row of await deps.store.overdue(new Date(now), batch)) {
-    const gate = deps.config(row.guild_id).gate;
-    if (
-      await failMember(deps, row, {
-        kind: 'expired',
-        why: `not verified within ${gate.timeoutMinutes} minutes`,
-      })
-    )
-      expired++;
+    const why = `not verified within ${deps.config(row.guild_id).gate.timeoutMinutes} minutes`;
+    try {
+      if (await failMember(deps, row, { kind: 'expired', why })) expired++;
+    } catch (err) {
+      onRowError(err, row.guild_id, row.user_id);
+    }
   }
   return { expired, extendedBy };
 }

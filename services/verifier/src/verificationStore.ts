@@ -153,6 +153,18 @@ export class VerificationStore {
     return result.numUpdatedRows > 0n;
   }
 
+  /** Closes the member's pending verifications when they leave; how many there were. */
+  async closePendingOf(guildId: string, userId: string, at: Date): Promise<number> {
+    const result = await this.db
+      .updateTable('verification')
+      .set({ status: 'expired', outcome: 'left', finished_at: at })
+      .where('guild_id', '=', guildId)
+      .where('user_id', '=', userId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Pending verifications past their deadline, oldest first. */
   overdue(now: Date, limit: number): Promise<Verification[]> {
     return this.db
