@@ -56,7 +56,7 @@ export function gateHarness(system: System) {
     /** A new account joins the guild; resolves with its id. */
     join(
       guildId: string,
-      user: { createdAt?: number; avatar?: string | null; username?: string } = {},
+      user: { id?: string; createdAt?: number; avatar?: string | null; username?: string } = {},
     ): string {
       return system.sandbox.users.addMember({ guildId, user: { avatar: 'a1b2c3', ...user } }).user.id;
     },

@@ -94,4 +94,24 @@ describe('the member gate under trouble', () => {
     const status = await system.command(guilds.ok, 'gate', {}, 'status');
     expect(status).toMatch(/gated 1, passed 1, failed 0, expired 0/);
   }, 90_000);
+
+  it('in rules mode gates only the newcomers the entry checks flag', async () => {
+    expect(await system.command(guilds.ok, 'gate', { mode: 'rules' }, 'mode')).toContain('**rules**');
+    expect(await system.command(guilds.ok, 'gate', { enabled: true }, 'defaultavatar')).toContain(
+      'now flagged',
+    );
+    const plain = gate.join(guilds.ok, { avatar: null });
+    const pictured = gate.join(guilds.ok, { avatar: 'f00d' });
+    const status = async (userId: string) => {
+      await waitFor(
+        async () => (await gate.verification(guilds.ok, userId)) !== undefined,
+        'the join',
+        20_000,
+      );
+      return (await gate.verification(guilds.ok, userId))?.status;
+    };
+    expect(await status(plain)).toBe('pending');
+    expect((await gate.verification(guilds.ok, plain))?.reasons).toEqual(['default-avatar']);
+    expect(await status(pictured)).toBe('admitted');
+  });
 });

@@ -15,6 +15,8 @@ let browser: { context: BrowserContext; close(): Promise<void> };
 let base = '';
 let verifier: Spawned;
 const guilds = { always: '', alert: '', keep: '' };
+/** The account the scripted client played, which failed the gate and was kicked. */
+let scripted = '';
 
 beforeAll(async () => {
   system = await startSystem({
@@ -168,6 +170,7 @@ describe('the member gate', () => {
     await waitFor(() => gate.member(guilds.always, userId) === undefined, 'the kick', 20_000);
     const row = await gate.verification(guilds.always, userId);
     expect([row?.status, row?.outcome, row?.attempts]).toEqual(['failed', 'kick', 2]);
+    scripted = userId;
     await waitFor(
       async () => (await gate.audits(guilds.always, userId)).includes('verification.failed'),
       'the audit',
@@ -273,7 +276,7 @@ describe('the member gate', () => {
       'the expiry',
       20_000,
     );
-    expect(gate.member(guilds.always, userId)).toBeUndefined();
+    await waitFor(() => gate.member(guilds.always, userId) === undefined, 'the kick', 20_000);
     await waitFor(
       async () => (await gate.audits(guilds.always, userId)).includes('verification.expired'),
       'the audit',
@@ -290,6 +293,19 @@ describe('the member gate', () => {
       20_000,
     );
     expect((await gate.verification(guilds.always, userId))?.outcome).toBe('left');
+  });
+
+  it('remembers an account that failed the gate: another guild’s entry checks flag it', async () => {
+    expect(scripted).not.toBe('');
+    gate.join(guilds.alert, { id: scripted });
+    await waitFor(
+      async () => (await gate.verification(guilds.alert, scripted)) !== undefined,
+      'the join',
+      20_000,
+    );
+    const row = await gate.verification(guilds.alert, scripted);
+    // on-alert with no raid gate admits it, but the flag is on record.
+    expect([row?.status, row?.reasons]).toEqual(['admitted', ['seen-in-raid']]);
   });
 
   it('gates newcomers in on-alert mode only while the raid gate holds', async () => {

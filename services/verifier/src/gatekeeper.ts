@@ -131,11 +131,26 @@ export async function failMember(
 ): Promise<boolean> {
   const key = toKey(row);
   const action = deps.config(key.guildId).gate.failureAction;
-  if (action === 'kick')
-    await deps.discord.kickMember(key.guildId, key.userId, `Chat Guard member gate: ${how.why}`);
   const now = deps.now();
+  // Claimed before the kick: the kick's own member.left must not close it as a leave first.
   if (!(await deps.store.finish(key, how.kind, action, new Date(now)))) return false;
   await deps.redis.markSeenInRaid(key.userId);
+  let kicked: boolean | null = null;
+  if (action === 'kick') {
+    kicked = await deps.discord
+      .kickMember(key.guildId, key.userId, `Chat Guard member gate: ${how.why}`)
+      .then(
+        () => true,
+        async (err: unknown) => {
+          const reason = err instanceof Error ? err.message : String(err);
+          await deps.tellAdmins(
+            key.guildId,
+            `<@${key.userId}> failed the member gate but could not be kicked: ${reason}`,
+          );
+          return false;
+        },
+      );
+  }
   if (how.kind === 'failed') {
     await deps.bus.publish('member.verification.failed', {
       ...key,
@@ -148,16 +163,12 @@ export async function failMember(
     await deps.bus.publish('member.verification.expired', { ...key, action, expiredAt: now });
     gateMetrics.expired.add(1, { guild_id: key.guildId });
   }
-  await audit(
-    deps,
-    key,
-    `verification.${how.kind}`,
-    `${how.why}; ${action === 'kick' ? 'kicked' : 'kept Unverified'}`,
-    {
-      action,
-      attempts: row.attempts,
-    },
-  );
+  const done = action === 'keep' ? 'kept Unverified' : kicked ? 'kicked' : 'the kick failed';
+  await audit(deps, key, `verification.${how.kind}`, `${how.why}; ${done}`, {
+    action,
+    attempts: row.attempts,
+    kicked: kicked ?? false,
+  });
   return true;
 }
 
@@ -191,7 +202,7 @@ async function audit(
   key: MemberKey,
   action: string,
   reason: string,
-  details: Record<string, string | number>,
+  details: Record<string, string | number | boolean>,
 ): Promise<void> {
   await deps.bus.publish('audit.recorded', {
     guildId: key.guildId,
