@@ -114,4 +114,28 @@ describe('the member gate under trouble', () => {
     expect((await gate.verification(guilds.ok, plain))?.reasons).toEqual(['default-avatar']);
     expect(await status(pictured)).toBe('admitted');
   });
+
+  it('lets a newcomer in and tells the admins when Discord will not give the Unverified role', async () => {
+    const role = await gate.unverifiedRole(guilds.ok);
+    const unverified = system.sandbox.state.guilds[guilds.ok]?.roles[role];
+    if (!unverified) throw new Error('no Unverified role');
+    unverified.position = 50; // above the bot's own role: Discord refuses to hand it out
+    const since = Date.now();
+    const userId = gate.join(guilds.ok, { avatar: null });
+    await waitFor(
+      async () => (await gate.verification(guilds.ok, userId))?.status === 'admitted',
+      'the newcomer to be let in',
+      20_000,
+    );
+    expect(gate.member(guilds.ok, userId)?.roles).not.toContain(role);
+    const logChannel = system.sandbox.inspect.guild(guilds.ok).channels['mod-log'] ?? '';
+    await waitFor(
+      () =>
+        system.sandbox.inspect
+          .actions({ kind: 'message.sent', guildId: guilds.ok, channelId: logChannel, since })
+          .some((a) => String(a.data.content).includes('could not gate')),
+      'the admins to be told',
+      20_000,
+    );
+  });
 });

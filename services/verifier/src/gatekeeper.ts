@@ -1,4 +1,5 @@
 import type { EventBus } from '@chat-guard/bus';
+import { isDiscordRefused } from '@chat-guard/discord';
 import type { EntryFlag, EventPayload, GuildConfig } from '@chat-guard/events';
 import { decideGating } from './decideGating.ts';
 import { ensureGate, type GateObjects } from './ensureGate.ts';
@@ -71,12 +72,21 @@ export async function admitNewcomer(
   if (row.status !== 'pending' || !objects) return row;
 
   const { roleId } = objects;
-  await deps.discord.addMemberRole(
-    join.guildId,
-    join.userId,
-    roleId,
-    'Chat Guard member gate: not verified yet',
-  );
+  try {
+    await deps.discord.addMemberRole(
+      join.guildId,
+      join.userId,
+      roleId,
+      'Chat Guard member gate: not verified yet',
+    );
+  } catch (err) {
+    if (!isDiscordRefused(err) || err.status === 404) throw err;
+    // Discord will not give the role (the bot's role sits below it, say): the member is let in,
+    // not left pending to be kicked behind a gate they never saw, and the admins hear why.
+    await deps.store.admitPending(key);
+    await deps.tellAdmins(join.guildId, `Chat Guard could not gate <@${join.userId}>: ${err.message}`);
+    return { ...row, status: 'admitted' };
+  }
   if (row.gate_id) await deps.redis.markSeenInRaid(join.userId);
   const reasons = row.reasons as EntryFlag[];
   const ack = await deps.bus.publish('member.verification.started', {

@@ -153,6 +153,18 @@ export class VerificationStore {
     return result.numUpdatedRows > 0n;
   }
 
+  /** Lets a pending newcomer in after all (the gate could not hold them). */
+  async admitPending(key: MemberKey): Promise<void> {
+    await this.db
+      .updateTable('verification')
+      .set({ status: 'admitted', deadline_at: null })
+      .where('guild_id', '=', key.guildId)
+      .where('user_id', '=', key.userId)
+      .where('joined_at', '=', key.joinedAt as never)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
   /** Closes the member's pending verifications when they leave; how many there were. */
   async closePendingOf(guildId: string, userId: string, at: Date): Promise<number> {
     const result = await this.db
