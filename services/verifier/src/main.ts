@@ -1,6 +1,6 @@
 import { createDiscordRest } from '@chat-guard/discord';
 import { GuildConfigCache } from '@chat-guard/guild-config';
-import { runService, startPeriodic } from '@chat-guard/runtime';
+import { connectWithRetry, runService, startPeriodic } from '@chat-guard/runtime';
 import type { APIUser } from 'discord-api-types/v10';
 import { Routes } from 'discord-api-types/v10';
 import { answerVerifyButton } from './answerVerifyButton.ts';
@@ -23,7 +23,15 @@ await runService({
   async start({ env, bus, postgres, redis, consume, onShutdown, logger }) {
     const rest = createDiscordRest({ api: env.DISCORD_API_URL, token: env.DISCORD_TOKEN });
     const discord = createGateDiscord(rest);
-    const me = (await rest.rest.get(Routes.user('@me'))) as APIUser;
+    // Discord down at start delays readiness; it does not crash the verifier.
+    const stopping = new AbortController();
+    onShutdown(async () => stopping.abort());
+    const me = (await connectWithRetry(
+      `Discord at ${env.DISCORD_API_URL}`,
+      () => rest.rest.get(Routes.user('@me')),
+      logger,
+      stopping.signal,
+    )) as APIUser;
     const configs = await GuildConfigCache.start(bus, (err) =>
       logger.error({ err: err.message }, 'configuration feed'),
     );
