@@ -42,6 +42,14 @@ export function gateHarness(system: System) {
     keyPrefix: `${system.namespace}:`,
   });
   const member = (guildId: string, userId: string) => system.sandbox.state.guilds[guildId]?.members[userId];
+  const codeOfToken = async (token: string): Promise<string> => {
+    const claims = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as {
+      n: string;
+    };
+    const code = await redis.get(`chatguard:verify:code:${claims.n}`);
+    if (!code) throw new Error('no code is kept for this link (was the page loaded?)');
+    return code;
+  };
   const verifierGuild = (guildId: string) =>
     system.database.db
       .selectFrom('verifier_guild')
@@ -132,13 +140,11 @@ export function gateHarness(system: System) {
      * keeps it (a test cannot look at the picture, a person can).
      */
     async codeShownFor(link: string): Promise<string> {
-      const token = link.split('/verify/')[1] ?? '';
-      const claims = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as {
-        n: string;
-      };
-      const code = await redis.get(`chatguard:verify:code:${claims.n}`);
-      if (!code) throw new Error('no code is kept for this link (was the page loaded?)');
-      return code;
+      return codeOfToken(link.split('/verify/')[1] ?? '');
+    },
+    /** What the member reads in the picture of their in-Discord check (attached to the reply). */
+    async codeShownInDiscord(guildId: string, userId: string): Promise<string> {
+      return codeOfToken((await redis.get(`chatguard:verify:discord:${guildId}:${userId}`)) ?? '');
     },
     async audits(guildId: string, userId: string): Promise<string[]> {
       const rows = await system.database.db

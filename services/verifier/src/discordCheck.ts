@@ -2,6 +2,7 @@ import type { EventPayload } from '@chat-guard/events';
 import { ButtonStyle, ComponentType, TextInputStyle } from 'discord-api-types/v10';
 import type { ButtonDeps } from './answerVerifyButton.ts';
 import { normaliseAnswer } from './challengeCode.ts';
+import { renderChallengePng } from './challengeImage.ts';
 import { DISCORD_CHECK_BUTTON_ID } from './ensureGate.ts';
 import { passMember } from './gatekeeper.ts';
 import { codeFor, openLink, type PageDeps, recordWrongAnswer } from './verifyFlow.ts';
@@ -10,6 +11,7 @@ import { issueToken } from './verifyToken.ts';
 export const ANSWER_BUTTON_ID = 'verify:answer';
 export const ANSWER_MODAL_ID = 'verify:modal';
 export const DIGITS_INPUT_ID = 'digits';
+const PICTURE = 'check.png';
 
 type Deps = PageDeps & ButtonDeps;
 type Interaction = EventPayload<'interaction.created'>;
@@ -43,8 +45,8 @@ export async function answerDiscordCheck(
       claims.expiresAt,
       deps.now(),
     );
-    await codeFor(deps, claims);
-    await showPicture(deps, reply, token, 'Type the 4 digits of this picture: press **Answer** when ready.');
+    const code = await codeFor(deps, claims);
+    await showPicture(deps, reply, code, 'Type the 4 digits of this picture: press **Answer** when ready.');
     return 'answered';
   }
   if (interaction.kind === 'button' && interaction.customId === ANSWER_BUTTON_ID) {
@@ -81,7 +83,7 @@ export async function answerDiscordCheck(
 async function judgeModal(
   deps: Deps,
   interaction: Interaction,
-): Promise<{ text: string; retryWith?: string }> {
+): Promise<{ text: string /** The new code to draw. */; retryWith?: string }> {
   const text = (words: string) => ({ text: words });
   const token = await deps.redis.discordCheck(interaction.guildId, interaction.userId);
   if (!token) return text('This check has expired. Press **No browser? Verify here** again for a new one.');
@@ -99,7 +101,10 @@ async function judgeModal(
     if (outcome === 'failed')
       return text('That was the last attempt. The moderators decide what happens next.');
     if (outcome === 'not-pending') return text('This check is no longer open.');
-    return { text: 'Not quite. Here is a new picture: press **Answer** when ready.', retryWith: token };
+    return {
+      text: 'Not quite. Here is a new picture: press **Answer** when ready.',
+      retryWith: await codeFor(deps, claims),
+    };
   }
   if (!(await deps.redis.spend(claims.nonce, claims.expiresAt, deps.now())))
     return text('This check was already used.');
@@ -107,8 +112,8 @@ async function judgeModal(
   return text('You are verified. Welcome!');
 }
 
-async function showPicture(deps: Deps, reply: { id: string; token: string }, token: string, text: string) {
-  const base = deps.publicUrl.replace(/\/$/, '');
+/** The picture travels as an attachment: Discord needs no way to the verify page to show it. */
+async function showPicture(deps: Deps, reply: { id: string; token: string }, code: string, text: string) {
   await deps.discord.replyPrivately(
     reply,
     text,
@@ -129,8 +134,9 @@ async function showPicture(deps: Deps, reply: { id: string; token: string }, tok
       {
         title: 'Verify',
         description: 'Four digits, each from 1 to 6.',
-        image: { url: `${base}/verify/${token}/image.png` },
+        image: { url: `attachment://${PICTURE}` },
       },
     ],
+    [{ name: PICTURE, data: renderChallengePng(code) }],
   );
 }

@@ -34,6 +34,7 @@ export interface GateDiscord
     content: string,
     components?: APIMessageComponent[],
     embeds?: APIEmbed[],
+    files?: { readonly name: string; readonly data: Buffer }[],
   ): Promise<void>;
   /** Answers an interaction with a modal (only a first answer may be one). */
   showModal(
@@ -105,7 +106,7 @@ export function createGateDiscord(port: DiscordPort & { readonly rest: REST }): 
         }),
       );
     },
-    async replyPrivately(interaction, content, components, embeds) {
+    async replyPrivately(interaction, content, components, embeds, files) {
       await call('answer the Verify button', () =>
         rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
           auth: false,
@@ -117,8 +118,10 @@ export function createGateDiscord(port: DiscordPort & { readonly rest: REST }): 
               allowed_mentions: { parse: [] },
               ...(components ? { components } : {}),
               ...(embeds ? { embeds } : {}),
+              ...(files ? { attachments: files.map((f, id) => ({ id, filename: f.name })) } : {}),
             },
           },
+          ...(files ? { files: files.map((f) => ({ name: f.name, data: f.data })) } : {}),
         }),
       );
     },
