@@ -10,7 +10,7 @@ const CHROMIUM = '/usr/bin/chromium';
 /** Debian's Chromium, installed first when missing, with a fresh profile removed on close. */
 export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM))
-    execFileSync('bash', ['deploy/local/deps.sh', '--browser'], { cwd: repoRoot, stdio: 'inherit' });
+    execFileSync('bash', ['deploy/local/deps.sh'], { cwd: repoRoot, stdio: 'inherit' });
   const profile = mkdtempSync(join(tmpdir(), 'chat-guard-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

@@ -197,6 +197,15 @@ export interface LockdownTable {
   started_by: string | null;
 }
 
+/** A named, partial configuration an admin applies to the guilds they manage (the dashboard's). */
+export interface DashboardProfileTable {
+  owner_id: string;
+  name: string;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface RaidLabelTable {
   lockdown_id: string;
   guild_id: string;
@@ -254,4 +263,5 @@ export interface Database {
   raid_label: RaidLabelTable;
   verifier_guild: VerifierGuildTable;
   verification: VerificationTable;
+  dashboard_profile: DashboardProfileTable;
 }
