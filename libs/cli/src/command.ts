@@ -1,5 +1,8 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
+/** The sandbox traffic rate multiplier `up` and `sandbox` both start from: 1 is about 12 messages a minute and 20 joins an hour per guild. */
+export const DEFAULT_TRAFFIC_RATE = '1';
+
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { readonly description: string };
 
 /** One `chat-guard <name>` command: its help text is generated from this declaration. */

@@ -2,10 +2,12 @@ import { connectBus } from '@chat-guard/bus';
 import { baseEnv, parseEnv, startPeriodic } from '@chat-guard/runtime';
 import { isScenario, type Sandbox, SCENARIOS, startSandbox } from '@chat-guard/sandbox';
 import { connectPostgres, ensureDatabase, migrateToLatest } from '@chat-guard/store';
-import { type Command, intOption, stringOption, UsageError } from '../command.ts';
-import { formatSummary, readSummary } from '../liveSummary.ts';
+import { type Command, DEFAULT_TRAFFIC_RATE, intOption, stringOption, UsageError } from '../command.ts';
+import { Readiness } from '../demo/readiness.ts';
+import { configureChannels, playDemo } from '../demo/runDemo.ts';
+import { formatSummary, startRunSummary } from '../liveSummary.ts';
 import { services } from '../services.ts';
-import { supervise } from '../supervise.ts';
+import { EXIT_CONFIG, supervise } from '../supervise.ts';
 
 async function migrate(url: string): Promise<string> {
   await ensureDatabase(url);
@@ -21,11 +23,31 @@ async function migrate(url: string): Promise<string> {
   }
 }
 
-function waitForStop(): Promise<void> {
+/** Aborts on Ctrl-C or SIGTERM. */
+function stopSignal(): AbortController {
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort('SIGINT'));
+  process.once('SIGTERM', () => stop.abort('SIGTERM'));
+  return stop;
+}
+
+function stopped(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
   });
+}
+
+/** Where a person can look while it runs. */
+function whereToLook(sandboxPort: number | undefined): string[] {
+  const lines: string[] = [];
+  if (sandboxPort !== undefined)
+    lines.push(
+      `[look] what the bot did and each guild's state: http://127.0.0.1:${sandboxPort}/_sandbox (lists its endpoints)`,
+    );
+  const dashboard = services.find((s) => s.name === 'dashboard');
+  if (dashboard) lines.push(`[look] the dashboard: http://127.0.0.1:${dashboard.httpPort}/`);
+  return lines;
 }
 
 export const upCommand: Command = {
@@ -35,10 +57,14 @@ export const upCommand: Command = {
     only: { type: 'string', description: 'Comma-separated services to run (default: all six)' },
     scenario: {
       type: 'string',
-      description: `Sandbox traffic: ${SCENARIOS.join(', ')}, or none`,
-      default: 'mixed',
+      description: `Sandbox traffic: demo (scripted: a violation, a timeout and a raid within minutes), ${SCENARIOS.join(', ')}, or none`,
+      default: 'demo',
     },
-    rate: { type: 'string', description: 'Sandbox traffic rate multiplier', default: '3' },
+    rate: {
+      type: 'string',
+      description: 'Multiplier for background chat and joins (as in `sandbox`)',
+      default: DEFAULT_TRAFFIC_RATE,
+    },
     guilds: { type: 'string', description: 'Sandbox guilds', default: '2' },
     seed: { type: 'string', description: 'Sandbox seed', default: '1' },
     'sandbox-port': { type: 'string', description: 'Sandbox port (0 picks a free one)', default: '3210' },
@@ -57,9 +83,13 @@ export const upCommand: Command = {
   details: [
     'Applies migrations, provisions streams, then runs the services under a supervisor that',
     'restarts one that crashes. Without DISCORD_TOKEN it starts the Discord sandbox and plays',
-    'seeded traffic into it (chat with raids and spam, for --scenario mixed); with DISCORD_TOKEN',
+    'seeded traffic into it once every service is ready. The demo (the default scenario) sets each',
+    "guild's log and alert channels by slash command, prints a timeline of what is coming (a member",
+    'warned then timed out in guild 1 within the first minute, a raid locked down in guild 2 with',
+    'its alert in #alerts), then plays it over background chat. With DISCORD_TOKEN',
     '(and DISCORD_API_URL, default https://discord.com/api) it runs against Discord itself.',
-    'A summary line shows what flowed through: messages, joins, violations, actions, audits.',
+    'A summary line counts what this run saw: messages, joins, violations, audits, lockdowns and',
+    'their lifts (by the detector or an admin), and what the bot did on the sandbox.',
     `Services: ${services.map((s) => `${s.name} (:${s.httpPort})`).join(', ')}.`,
     'Each serves /healthz, /readyz and /metrics on its port. Ctrl-C drains everything.',
   ].join('\n'),
@@ -71,12 +101,15 @@ export const upCommand: Command = {
     if (unknown.length > 0) throw new UsageError(`unknown service(s): ${unknown.join(', ')}`);
     const chosen = wanted.length > 0 ? services.filter((s) => wanted.includes(s.name)) : services;
     const scenario = stringOption(args, 'scenario');
-    if (scenario !== 'none' && !isScenario(scenario)) {
-      throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')} or none, not "${scenario}"`);
+    if (scenario !== 'none' && scenario !== 'demo' && !isScenario(scenario)) {
+      throw new UsageError(
+        `--scenario must be demo, one of ${SCENARIOS.join(', ')}, or none, not "${scenario}"`,
+      );
     }
     const rate = Number(stringOption(args, 'rate'));
     if (!(rate > 0 && rate <= 100)) throw new UsageError('--rate must be a number above 0 and at most 100');
     const summaryMs = intOption(args, 'summary-every', 1, 3600) * 1000;
+    const seed = intOption(args, 'seed', 0, 2 ** 32 - 1);
 
     console.log(await migrate(env.DATABASE_URL));
     const bus = await connectBus({
@@ -96,14 +129,19 @@ export const upCommand: Command = {
       sandbox = await startSandbox({
         port: intOption(args, 'sandbox-port', 0, 65535),
         guilds: intOption(args, 'guilds', 1, 100),
-        seed: intOption(args, 'seed', 0, 2 ** 32 - 1),
+        seed,
       });
       discordEnv.DISCORD_API_URL = sandbox.api;
       discordEnv.DISCORD_TOKEN = sandbox.token;
       console.log(`Discord sandbox on ${sandbox.api} with guilds ${sandbox.guilds.join(', ')}`);
-      console.log(`  inspect what the bot did: http://127.0.0.1:${sandbox.port}/_sandbox`);
     }
 
+    const stop = stopSignal();
+    let configError = false;
+    const readiness = new Readiness(
+      chosen.map((s) => s.name),
+      sandbox?.guilds ?? [],
+    );
     console.log(`starting ${chosen.map((s) => s.name).join(', ')} (Ctrl-C stops them)`);
     const supervisor = supervise(
       chosen.map((s) => ({ name: s.name, env: discordEnv })),
@@ -111,36 +149,54 @@ export const upCommand: Command = {
         raw: args.values.raw === true,
         verbose: args.values.verbose === true,
         write: (line) => console.log(line),
+        onLog: (service, entry) => readiness.observe(service, entry),
+        onConfigError: () => {
+          configError = true;
+          stop.abort('configuration error');
+        },
       },
     );
-    const traffic = new AbortController();
-    let playing: Promise<unknown> = Promise.resolve();
-    if (sandbox && scenario !== 'none' && isScenario(scenario)) {
-      const box = sandbox;
-      // Give the gateway time to connect before the first messages.
-      playing = new Promise((r) => setTimeout(r, 8_000)).then(async () => {
-        while (!traffic.signal.aborted) {
-          const plan = box.traffic.generate({ scenario, durationMs: 30 * 60_000, rate });
-          console.log(`[traffic] playing ${plan.events.length} events of "${scenario}" over 30 minutes`);
-          await box.traffic.play(plan.events, { speed: 1, signal: traffic.signal });
-        }
-      });
-    }
-    const summary = startPeriodic(
+    const summary = await startRunSummary(bus, sandbox);
+    const printSummary = startPeriodic(
       summaryMs,
-      async () => console.log(formatSummary(await readSummary(bus, sandbox))),
+      async () => console.log(formatSummary(await summary.read())),
       (err) => console.error(`[summary] ${err instanceof Error ? err.message : String(err)}`),
     );
+    for (const line of whereToLook(sandbox?.port)) console.log(line);
 
-    await waitForStop();
-    console.log('stopping: each service drains its in-flight work');
-    traffic.abort();
-    await summary.stop();
+    const playing = (async () => {
+      if (!sandbox || scenario === 'none') return;
+      const started = Date.now();
+      if (!(await readiness.wait(stop.signal))) return;
+      console.log(`[traffic] every service is ready after ${Math.round((Date.now() - started) / 1000)} s`);
+      if (scenario === 'demo') {
+        await configureChannels(sandbox, (line) => console.log(line));
+        await playDemo({ sandbox, rate, seed, signal: stop.signal, write: (line) => console.log(line) });
+        return;
+      }
+      while (isScenario(scenario) && !stop.signal.aborted) {
+        const plan = sandbox.traffic.generate({ scenario, durationMs: 30 * 60_000, rate });
+        console.log(`[traffic] playing ${plan.events.length} events of "${scenario}" over 30 minutes`);
+        await sandbox.traffic.play(plan.events, { speed: 1, signal: stop.signal });
+      }
+    })().catch((err: unknown) =>
+      console.error(`[traffic] stopped: ${err instanceof Error ? err.message : String(err)}`),
+    );
+
+    await stopped(stop.signal);
+    console.log(
+      configError
+        ? 'stopping: a service cannot start with its configuration'
+        : 'stopping: each service drains its in-flight work',
+    );
+    await printSummary.stop();
     await supervisor.stop();
-    await playing.catch((err: unknown) => console.error(`[traffic] ${String(err)}`));
+    await playing;
+    console.log(formatSummary(await summary.read()));
+    summary.stop();
     await bus.drain();
     await sandbox?.close();
     console.log('all services stopped');
-    return 0;
+    return configError ? EXIT_CONFIG : 0;
   },
 };
