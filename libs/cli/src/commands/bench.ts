@@ -1,4 +1,5 @@
 import { baseEnv, parseEnv } from '@chat-guard/runtime';
+import { measureHelpTime } from '../bench/helpTime.ts';
 import { measureLatency, measurePipelineRate, setUpPipeline } from '../bench/pipelineBench.ts';
 import { measureRawRate } from '../bench/rawRate.ts';
 import { round } from '../bench/stats.ts';
@@ -29,8 +30,9 @@ export const benchCommand: Command = {
     'sustained rate (sandbox gateway → gateway service → content-filter verdict, all guards on,',
     'one message in a hundred breaking a rule); its ratio to the raw rate; and p50/p99 latency',
     "from the gateway's receipt of a violating message to the enforcer's delete call, at --rate.",
+    'It also times `chat-guard --help` (the median of five fresh processes; the aim is under 500 ms).',
     'Progress goes to stderr; the last line on stdout is one JSON object:',
-    '  {"rawRate","pipelineRate","ratio","p50Ms","p99Ms"}',
+    '  {"rawRate","pipelineRate","ratio","p50Ms","p99Ms","helpMs"}',
     'It uses its own NATS namespace, database and sandbox, and removes them afterwards.',
   ].join('\n'),
   async run(args) {
@@ -54,6 +56,8 @@ export const benchCommand: Command = {
       createdAt: Date.now(),
     });
 
+    progress('timing chat-guard --help');
+    const helpMs = await measureHelpTime();
     progress(`raw JetStream: publishing and consuming ${count} messages`);
     const rawRate = await measureRawRate(natsUrl, count, sample);
     progress(`raw JetStream: ${round(rawRate, 0)} messages/s`);
@@ -79,6 +83,7 @@ export const benchCommand: Command = {
       console.log(
         `receipt to delete call at ${perSecond}/s: p50 ${round(latency.p50)} ms, p99 ${round(latency.p99)} ms`,
       );
+      console.log(`chat-guard --help:             ${round(helpMs, 0)} ms (median of 5)`);
       console.log(
         JSON.stringify({
           rawRate: round(rawRate, 0),
@@ -86,6 +91,7 @@ export const benchCommand: Command = {
           ratio: round(pipelineRate / rawRate, 3),
           p50Ms: round(latency.p50),
           p99Ms: round(latency.p99),
+          helpMs: round(helpMs, 0),
         }),
       );
       return 0;

@@ -3,6 +3,7 @@ import { baseEnv, parseEnv, startPeriodic } from '@chat-guard/runtime';
 import { isScenario, type Sandbox, SCENARIOS, startSandbox } from '@chat-guard/sandbox';
 import { connectPostgres, ensureDatabase, migrateToLatest } from '@chat-guard/store';
 import { type Command, DEFAULT_TRAFFIC_RATE, intOption, stringOption, UsageError } from '../command.ts';
+import { reach } from '../connections.ts';
 import { Readiness } from '../demo/readiness.ts';
 import { configureChannels, playDemo } from '../demo/runDemo.ts';
 import { formatSummary, startRunSummary } from '../liveSummary.ts';
@@ -10,7 +11,7 @@ import { services } from '../services.ts';
 import { EXIT_CONFIG, supervise } from '../supervise.ts';
 
 async function migrate(url: string): Promise<string> {
-  await ensureDatabase(url);
+  await reach('PostgreSQL', url, 'DATABASE_URL', () => ensureDatabase(url));
   const postgres = connectPostgres(url, {
     applicationName: 'chat-guard up',
     onError: (err) => console.error(`postgres: ${err.message}`),
@@ -112,12 +113,14 @@ export const upCommand: Command = {
     const seed = intOption(args, 'seed', 0, 2 ** 32 - 1);
 
     console.log(await migrate(env.DATABASE_URL));
-    const bus = await connectBus({
-      servers: env.NATS_URL.split(','),
-      name: 'chat-guard up',
-      namespace: env.NATS_NAMESPACE,
-      replicas: env.NATS_REPLICAS,
-    });
+    const bus = await reach('NATS', env.NATS_URL, 'NATS_URL', () =>
+      connectBus({
+        servers: env.NATS_URL.split(','),
+        name: 'chat-guard up',
+        namespace: env.NATS_NAMESPACE,
+        replicas: env.NATS_REPLICAS,
+      }),
+    );
     const steps = await bus.provision();
     console.log(`streams: ${steps.filter((s) => s.result !== 'unchanged').length} created or updated`);
 
