@@ -67,6 +67,10 @@ export function formatLogLine(service: string, line: string): string {
     ...rest
   } = entry;
   const clock = typeof time === 'string' ? time.slice(11, 19) : '';
+  // An error's stack is for the JSON logs; a person reads its message.
+  const err = (rest as { err?: unknown }).err;
+  if (typeof err === 'object' && err !== null && 'message' in err)
+    rest.err = (err as { message: unknown }).message;
   const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
   return `${clock} ${service.padEnd(16)} ${String(level ?? '').padEnd(LEVEL_WIDTH)} ${String(msg ?? '')}${extra}`;
 }
