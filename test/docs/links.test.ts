@@ -6,12 +6,19 @@ import { repoRoot } from '../support/processes.ts';
 // The README and docs/ are read on GitHub and in a clone without network: every link and
 // every path they name must lead somewhere inside this repository.
 
-const pages = [
-  'README.md',
-  ...readdirSync(join(repoRoot, 'docs'))
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => `docs/${name}`),
-];
+/** The README, docs/, and every other Markdown page the repository ships (a package's README). */
+function markdownPages(dir = ''): string[] {
+  return readdirSync(join(repoRoot, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory())
+      return ['node_modules', 'dist', '.git', '.cache'].includes(entry.name) || entry.name.startsWith('.')
+        ? []
+        : markdownPages(path);
+    return entry.name.endsWith('.md') ? [path] : [];
+  });
+}
+
+const pages = markdownPages().sort();
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 function slug(heading: string): string {
@@ -44,9 +51,15 @@ function pathsIn(text: string): string[] {
   );
 }
 
+function frontPage(page: string): boolean {
+  return page === 'README.md' || page.startsWith('docs/');
+}
+
 /** What is wrong with one link from `page`, or null when it resolves inside the repo. */
 function problemWith(page: string, target: string): string | null {
-  if (/^[a-z][a-z+.-]*:/i.test(target)) return `${target} leaves the repository`;
+  if (/^[a-z][a-z+.-]*:/i.test(target))
+    // A package's README may credit a project elsewhere; the front page and docs/ stand alone.
+    return frontPage(page) ? `${target} leaves the repository` : null;
   const [path = '', anchor] = target.split('#');
   const file = path === '' ? join(repoRoot, page) : resolve(dirname(join(repoRoot, page)), path);
   const inside = relative(repoRoot, file);
@@ -57,7 +70,7 @@ function problemWith(page: string, target: string): string | null {
   return null;
 }
 
-describe('README and docs links', () => {
+describe('README, docs and package README links', () => {
   it.each(pages)('every link in %s resolves inside the repository', (page) => {
     const text = readFileSync(join(repoRoot, page), 'utf8');
     const problems = linksIn(text)
@@ -78,6 +91,8 @@ describe('README and docs links', () => {
     expect(problemWith('README.md', '../shared/ARCHITECTURE.md')).toMatch(/outside the repository/);
     expect(problemWith('README.md', 'JOIN_TRACE.md')).toMatch(/does not exist/);
     expect(problemWith('README.md', 'https://example.com')).toMatch(/leaves the repository/);
+    expect(problemWith('docs/operations.md', 'https://example.com')).toMatch(/leaves the repository/);
+    expect(problemWith('libs/sandbox/README.md', '../../JOIN_TRACE.md')).toMatch(/does not exist/);
     expect(problemWith('docs/operations.md', 'kubernetes.md#no-such-heading')).toMatch(/no heading/);
     expect(problemWith('README.md', 'docs/kubernetes.md#monitoring')).toBeNull();
   });
