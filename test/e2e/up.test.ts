@@ -29,6 +29,7 @@ interface Action {
   readonly kind: string;
   readonly guildId?: string;
   readonly channelId?: string;
+  readonly userId?: string;
   readonly messageIds?: string[];
   readonly data: Record<string, unknown>;
 }
@@ -36,6 +37,7 @@ interface GuildView {
   readonly id: string;
   readonly adminId: string;
   readonly channels: Record<string, string>;
+  readonly memberIds: string[];
 }
 
 function freePort(): Promise<number> {
@@ -79,6 +81,8 @@ beforeAll(async () => {
       DATABASE_URL: database.url,
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
+      // The suite runs from node_modules: `npm ci` must not replace it under the other tests.
+      CHAT_GUARD_SKIP_DEPS: '1',
     },
   });
   for (const stream of [up.stdout, up.stderr]) stream?.on('data', (chunk: Buffer) => (output += chunk));
@@ -118,7 +122,7 @@ describe('npm run up, the demo', () => {
     expect(guilds).toHaveLength(2);
   }, 300_000);
 
-  it('deletes the invite links of guild 1, warns the member and then times them out', async () => {
+  it('deletes the invite links of guild 1, warns the member twice in the channel, then times them out', async () => {
     const [first] = guilds;
     if (!first) throw new Error('no guild 1');
     await until('a timeout in guild 1', 120_000, async () => {
@@ -126,8 +130,15 @@ describe('npm run up, the demo', () => {
     });
     const deleted = await actions(`kind=message.deleted&guildId=${first.id}`);
     expect(deleted.length).toBeGreaterThanOrEqual(3);
-    const logged = await actions(`kind=message.sent&channelId=${first.channels['mod-log']}`);
-    expect(logged.length).toBeGreaterThan(0);
+    const poster = first.memberIds[0];
+    const sent = await actions(`kind=message.sent&guildId=${first.id}`);
+    const warnings = sent.filter(
+      (a) => a.channelId !== first.channels['mod-log'] && String(a.data.content).includes(`<@${poster}>`),
+    );
+    expect(warnings.length).toBeGreaterThanOrEqual(2);
+    const timedOut = await actions(`kind=member.timedOut&guildId=${first.id}`);
+    expect(timedOut.map((a) => a.userId)).toContain(poster);
+    expect(sent.some((a) => a.channelId === first.channels['mod-log'])).toBe(true);
   }, 150_000);
 
   it('locks the raid in guild 2 down and posts the alert with its buttons in #alerts', async () => {
