@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureHelpTime } from '../../libs/cli/src/bench/helpTime.ts';
@@ -82,6 +83,20 @@ describe('chat-guard with a wrong setting', () => {
     expect(run.code, run.output).toBe(1);
     expect(run.output).toMatch(/cannot reach PostgreSQL at 127\.0\.0\.1:1 \(set by DATABASE_URL\)/);
     expect(run.output).not.toMatch(STACK);
+  }, 60_000);
+
+  it('names --port when the sandbox port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const run = await chatGuard(['sandbox', '--port', String(port)]);
+      expect(run.code).toBe(1);
+      expect(run.output).toContain(`port ${port} is already in use (--port)`);
+      expect(run.output).not.toMatch(STACK);
+    } finally {
+      blocker.close();
+    }
   }, 60_000);
 
   it('suggests the flag that was meant, and the command', async () => {

@@ -23,6 +23,20 @@ export class ConnectionError extends Error {
   }
 }
 
+/** A listen error in words that name the flag that chose the port. */
+export function listenError(err: unknown, port: number, flag: string): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE')
+    return new Error(`port ${port} is already in use (${flag}); pick another, or 0 for any free port`, {
+      cause: err,
+    });
+  if (code === 'EACCES')
+    return new Error(`port ${port} needs privileges this user lacks (${flag}); pick one above 1023`, {
+      cause: err,
+    });
+  return err;
+}
+
 /** `host:port` of a URL, for messages (never its user or password). */
 export function hostOf(url: string): string {
   try {

@@ -3,7 +3,8 @@ import { measureHelpTime } from '../bench/helpTime.ts';
 import { measureLatency, measurePipelineRate, setUpPipeline } from '../bench/pipelineBench.ts';
 import { measureRawRate } from '../bench/rawRate.ts';
 import { round } from '../bench/stats.ts';
-import { type Command, intOption, stringOption } from '../command.ts';
+import { type Command, intOption } from '../command.ts';
+import { urlOption } from '../connections.ts';
 
 const env = parseEnv(baseEnv.pick({ NATS_URL: true, DATABASE_URL: true }));
 
@@ -39,7 +40,8 @@ export const benchCommand: Command = {
     const count = intOption(args, 'messages', 100, 1_000_000);
     const perSecond = intOption(args, 'rate', 10, 20_000);
     const seconds = intOption(args, 'seconds', 1, 600);
-    const natsUrl = stringOption(args, 'nats-url');
+    const natsUrl = urlOption(args, 'nats-url', 'NATS');
+    const databaseUrl = urlOption(args, 'database-url', 'PostgreSQL');
     const progress = (line: string) => console.error(`[bench] ${line}`);
     const sample = JSON.stringify({
       guildId: '1100000000000000001',
@@ -63,7 +65,7 @@ export const benchCommand: Command = {
     progress(`raw JetStream: ${round(rawRate, 0)} messages/s`);
 
     progress('starting sandbox, gateway, content-filter, enforcer and log-writer');
-    const setup = await setUpPipeline(natsUrl, stringOption(args, 'database-url'), progress);
+    const setup = await setUpPipeline(natsUrl, databaseUrl, progress);
     try {
       progress(`sustained rate: ${count} messages as fast as the sandbox takes them`);
       const pipelineRate = await measurePipelineRate(setup, count, 0);

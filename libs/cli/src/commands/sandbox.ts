@@ -17,6 +17,7 @@ import {
   stringOption,
   UsageError,
 } from '../command.ts';
+import { listenError } from '../connections.ts';
 
 function optional(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];
@@ -112,6 +113,8 @@ export const sandboxCommand: Command = {
       recommendedShards: shards,
       ...(token ? { token } : {}),
       log,
+    }).catch((err: unknown) => {
+      throw listenError(err, port, '--port');
     });
     const stop = new AbortController();
     const playing: Promise<void>[] = [];

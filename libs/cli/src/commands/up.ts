@@ -3,7 +3,7 @@ import { baseEnv, parseEnv, startPeriodic } from '@chat-guard/runtime';
 import { isScenario, type Sandbox, SCENARIOS, startSandbox } from '@chat-guard/sandbox';
 import { connectPostgres, ensureDatabase, migrateToLatest } from '@chat-guard/store';
 import { type Command, DEFAULT_TRAFFIC_RATE, intOption, stringOption, UsageError } from '../command.ts';
-import { reach } from '../connections.ts';
+import { listenError, reach } from '../connections.ts';
 import { Readiness } from '../demo/readiness.ts';
 import { configureChannels, playDemo } from '../demo/runDemo.ts';
 import { formatSummary, startRunSummary } from '../liveSummary.ts';
@@ -129,11 +129,12 @@ export const upCommand: Command = {
     if (process.env.DISCORD_TOKEN) {
       console.log(`running against Discord (${process.env.DISCORD_API_URL ?? 'https://discord.com/api'})`);
     } else {
-      sandbox = await startSandbox({
-        port: intOption(args, 'sandbox-port', 0, 65535),
-        guilds: intOption(args, 'guilds', 1, 100),
-        seed,
-      });
+      const port = intOption(args, 'sandbox-port', 0, 65535);
+      sandbox = await startSandbox({ port, guilds: intOption(args, 'guilds', 1, 100), seed }).catch(
+        (err: unknown) => {
+          throw listenError(err, port, '--sandbox-port');
+        },
+      );
       discordEnv.DISCORD_API_URL = sandbox.api;
       discordEnv.DISCORD_TOKEN = sandbox.token;
       console.log(`Discord sandbox on ${sandbox.api} with guilds ${sandbox.guilds.join(', ')}`);
