@@ -101,4 +101,20 @@ describe('the human-readable log line', () => {
     expect(line).toContain('10:11:12 gateway');
     expect(line).toContain('publish failed; retrying {"attempt":2}');
   });
+
+  it("shows an error's message, not its stack", () => {
+    const json = JSON.stringify({
+      level: 'fatal',
+      time: '2026-01-01T10:11:12.000Z',
+      msg: 'could not start',
+      err: {
+        type: 'Error',
+        message: 'NATS is not reachable',
+        stack: 'Error: NATS is not reachable\n    at connect (x.ts:1:1)',
+      },
+    });
+    const line = formatLogLine('enforcer', json);
+    expect(line).toContain('could not start {"err":"NATS is not reachable"}');
+    expect(line).not.toContain('at connect');
+  });
 });
