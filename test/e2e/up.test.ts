@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { connectBus } from '@chat-guard/bus';
 import { topology } from '@chat-guard/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clock, DEMO_TIMES } from '../../libs/cli/src/demo/demoPlan.ts';
 import { NATS_URL, uniqueNamespace, waitFor } from '../support/bus.ts';
 import { freshDatabase } from '../support/postgres.ts';
 import { repoRoot } from '../support/processes.ts';
@@ -116,8 +117,15 @@ describe('npm run up, the demo', () => {
     const index = await get<{ endpoints: { route: string }[] }>('');
     expect(index.endpoints.map((e) => e.route)).toContain('GET /_sandbox/actions');
     await until('the timeline', 90_000, async () => /guild 2: a raid/.test(output));
-    expect(output).toMatch(/\[demo\] {3}0:15 \(\d\d:\d\d:\d\d\) guild 1: a member posts an invite link/);
-    expect(output).toMatch(/\[demo\] {3}1:15 \(\d\d:\d\d:\d\d\) guild 2: a raid/);
+    const at = (sec: number | undefined) => clock(sec ?? -1);
+    expect(output).toMatch(
+      new RegExp(
+        `\\[demo\\] {3}${at(DEMO_TIMES.invitePosts[0])} \\(\\d\\d:\\d\\d:\\d\\d\\) guild 1: a member posts an invite link`,
+      ),
+    );
+    expect(output).toMatch(
+      new RegExp(`\\[demo\\] {3}${at(DEMO_TIMES.raid)} \\(\\d\\d:\\d\\d:\\d\\d\\) guild 2: a raid`),
+    );
     guilds = await get<GuildView[]>('/guilds');
     expect(guilds).toHaveLength(2);
   }, 300_000);

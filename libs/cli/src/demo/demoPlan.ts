@@ -3,9 +3,9 @@ import { type JoinTraceEvent, Prng, snowflakeAt, type TrafficGuild } from '@chat
 /** When the scripted moments of the demo happen, in seconds after its traffic starts. */
 export const DEMO_TIMES = {
   /** A member of the first guild posts an invite link three times: warned, warned, timed out. */
-  invitePosts: [15, 27, 40],
+  invitePosts: [5, 13, 21],
   /** A fast flood of fresh accounts through one new invite into the second guild, posting spam. */
-  raid: 75,
+  raid: 60,
 } as const;
 
 const RAIDERS = 80;
