@@ -171,7 +171,12 @@ export const upCommand: Command = {
     const playing = (async () => {
       if (!sandbox || scenario === 'none') return;
       const started = Date.now();
-      if (!(await readiness.wait(stop.signal))) return;
+      const waiting = setInterval(
+        () => console.log(`[traffic] waiting to start: ${readiness.missing()}`),
+        30_000,
+      );
+      const ready = await readiness.wait(stop.signal).finally(() => clearInterval(waiting));
+      if (!ready) return;
       console.log(`[traffic] every service is ready after ${Math.round((Date.now() - started) / 1000)} s`);
       if (scenario === 'demo') {
         await configureChannels(sandbox, (line) => console.log(line));
