@@ -5,6 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # A test that runs `npm run up` from inside the suite sets this: node_modules is in use.
 if [ -n "${CHAT_GUARD_SKIP_DEPS:-}" ]; then exit 0; fi
+# The dashboard's browser tests drive Debian's Chromium through playwright-core (no browser download).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "[deps] apt-get install chromium" >&2
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get install -y --no-install-recommends chromium >&2 ||
+    { $sudo apt-get update >&2 && $sudo apt-get install -y --no-install-recommends chromium >&2; }
+fi
 stamp=node_modules/.chat-guard-lock.sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then exit 0; fi

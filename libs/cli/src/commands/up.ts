@@ -7,7 +7,7 @@ import { listenError, reach } from '../connections.ts';
 import { Readiness } from '../demo/readiness.ts';
 import { configureChannels, playDemo } from '../demo/runDemo.ts';
 import { formatSummary, startRunSummary } from '../liveSummary.ts';
-import { services } from '../services.ts';
+import { DASHBOARD_WEB_PORT, services } from '../services.ts';
 import { EXIT_CONFIG, supervise } from '../supervise.ts';
 
 async function migrate(url: string): Promise<string> {
@@ -39,15 +39,23 @@ function stopped(signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Where a person can look while it runs. */
-function whereToLook(sandboxPort: number | undefined): string[] {
+/** Where a person can look while it runs: the sandbox's inspection index and the dashboard. */
+function whereToLook(sandbox: Sandbox | undefined, dashboardUrl: string | undefined): string[] {
   const lines: string[] = [];
-  if (sandboxPort !== undefined)
+  if (sandbox)
     lines.push(
-      `[look] what the bot did and each guild's state: http://127.0.0.1:${sandboxPort}/_sandbox (lists its endpoints)`,
+      `[look] what the bot did and each guild's state: http://127.0.0.1:${sandbox.port}/_sandbox (lists its endpoints)`,
     );
-  const dashboard = services.find((s) => s.name === 'dashboard');
-  if (dashboard) lines.push(`[look] the dashboard: http://127.0.0.1:${dashboard.httpPort}/`);
+  if (dashboardUrl) {
+    lines.push(`[look] the dashboard: ${dashboardUrl}`);
+    const owners = sandbox
+      ? Object.values(sandbox.state.guilds).map((g) => sandbox.state.users[g.ownerId]?.username ?? g.ownerId)
+      : [];
+    if (owners.length > 0)
+      lines.push(
+        `[look]   sign in with "Sign in with Discord", then pick an owner on the sandbox's page: ${owners.join(', ')}`,
+      );
+  }
   return lines;
 }
 
@@ -55,7 +63,7 @@ export const upCommand: Command = {
   name: 'up',
   summary: 'Run the whole system (on the Discord sandbox unless DISCORD_TOKEN is set) until stopped',
   options: {
-    only: { type: 'string', description: 'Comma-separated services to run (default: all six)' },
+    only: { type: 'string', description: 'Comma-separated services to run (default: all of them)' },
     scenario: {
       type: 'string',
       description: `Sandbox traffic: demo (scripted: a violation, a timeout and a raid within minutes), ${SCENARIOS.join(', ')}, or none`,
@@ -93,6 +101,9 @@ export const upCommand: Command = {
     'their lifts (by the detector or an admin), and what the bot did on the sandbox.',
     `Services: ${services.map((s) => `${s.name} (:${s.httpPort})`).join(', ')}.`,
     'Each serves /healthz, /readyz and /metrics on its port. Ctrl-C drains everything.',
+    `The dashboard serves its pages on http://127.0.0.1:${DASHBOARD_WEB_PORT} (DASHBOARD_PORT); on the`,
+    'sandbox, sign in through its consent page as any admin it lists. Against Discord it needs',
+    'DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET (docs/dashboard.md), or it is left out.',
   ].join('\n'),
   async run(args) {
     const env = parseEnv(baseEnv);
@@ -100,7 +111,7 @@ export const upCommand: Command = {
       typeof args.values.only === 'string' ? args.values.only.split(',').map((s) => s.trim()) : [];
     const unknown = wanted.filter((name) => !services.some((s) => s.name === name));
     if (unknown.length > 0) throw new UsageError(`unknown service(s): ${unknown.join(', ')}`);
-    const chosen = wanted.length > 0 ? services.filter((s) => wanted.includes(s.name)) : services;
+    let chosen = wanted.length > 0 ? services.filter((s) => wanted.includes(s.name)) : services;
     const scenario = stringOption(args, 'scenario');
     if (scenario !== 'none' && scenario !== 'demo' && !isScenario(scenario)) {
       throw new UsageError(
@@ -126,15 +137,30 @@ export const upCommand: Command = {
 
     let sandbox: Sandbox | undefined;
     const discordEnv: NodeJS.ProcessEnv = {};
+    const dashboardEnv: NodeJS.ProcessEnv = {};
+    const dashboardUrl = process.env.DASHBOARD_PUBLIC_URL ?? `http://127.0.0.1:${DASHBOARD_WEB_PORT}`;
     if (process.env.DISCORD_TOKEN) {
       console.log(`running against Discord (${process.env.DISCORD_API_URL ?? 'https://discord.com/api'})`);
+      if (!process.env.DISCORD_CLIENT_ID || !process.env.DISCORD_CLIENT_SECRET) {
+        if (chosen.some((s) => s.name === 'dashboard'))
+          console.log(
+            'dashboard left out: set DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET (docs/dashboard.md)',
+          );
+        chosen = chosen.filter((s) => s.name !== 'dashboard');
+      }
     } else {
       const port = intOption(args, 'sandbox-port', 0, 65535);
-      sandbox = await startSandbox({ port, guilds: intOption(args, 'guilds', 1, 100), seed }).catch(
-        (err: unknown) => {
-          throw listenError(err, port, '--sandbox-port');
-        },
-      );
+      sandbox = await startSandbox({
+        port,
+        guilds: intOption(args, 'guilds', 1, 100),
+        seed,
+        oauthRedirectUris: [`${dashboardUrl}/auth/callback`],
+      }).catch((err: unknown) => {
+        throw listenError(err, port, '--sandbox-port');
+      });
+      dashboardEnv.DISCORD_CLIENT_ID = sandbox.oauth.clientId;
+      dashboardEnv.DISCORD_CLIENT_SECRET = sandbox.oauth.clientSecret;
+      dashboardEnv.DISCORD_AUTHORIZE_URL = sandbox.oauth.authorizeUrl;
       discordEnv.DISCORD_API_URL = sandbox.api;
       discordEnv.DISCORD_TOKEN = sandbox.token;
       console.log(`Discord sandbox on ${sandbox.api} with guilds ${sandbox.guilds.join(', ')}`);
@@ -148,7 +174,13 @@ export const upCommand: Command = {
     );
     console.log(`starting ${chosen.map((s) => s.name).join(', ')} (Ctrl-C stops them)`);
     const supervisor = supervise(
-      chosen.map((s) => ({ name: s.name, env: discordEnv })),
+      chosen.map((s) => ({
+        name: s.name,
+        env:
+          s.name === 'dashboard'
+            ? { ...discordEnv, ...dashboardEnv, DASHBOARD_PUBLIC_URL: dashboardUrl }
+            : discordEnv,
+      })),
       {
         raw: args.values.raw === true,
         verbose: args.values.verbose === true,
@@ -166,7 +198,8 @@ export const upCommand: Command = {
       async () => console.log(formatSummary(await summary.read())),
       (err) => console.error(`[summary] ${err instanceof Error ? err.message : String(err)}`),
     );
-    for (const line of whereToLook(sandbox?.port)) console.log(line);
+    const withDashboard = chosen.some((s) => s.name === 'dashboard');
+    for (const line of whereToLook(sandbox, withDashboard ? dashboardUrl : undefined)) console.log(line);
 
     const playing = (async () => {
       if (!sandbox || scenario === 'none') return;
