@@ -8,6 +8,9 @@ export interface StreamCounts {
   readonly violations: number;
   readonly audited: number;
   readonly deadLetters: number;
+  /** Newcomers the member gate held, and those who passed it. */
+  readonly gated: number;
+  readonly passed: number;
 }
 
 /** The raid decisions of this run, seen live as they are published. */
@@ -42,9 +45,10 @@ export async function readStreamCounts(bus: EventBus): Promise<StreamCounts> {
     '.member.joined',
   ]);
   const [violations = 0] = await countBySuffix(bus, 'VERDICTS', ['.violation']);
+  const [gated = 0, passed = 0] = await countBySuffix(bus, 'VERIFICATION', ['.started', '.passed']);
   const audited = (await bus.jsm.streams.info(bus.ns.stream('AUDIT'))).state.messages;
   const deadLetters = (await bus.jsm.streams.info(bus.ns.stream('DEADLETTER'))).state.messages;
-  return { messages, joins, violations, audited, deadLetters };
+  return { messages, joins, violations, audited, deadLetters, gated, passed };
 }
 
 /** `now` less `baseline`, never below zero (a stream's limits may have dropped old messages). */
@@ -56,6 +60,8 @@ export function sinceBaseline(now: StreamCounts, baseline: StreamCounts): Stream
     violations: less('violations'),
     audited: less('audited'),
     deadLetters: less('deadLetters'),
+    gated: less('gated'),
+    passed: less('passed'),
   };
 }
 
@@ -134,6 +140,7 @@ export function formatSummary(counts: SummaryCounts): string {
     `messages ${counts.messages}`,
     `joins ${counts.joins}`,
     `violations ${counts.violations}`,
+    `gated ${counts.gated} (${counts.passed} passed)`,
     `audited ${counts.audited}`,
   ];
   if (counts.gates > 0) parts.push(`gates ${counts.gates}`);
