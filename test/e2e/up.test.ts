@@ -18,6 +18,7 @@ const SERVICES = [
   'anomaly-detector',
   'enforcer',
   'log-writer',
+  'verifier',
   'dashboard',
 ];
 const namespace = uniqueNamespace();
@@ -83,8 +84,9 @@ beforeAll(async () => {
       DATABASE_URL: database.url,
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
-      // The dashboard's pages too: a port of its own, not 8091, which other runs may hold.
+      // The dashboard's and the verifier's pages too: ports of their own, not 8091 and 8090.
       DASHBOARD_PORT: '0',
+      WEB_PORT: '0',
       // The suite runs from node_modules: `npm ci` must not replace it under the other tests.
       CHAT_GUARD_SKIP_DEPS: '1',
     },
