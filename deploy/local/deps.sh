@@ -3,6 +3,8 @@
 # installed from another package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# A test that runs `npm run up` from inside the suite sets this: node_modules is in use.
+if [ -n "${CHAT_GUARD_SKIP_DEPS:-}" ]; then exit 0; fi
 # The dashboard's browser tests drive Debian's Chromium through playwright-core (no browser download).
 if ! command -v chromium >/dev/null 2>&1; then
   echo "[deps] apt-get install chromium" >&2

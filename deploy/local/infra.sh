@@ -98,6 +98,15 @@ ensure_local_trust() {
   psql_admin -tAc 'select 1' >/dev/null
 }
 
-ensure_nats
-ensure_redis
-ensure_postgres
+# A URL set to another host or port is someone else's server: use it as given, manage nothing.
+local_default() { # $1 the variable's name, $2 the default port
+  local value="${!1:-}"
+  [ -z "$value" ] && return 0
+  case "$value" in *"127.0.0.1:$2"* | *"localhost:$2"*) return 0 ;; esac
+  say "$1 points elsewhere ($(printf '%s' "$value" | sed -E 's#//[^@/]*@#//#')): not starting anything for it"
+  return 1
+}
+
+if local_default NATS_URL 4222; then ensure_nats; fi
+if local_default REDIS_URL 6379; then ensure_redis; fi
+if local_default DATABASE_URL 5432; then ensure_postgres; fi

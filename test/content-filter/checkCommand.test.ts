@@ -54,6 +54,23 @@ async function configFile(name: string, config: unknown): Promise<string> {
 }
 
 describe('chat-guard check', () => {
+  it('treats lines without an authorId as different authors, and one authorId repeating as spam', async () => {
+    const config = await configFile('spam.json', {});
+    const at = 1_700_000_000_000;
+    const batch = ['hello there', 'hello there', 'hello there', 'hello there'];
+    const strangers = await chatGuardCheck(
+      ['--config', config],
+      lines(...batch.map((content, i) => ({ id: `s${i}`, content, at }))),
+    );
+    expect(strangers.code).toBe(0);
+    expect(verdicts(strangers).flatMap((v) => v.violations)).toEqual([]);
+    const oneAuthor = await chatGuardCheck(
+      ['--config', config],
+      lines(...batch.map((content, i) => ({ id: `a${i}`, content, at, authorId: '42' }))),
+    );
+    expect(verdicts(oneAuthor).some((v) => v.violations.some((x) => x.type === 'spam'))).toBe(true);
+  });
+
   it('writes one verdict per valid line, reports bad lines by number, and exits 1 for them', async () => {
     const config = await configFile('guild.json', {
       linkGuard: true,

@@ -131,7 +131,7 @@ describe('a service', () => {
     expect(await service.exited).toBe(0);
   });
 
-  it('exits non-zero saying why when it cannot start, e.g. Discord refuses the token', async () => {
+  it('exits 78 naming the variable when Discord refuses the token, without showing it', async () => {
     const { startSandbox } = await import('@chat-guard/sandbox');
     const sandbox = await startSandbox({ guilds: 1 });
     try {
@@ -141,8 +141,11 @@ describe('a service', () => {
         DISCORD_API_URL: sandbox.api,
         DISCORD_TOKEN: 'not-the-token',
       });
-      expect(await service.exited).toBe(1);
-      expect(service.output()).toMatch(/"level":"fatal".*could not start/);
+      // A refused token is a configuration error: 78, so no supervisor restarts it.
+      expect(await service.exited).toBe(78);
+      expect(service.output()).toMatch(
+        /"level":"fatal".*"variable":"DISCORD_TOKEN".*Discord rejected the bot token/,
+      );
       expect(service.output()).not.toContain('not-the-token');
     } finally {
       await sandbox.close();

@@ -15,6 +15,18 @@ describe('the inspection API over HTTP', () => {
     await sandbox?.close();
   });
 
+  it('lists its endpoints at /_sandbox itself, each of which answers', async () => {
+    const index = await fetch(base);
+    expect(index.status).toBe(200);
+    const { endpoints } = (await index.json()) as { endpoints: { route: string; does: string }[] };
+    const gets = endpoints.filter((e) => e.route.startsWith('GET ') && !e.route.includes('<'));
+    expect(gets.map((e) => e.route)).toContain('GET /_sandbox/actions');
+    for (const endpoint of gets) {
+      const path = endpoint.route.slice('GET /_sandbox'.length);
+      expect((await fetch(`${base}${path}`)).status, endpoint.route).toBe(200);
+    }
+  });
+
   it('lets a script post as a user and lists what the bot did with timestamps', async () => {
     const info = sandbox.inspect.guild(sandbox.guilds[0] ?? '');
     const posted = await fetch(`${base}/messages`, {

@@ -13,7 +13,14 @@ export interface SuperviseOptions {
   /** Print every line; otherwise only warnings, errors and lifecycle lines (ready, draining…). */
   readonly verbose: boolean;
   readonly write: (line: string) => void;
+  /** Every JSON log line of every service, parsed (for readiness and the demo's own checks). */
+  readonly onLog?: (service: string, entry: Readonly<Record<string, unknown>>) => void;
+  /** A service exited with a configuration error (78): it is not restarted. */
+  readonly onConfigError?: (service: string) => void;
 }
+
+/** The exit code of a service whose environment or configuration is wrong (sysexits EX_CONFIG). */
+export const EXIT_CONFIG = 78;
 
 const LIFECYCLE = /^(ready|draining|drained|shard ready|shard resumed|slash commands registered)$/;
 
@@ -27,6 +34,15 @@ export function isNotable(line: string): boolean {
   }
 }
 
+function parseEntry(line: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 const LEVEL_WIDTH = 5;
 
 /** One compact, human-readable line from a service's JSON log line. */
@@ -37,8 +53,24 @@ export function formatLogLine(service: string, line: string): string {
   } catch {
     return `${service.padEnd(16)} ${line}`; // not JSON (a crash trace, say): shown as it came
   }
-  const { level, time, msg, service: _s, version: _v, pid: _p, hostname: _h, ...rest } = entry;
+  // Trace and span ids are for the JSON logs a collector reads (--raw), not for a person.
+  const {
+    level,
+    time,
+    msg,
+    service: _s,
+    version: _v,
+    pid: _p,
+    hostname: _h,
+    trace_id: _t,
+    span_id: _sp,
+    ...rest
+  } = entry;
   const clock = typeof time === 'string' ? time.slice(11, 19) : '';
+  // An error's stack is for the JSON logs; a person reads its message.
+  const err = (rest as { err?: unknown }).err;
+  if (typeof err === 'object' && err !== null && 'message' in err)
+    rest.err = (err as { message: unknown }).message;
   const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
   return `${clock} ${service.padEnd(16)} ${String(level ?? '').padEnd(LEVEL_WIDTH)} ${String(msg ?? '')}${extra}`;
 }
@@ -57,10 +89,17 @@ export function supervise(list: readonly SupervisedService[], options: Supervise
       cwd: repoRoot,
       env: { ...process.env, OTEL_SERVICE_NAME: service.name, ...service.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A group of its own: Ctrl-C in a terminal reaches only this process, which stops the
+      // services in order (SIGTERM, then each drains) instead of each seeing SIGINT at once.
+      detached: true,
     });
     children.set(service.name, child);
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
+        if (options.onLog && line.startsWith('{')) {
+          const entry = parseEntry(line);
+          if (entry) options.onLog(service.name, entry);
+        }
         if (!options.verbose && !isNotable(line)) return;
         options.write(options.raw ? line : formatLogLine(service.name, line));
       });
@@ -68,6 +107,13 @@ export function supervise(list: readonly SupervisedService[], options: Supervise
     child.on('exit', (code, signal) => {
       children.delete(service.name);
       if (stopping) return;
+      if (code === EXIT_CONFIG) {
+        options.write(
+          `${service.name} stopped: its configuration is wrong (exit ${EXIT_CONFIG}); the line above names the setting. Not restarting.`,
+        );
+        options.onConfigError?.(service.name);
+        return;
+      }
       const count = (crashes.get(service.name) ?? 0) + 1;
       crashes.set(service.name, count);
       const delayMs = Math.min(1_000 * 2 ** (count - 1), 30_000);

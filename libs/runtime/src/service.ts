@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { connectWithRetry } from './connectWithRetry.ts';
 import { watchConsumerLag } from './consumerLag.ts';
-import { type BaseEnv, baseEnv, EnvError, parseEnv } from './env.ts';
+import { type BaseEnv, baseEnv, EnvError, isConfigError, parseEnv } from './env.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { logOutcome } from './logOutcome.ts';
 import { type ReadinessCheck, startOpsServer } from './opsServer.ts';
@@ -123,7 +123,7 @@ export async function runService<Schema extends z.ZodType<BaseEnv>>(
 
   const startUp = async (): Promise<string[]> => {
     const connectedBus = await connectWithRetry(
-      `NATS at ${env.NATS_URL}`,
+      `NATS at ${env.NATS_URL} (NATS_URL)`,
       () =>
         connectBus({
           servers: env.NATS_URL.split(',').map((s: string) => s.trim()),
@@ -133,6 +133,7 @@ export async function runService<Schema extends z.ZodType<BaseEnv>>(
         }),
       logger,
       abort.signal,
+      env.CONNECT_DEADLINE_MS,
     );
     bus = connectedBus;
     const steps = await bus.provision();
@@ -150,12 +151,15 @@ export async function runService<Schema extends z.ZodType<BaseEnv>>(
     if (definition.needs?.postgres) {
       postgres = connectPostgres(env.DATABASE_URL, {
         applicationName: definition.name,
-        onError: (err) => logger.error({ err: errorMessage(err) }, 'postgres connection error'),
+        onError: (err) =>
+          logger.error({ err: errorMessage(err) }, 'postgres connection error (DATABASE_URL)'),
       });
     }
     if (definition.needs?.redis) {
       const client = connectRedis(env.REDIS_URL, definition.name, env.NATS_NAMESPACE);
-      client.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+      client.on('error', (err: Error) =>
+        logger.warn({ err: err.message }, 'redis connection error (REDIS_URL)'),
+      );
       redis = client;
     }
 
@@ -199,6 +203,11 @@ export async function runService<Schema extends z.ZodType<BaseEnv>>(
     logger.info({ consumers }, 'ready');
   } catch (err) {
     if (abort.signal.aborted) return; // stopped while starting: the drain exits
+    if (isConfigError(err)) {
+      // One line that names the setting; a restart would only fail the same way.
+      logger.fatal({ variable: err.variable }, err.message);
+      process.exit(EXIT_CONFIG);
+    }
     logger.fatal({ err }, 'could not start');
     process.exit(1);
   }

@@ -102,6 +102,35 @@ const trafficInput = z.object({
   guildIds: z.array(z.string()).optional(),
 });
 
+/** What `GET /_sandbox` lists: every endpoint of the inspection API, so a person can find their way. */
+export const INSPECTION_ENDPOINTS: readonly { readonly route: string; readonly does: string }[] = [
+  {
+    route: 'GET /_sandbox/actions',
+    does: 'what the bot did; filters: kind, guildId, channelId, userId, since (ms)',
+  },
+  { route: 'GET /_sandbox/guilds', does: "each guild's named channels, roles and people" },
+  {
+    route: 'GET /_sandbox/guilds/<id>',
+    does: "one guild's full state: members, channels, invites, messages",
+  },
+  { route: 'GET /_sandbox/state', does: 'the whole sandbox state' },
+  { route: 'GET /_sandbox/faults', does: 'the fault switches and the gateway sessions' },
+  {
+    route: 'POST /_sandbox/faults',
+    does: 'switch faults: rateLimitStorm, serverErrors, latency, memberSearch, …',
+  },
+  { route: 'POST /_sandbox/messages', does: 'a member posts a message: {channelId, userId, content}' },
+  { route: 'POST /_sandbox/members', does: 'someone joins: {guildId, inviteCode?, user?}' },
+  { route: 'POST /_sandbox/interactions/command', does: 'a member runs a slash command' },
+  { route: 'POST /_sandbox/interactions/button', does: 'a member clicks a button' },
+  { route: 'POST /_sandbox/interactions/modal', does: 'a member submits a modal' },
+  {
+    route: 'POST /_sandbox/traffic',
+    does: 'generate and play seeded traffic: {scenario, durationSec, rate?, speed?}',
+  },
+  { route: 'POST /_sandbox/replay', does: 'play a join trace (JSON Lines); ?speed=' },
+];
+
 /** Strips undefined values so zod output fits exact optional properties. */
 function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
@@ -114,6 +143,7 @@ export function inspectionHandler(deps: InspectionDeps): ExtraHandler {
   const { core } = deps;
   return async (method, path, query, body) => {
     const route = `${method} ${path.replace(/\/+$/, '') || '/'}`;
+    if (route === 'GET /') return { status: 200, body: { endpoints: INSPECTION_ENDPOINTS } };
     if (route === 'GET /actions') {
       const filter: ActionFilter = defined({
         kind: (query.get('kind') ?? undefined) as BotActionKind | undefined,

@@ -30,6 +30,8 @@ export const gatewayEnv = discordEnv
     /** The pod's name (`gateway-2`, from the downward API); HOSTNAME is the same in a StatefulSet. */
     POD_NAME: z.string().optional(),
     HOSTNAME: z.string().optional(),
+    /** How long the gateway keeps retrying a Discord it cannot reach at start before it exits 1. */
+    DISCORD_CONNECT_DEADLINE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
   })
   .transform((env, ctx) => {
     const { GATEWAY_REPLICAS: replicas, POD_NAME, HOSTNAME, ...rest } = env;

@@ -1,6 +1,6 @@
 import { createDiscordRest, observeRest } from '@chat-guard/discord';
 import { GuildConfigCache } from '@chat-guard/guild-config';
-import { runService } from '@chat-guard/runtime';
+import { EXIT_CONFIG, runService } from '@chat-guard/runtime';
 import { Events } from 'discord.js';
 import { commandBodies } from './commands/definitions.ts';
 import { createDiscordClient } from './discordClient.ts';
@@ -9,6 +9,7 @@ import { Forwarder } from './forwarder.ts';
 import { forwardInteraction } from './forwardInteraction.ts';
 import { gatewayEnv } from './gatewayEnv.ts';
 import { answerInteraction } from './handleInteraction.ts';
+import { fatalCloseError, loginToDiscord } from './loginToDiscord.ts';
 import { discordMemberLookup } from './memberLookup.ts';
 import { watchShards } from './shardMetrics.ts';
 
@@ -67,7 +68,17 @@ await runService({
     );
     client.on(Events.Error, (err) => logger.error({ err: err.message }, 'discord.js error'));
     addReadinessCheck({ name: 'discord', check: () => client.isReady() });
-    await client.login(env.DISCORD_TOKEN);
+    client.on(Events.ShardDisconnect, (event, shard) => {
+      const fatal = fatalCloseError(event.code, shard);
+      if (!fatal) return;
+      logger.fatal({ variable: fatal.variable, shard, code: event.code }, fatal.message);
+      process.exit(EXIT_CONFIG);
+    });
+    await loginToDiscord(client, env.DISCORD_TOKEN, {
+      api: env.DISCORD_API_URL,
+      logger,
+      deadlineMs: env.DISCORD_CONNECT_DEADLINE_MS,
+    });
     onShutdown(async () => {
       await client.destroy();
       while (forwarder.pending > 0) await new Promise((r) => setTimeout(r, 50));

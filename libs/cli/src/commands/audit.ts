@@ -1,7 +1,8 @@
 import { auditedGuilds, pruneAuditLog, verifyGuildChain } from '@chat-guard/log-writer';
 import { baseEnv, parseEnv } from '@chat-guard/runtime';
 import { connectPostgres, type Postgres } from '@chat-guard/store';
-import { type Command, intOption, stringOption, UsageError } from '../command.ts';
+import { type Command, intOption, UsageError } from '../command.ts';
+import { reach, urlOption } from '../connections.ts';
 
 const SNOWFLAKE = /^\d{1,20}$/;
 
@@ -17,6 +18,7 @@ async function withPostgres<T>(url: string, work: (postgres: Postgres) => Promis
     onError: (err) => console.error(`postgres: ${err.message}`),
   });
   try {
+    await reach('PostgreSQL', url, '--database-url', () => postgres.ping());
     return await work(postgres);
   } finally {
     await postgres.close();
@@ -87,7 +89,7 @@ export const auditCommand: Command = {
   async run(args) {
     const [action, ...extra] = args.positionals;
     if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra.join(' ')}`);
-    const url = stringOption(args, 'database-url');
+    const url = urlOption(args, 'database-url', 'PostgreSQL');
     const guild = guildOption(args.values.guild);
     if (action === 'verify') return verify(url, guild);
     if (action === 'prune') return prune(url, guild, intOption(args, 'older-than-days', 1, 36_500));

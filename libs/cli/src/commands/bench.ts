@@ -1,8 +1,10 @@
 import { baseEnv, parseEnv } from '@chat-guard/runtime';
+import { measureHelpTime } from '../bench/helpTime.ts';
 import { measureLatency, measurePipelineRate, setUpPipeline } from '../bench/pipelineBench.ts';
 import { measureRawRate } from '../bench/rawRate.ts';
 import { round } from '../bench/stats.ts';
-import { type Command, intOption, stringOption } from '../command.ts';
+import { type Command, intOption } from '../command.ts';
+import { urlOption } from '../connections.ts';
 
 const env = parseEnv(baseEnv.pick({ NATS_URL: true, DATABASE_URL: true }));
 
@@ -29,15 +31,17 @@ export const benchCommand: Command = {
     'sustained rate (sandbox gateway → gateway service → content-filter verdict, all guards on,',
     'one message in a hundred breaking a rule); its ratio to the raw rate; and p50/p99 latency',
     "from the gateway's receipt of a violating message to the enforcer's delete call, at --rate.",
+    'It also times `chat-guard --help` (the median of five fresh processes; the aim is under 500 ms).',
     'Progress goes to stderr; the last line on stdout is one JSON object:',
-    '  {"rawRate","pipelineRate","ratio","p50Ms","p99Ms"}',
+    '  {"rawRate","pipelineRate","ratio","p50Ms","p99Ms","helpMs"}',
     'It uses its own NATS namespace, database and sandbox, and removes them afterwards.',
   ].join('\n'),
   async run(args) {
     const count = intOption(args, 'messages', 100, 1_000_000);
     const perSecond = intOption(args, 'rate', 10, 20_000);
     const seconds = intOption(args, 'seconds', 1, 600);
-    const natsUrl = stringOption(args, 'nats-url');
+    const natsUrl = urlOption(args, 'nats-url', 'NATS');
+    const databaseUrl = urlOption(args, 'database-url', 'PostgreSQL');
     const progress = (line: string) => console.error(`[bench] ${line}`);
     const sample = JSON.stringify({
       guildId: '1100000000000000001',
@@ -54,12 +58,14 @@ export const benchCommand: Command = {
       createdAt: Date.now(),
     });
 
+    progress('timing chat-guard --help');
+    const helpMs = await measureHelpTime();
     progress(`raw JetStream: publishing and consuming ${count} messages`);
     const rawRate = await measureRawRate(natsUrl, count, sample);
     progress(`raw JetStream: ${round(rawRate, 0)} messages/s`);
 
     progress('starting sandbox, gateway, content-filter, enforcer and log-writer');
-    const setup = await setUpPipeline(natsUrl, stringOption(args, 'database-url'), progress);
+    const setup = await setUpPipeline(natsUrl, databaseUrl, progress);
     try {
       progress(`sustained rate: ${count} messages as fast as the sandbox takes them`);
       const pipelineRate = await measurePipelineRate(setup, count, 0);
@@ -79,6 +85,7 @@ export const benchCommand: Command = {
       console.log(
         `receipt to delete call at ${perSecond}/s: p50 ${round(latency.p50)} ms, p99 ${round(latency.p99)} ms`,
       );
+      console.log(`chat-guard --help:             ${round(helpMs, 0)} ms (median of 5)`);
       console.log(
         JSON.stringify({
           rawRate: round(rawRate, 0),
@@ -86,6 +93,7 @@ export const benchCommand: Command = {
           ratio: round(pipelineRate / rawRate, 3),
           p50Ms: round(latency.p50),
           p99Ms: round(latency.p99),
+          helpMs: round(helpMs, 0),
         }),
       );
       return 0;

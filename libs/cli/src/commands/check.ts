@@ -66,8 +66,16 @@ const inputLine = z.object({
 });
 type InputLine = z.infer<typeof inputLine>;
 
-/** Ids a message gets when its line does not say: one author in one channel of one guild. */
+/** Ids a message gets when its line does not say: one channel of one guild. */
 const DEFAULT_ID = '0';
+
+/**
+ * The author of a line that names none: a stranger of its own (an id from its line number), so
+ * that unrelated lines never share a spam window; lines meant as one author's say so.
+ */
+export function authorOf(input: { readonly authorId?: string | undefined }, lineNumber: number): string {
+  return input.authorId ?? String(9_000_000_000_000_000 + lineNumber);
+}
 
 function parseLine(line: string): InputLine | string {
   let json: unknown;
@@ -108,9 +116,9 @@ export const checkCommand: Command = {
   details: [
     'Each stdin line is {"id","content"} plus optional "authorId", "channelId", "roleIds",',
     '"permissions" (decimal bitfield, default 0: no Mention Everyone) and "at" (epoch ms, default: when',
-    'the line is read). Lines share one in-memory spam window per author, as in the service, so',
-    'repeated lines trip the spam guard, and so do spamThreshold lines piped at once by one author:',
-    'give each line its own "authorId" or "at" to test the other rules on a batch.',
+    'the line is read). Lines with the same "authorId" share one in-memory spam window, as in the',
+    'service, so one author repeating a line trips the spam guard; a line without "authorId" is',
+    'an author of its own, so a batch of unrelated lines tests the other rules.',
     'Mentions are read from the content: <@id>, <@!id>, <@&id>, @everyone, @here. Blank lines are skipped.',
     'Each line gets one verdict on stdout: {"id","violations":[{"type","detail"}...]}.',
     'A line that is not JSON or lacks "id"/"content" gets an error on stderr naming its line number,',
@@ -142,7 +150,7 @@ export const checkCommand: Command = {
         console.error(`line ${lineNumber}: ${input.replace(/\n/g, `\nline ${lineNumber}: `)}`);
         continue;
       }
-      const violations = await check(input, config, allowedInviteCodes, store);
+      const violations = await check(input, authorOf(input, lineNumber), config, allowedInviteCodes, store);
       process.stdout.write(`${JSON.stringify({ id: input.id, violations })}\n`);
     }
     return invalidLines > 0 ? 1 : 0;
@@ -152,11 +160,11 @@ export const checkCommand: Command = {
 /** One line through the same steps as the service: record in the spam window, then `checkMessage`. */
 async function check(
   input: InputLine,
+  authorId: string,
   config: GuildConfig,
   allowedInviteCodes: ReadonlySet<string>,
   store: InMemorySpamWindowStore,
 ) {
-  const authorId = input.authorId ?? DEFAULT_ID;
   const guildId = DEFAULT_ID;
   const incoming = spamRecordOf(input.content, input.at ?? Date.now());
   const recent = await store.recordAndList(guildId, authorId, incoming, config.spamWindowSeconds * 1000);

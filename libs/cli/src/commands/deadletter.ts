@@ -1,6 +1,7 @@
 import { connectBus, discardDeadLetter, listDeadLetters, replayDeadLetter } from '@chat-guard/bus';
 import { baseEnv, parseEnv } from '@chat-guard/runtime';
-import { type Command, intOption, stringOption, UsageError } from '../command.ts';
+import { type Command, intOption, UsageError } from '../command.ts';
+import { reach, urlOption } from '../connections.ts';
 
 const env = parseEnv(baseEnv.pick({ NATS_URL: true, NATS_NAMESPACE: true }));
 
@@ -39,11 +40,11 @@ export const deadletterCommand: Command = {
     if (action !== 'list' && rest.length === 0)
       throw new UsageError(`${action} needs the sequence numbers from list`);
     const limit = intOption(args, 'limit', 1, 100_000);
-    const bus = await connectBus({
-      servers: stringOption(args, 'nats-url').split(','),
-      name: 'chat-guard deadletter',
-      namespace: typeof args.values.namespace === 'string' ? args.values.namespace : '',
-    });
+    const url = urlOption(args, 'nats-url', 'NATS');
+    const namespace = typeof args.values.namespace === 'string' ? args.values.namespace : '';
+    const bus = await reach('NATS', url, '--nats-url', () =>
+      connectBus({ servers: url.split(','), name: 'chat-guard deadletter', namespace }),
+    );
     try {
       if (action === 'list') {
         const entries = await listDeadLetters(bus, limit);

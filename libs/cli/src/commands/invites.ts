@@ -10,7 +10,8 @@ import {
 import { baseEnv, parseEnv } from '@chat-guard/runtime';
 import { Prng, startSandbox } from '@chat-guard/sandbox';
 import { connectRedis } from '@chat-guard/store';
-import { type Command, intOption, stringOption, UsageError } from '../command.ts';
+import { type Command, intOption, UsageError } from '../command.ts';
+import { reach, urlOption } from '../connections.ts';
 
 export interface BurstOptions {
   readonly seed: number;
@@ -70,8 +71,21 @@ export async function runInviteBurst(options: BurstOptions): Promise<BurstFigure
   const rng = new Prng(options.seed);
   const joinCount = options.joins ?? 200;
   const durationMs = options.durationMs ?? 5_000;
-  const sandbox = await startSandbox({ guilds: [{ members: 5 }], seed: options.seed });
   const redis = connectRedis(options.redisUrl, 'chat-guard invites eval');
+  // Each failed reconnect emits 'error'; the command fails on the rejected ping that follows.
+  let lastError: Error | undefined;
+  redis.on('error', (err: Error) => {
+    lastError = err;
+  });
+  await reach('Redis', options.redisUrl, '--redis-url', async () => {
+    await redis.ping().catch((err: unknown) => {
+      throw lastError ?? err;
+    });
+  }).catch((err: unknown) => {
+    redis.disconnect();
+    throw err;
+  });
+  const sandbox = await startSandbox({ guilds: [{ members: 5 }], seed: options.seed });
   const [guildId = ''] = sandbox.guilds;
   const store = new AttributionStore(redis);
   try {
@@ -209,7 +223,7 @@ export const invitesCommand: Command = {
     if (action !== 'eval') throw new UsageError(action ? `unknown invites action "${action}"` : 'say eval');
     const figures = await runInviteBurst({
       seed: intOption(args, 'seed', 0, 2 ** 32 - 1),
-      redisUrl: stringOption(args, 'redis-url'),
+      redisUrl: urlOption(args, 'redis-url', 'Redis'),
       settleMs: intOption(args, 'settle-ms', 0, 10_000),
       refuseMemberSearch: args.values['refuse-member-search'] === true,
     });

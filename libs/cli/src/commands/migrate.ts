@@ -1,6 +1,7 @@
 import { baseEnv, parseEnv } from '@chat-guard/runtime';
 import { connectPostgres, ensureDatabase, migrateToLatest } from '@chat-guard/store';
-import { type Command, stringOption } from '../command.ts';
+import type { Command } from '../command.ts';
+import { reach, urlOption } from '../connections.ts';
 
 export const migrateCommand: Command = {
   name: 'migrate',
@@ -14,8 +15,9 @@ export const migrateCommand: Command = {
   },
   details: 'Safe to run any number of times: migrations already applied are skipped. Reads DATABASE_URL.',
   async run(args) {
-    const url = stringOption(args, 'database-url');
-    if (await ensureDatabase(url)) console.log(`created database ${new URL(url).pathname.slice(1)}`);
+    const url = urlOption(args, 'database-url', 'PostgreSQL');
+    if (await reach('PostgreSQL', url, '--database-url', () => ensureDatabase(url)))
+      console.log(`created database ${new URL(url).pathname.slice(1)}`);
     const postgres = connectPostgres(url, {
       applicationName: 'chat-guard migrate',
       onError: (err) => console.error(`postgres: ${err.message}`),

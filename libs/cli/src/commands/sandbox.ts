@@ -9,7 +9,15 @@ import {
   SCENARIOS,
   startSandbox,
 } from '@chat-guard/sandbox';
-import { type Command, intOption, type ParsedArgs, stringOption, UsageError } from '../command.ts';
+import {
+  type Command,
+  DEFAULT_TRAFFIC_RATE,
+  intOption,
+  type ParsedArgs,
+  stringOption,
+  UsageError,
+} from '../command.ts';
+import { listenError } from '../connections.ts';
 
 function optional(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];
@@ -50,7 +58,11 @@ export const sandboxCommand: Command = {
     guilds: { type: 'string', description: 'Guilds to seed', default: '2' },
     seed: { type: 'string', description: 'Seed for guilds, token and traffic', default: '1' },
     scenario: { type: 'string', description: `Traffic to generate and play: ${SCENARIOS.join(', ')}` },
-    rate: { type: 'string', description: 'Multiplier for background chat and joins', default: '1' },
+    rate: {
+      type: 'string',
+      description: 'Multiplier for background chat and joins (as in `up`)',
+      default: DEFAULT_TRAFFIC_RATE,
+    },
     duration: { type: 'string', description: 'Seconds of traffic to generate', default: '600' },
     speed: {
       type: 'string',
@@ -101,6 +113,8 @@ export const sandboxCommand: Command = {
       recommendedShards: shards,
       ...(token ? { token } : {}),
       log,
+    }).catch((err: unknown) => {
+      throw listenError(err, port, '--port');
     });
     const stop = new AbortController();
     const playing: Promise<void>[] = [];

@@ -1,6 +1,7 @@
 import { connectBus } from '@chat-guard/bus';
 import { baseEnv, parseEnv } from '@chat-guard/runtime';
-import { type Command, intOption, stringOption } from '../command.ts';
+import { type Command, intOption } from '../command.ts';
+import { reach, urlOption } from '../connections.ts';
 
 const env = parseEnv(baseEnv.pick({ NATS_URL: true, NATS_NAMESPACE: true, NATS_REPLICAS: true }));
 
@@ -24,12 +25,11 @@ export const streamsCommand: Command = {
     'Idempotent: what already matches the declaration is left as it is. Services do the same at start.',
   async run(args) {
     const namespace = typeof args.values.namespace === 'string' ? args.values.namespace : '';
-    const bus = await connectBus({
-      servers: stringOption(args, 'nats-url').split(','),
-      name: 'chat-guard streams',
-      namespace,
-      replicas: intOption(args, 'replicas', 1, 5),
-    });
+    const url = urlOption(args, 'nats-url', 'NATS');
+    const replicas = intOption(args, 'replicas', 1, 5);
+    const bus = await reach('NATS', url, '--nats-url', () =>
+      connectBus({ servers: url.split(','), name: 'chat-guard streams', namespace, replicas }),
+    );
     try {
       for (const step of await bus.provision()) {
         console.log(`${step.kind.padEnd(8)} ${step.name.padEnd(40)} ${step.result}`);
