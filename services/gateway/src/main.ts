@@ -8,6 +8,7 @@ import { forwardDiscordEvents } from './forwardDiscordEvents.ts';
 import { Forwarder } from './forwarder.ts';
 import { forwardInteraction } from './forwardInteraction.ts';
 import { gatewayEnv } from './gatewayEnv.ts';
+import { guardDispatches } from './guardDispatches.ts';
 import { answerInteraction } from './handleInteraction.ts';
 import { discordMemberLookup } from './memberLookup.ts';
 import { watchShards } from './shardMetrics.ts';
@@ -32,6 +33,7 @@ await runService({
       shards: env.SHARDS,
       shardCount: env.SHARD_COUNT,
     });
+    guardDispatches(client, (event, reason) => logger.warn({ event, reason }, 'gateway dispatch dropped'));
     observeRest(client.rest);
     watchShards(client);
     const commands = commandBodies();
