@@ -1,3 +1,4 @@
+import { outboundEnvShape } from '@chat-guard/outbound';
 import { discordEnv } from '@chat-guard/runtime';
 import { z } from 'zod';
 
@@ -30,6 +31,9 @@ export const gatewayEnv = discordEnv
     /** The pod's name (`gateway-2`, from the downward API); HOSTNAME is the same in a StatefulSet. */
     POD_NAME: z.string().optional(),
     HOSTNAME: z.string().optional(),
+    /** The deployment's webhook secret, to show a guild its own signing secret in `/lockdown webhook`. */
+    ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    ...outboundEnvShape,
   })
   .transform((env, ctx) => {
     const { GATEWAY_REPLICAS: replicas, POD_NAME, HOSTNAME, ...rest } = env;

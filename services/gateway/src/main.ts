@@ -1,5 +1,6 @@
 import { createDiscordRest, observeRest } from '@chat-guard/discord';
 import { GuildConfigCache } from '@chat-guard/guild-config';
+import { outboundPolicy } from '@chat-guard/outbound';
 import { runService } from '@chat-guard/runtime';
 import { Events } from 'discord.js';
 import { commandBodies } from './commands/definitions.ts';
@@ -55,6 +56,7 @@ await runService({
       moderation: { members: discordMemberLookup(client), discord },
       guildName: (guildId: string) => client.guilds.cache.get(guildId)?.name ?? 'the server',
       now: Date.now,
+      webhooks: { policy: outboundPolicy(env), deploymentSecret: env.ALERT_WEBHOOK_SECRET ?? null },
     };
     client.on(Events.InteractionCreate, (interaction) => {
       forwardInteraction(interaction, forwarder);

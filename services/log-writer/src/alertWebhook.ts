@@ -1,4 +1,13 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import {
+  displayOrigin,
+  isUnsafeUrl,
+  type OutboundPolicy,
+  screenedLookup,
+  screenUrl,
+} from '@chat-guard/outbound';
 
 export const TIMESTAMP_HEADER = 'x-chat-guard-timestamp';
 export const SIGNATURE_HEADER = 'x-chat-guard-signature';
@@ -43,31 +52,55 @@ export interface WebhookDelivery {
   /** Seconds since the epoch, signed with the body so a receiver can refuse old replays. */
   readonly timestamp: number;
   readonly timeoutMs: number;
+  /** What the call may reach; checked again on every delivery. */
+  readonly policy: OutboundPolicy;
 }
 
-/** POSTs a signed JSON body; throws WebhookRefusedError on 3xx/4xx, WebhookUnavailableError otherwise. */
+/**
+ * POSTs a signed JSON body; throws WebhookRefusedError on 3xx/4xx or a URL the policy refuses
+ * (checked on the address the connection really uses), WebhookUnavailableError otherwise.
+ * Redirects are never followed.
+ */
 export async function postSignedWebhook(delivery: WebhookDelivery): Promise<void> {
-  let response: Response;
+  let target: URL;
   try {
-    response = await fetch(delivery.url, {
+    target = screenUrl(delivery.url, delivery.policy);
+  } catch (err) {
+    if (isUnsafeUrl(err)) throw new WebhookRefusedError(0, `alert webhook refused: ${err.message}`);
+    throw err;
+  }
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const status = await new Promise<number>((resolve, reject) => {
+    const request = send(target, {
       method: 'POST',
-      redirect: 'manual',
       headers: {
         'content-type': 'application/json',
+        'content-length': Buffer.byteLength(delivery.body),
         'user-agent': 'ChatGuard-Webhook/1',
         [TIMESTAMP_HEADER]: String(delivery.timestamp),
         [SIGNATURE_HEADER]: webhookSignature(delivery.secret, delivery.timestamp, delivery.body),
         [IDEMPOTENCY_HEADER]: delivery.id,
       },
-      body: delivery.body,
+      lookup: screenedLookup(delivery.policy, displayOrigin(delivery.url)),
       signal: AbortSignal.timeout(delivery.timeoutMs),
     });
-  } catch (err) {
+    request.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+    request.end(delivery.body);
+  }).catch((err: unknown) => {
+    if (isUnsafeUrl(err)) throw new WebhookRefusedError(0, `alert webhook refused: ${err.message}`);
     const reason = err instanceof Error ? err.message : String(err);
-    throw new WebhookUnavailableError(`alert webhook unreachable: ${reason}`, { cause: err });
-  }
-  await response.body?.cancel();
-  if (response.status >= 500) throw new WebhookUnavailableError(`alert webhook answered ${response.status}`);
-  if (response.status >= 300 || response.type === 'opaqueredirect')
-    throw new WebhookRefusedError(response.status, `alert webhook refused it: ${response.status}`);
+    throw new WebhookUnavailableError(
+      `alert webhook unreachable at ${displayOrigin(delivery.url)}: ${reason}`,
+      {
+        cause: err,
+      },
+    );
+  });
+  if (status >= 500) throw new WebhookUnavailableError(`alert webhook answered ${status}`);
+  if (status >= 300 || status < 200)
+    throw new WebhookRefusedError(status, `alert webhook refused it: ${status}`);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type DiscordPort, isDiscordRefused } from '@chat-guard/discord';
 import { type GuildConfig, lockdownAlert } from '@chat-guard/events';
+import { guildWebhookSecret, type OutboundPolicy } from '@chat-guard/outbound';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
 import { isWebhookRefused, postSignedWebhook } from './alertWebhook.ts';
@@ -17,9 +18,11 @@ export interface LockdownAlertDeps {
   readonly db: Kysely<Database>;
   readonly discord: Pick<DiscordPort, 'sendMessage' | 'editMessage'>;
   readonly config: (guildId: string) => GuildConfig;
-  /** The deployment's shared secret for signing webhook calls; null sends none. */
+  /** The deployment's secret each guild's signing secret is derived from; null sends none. */
   readonly webhookSecret: string | null;
   readonly webhookTimeoutMs: number;
+  /** What webhook calls may reach (no loopback, private or metadata addresses unless allowed). */
+  readonly webhookPolicy: OutboundPolicy;
   readonly now: () => number;
 }
 
@@ -63,9 +66,10 @@ export async function postLockdownAlert(deps: LockdownAlertDeps, alert: Lockdown
       url,
       id: dedupeId,
       body: JSON.stringify({ id: dedupeId, type: 'lockdown.alert', alert }),
-      secret: deps.webhookSecret,
+      secret: guildWebhookSecret(deps.webhookSecret, alert.guildId),
       timestamp: Math.floor(deps.now() / 1000),
       timeoutMs: deps.webhookTimeoutMs,
+      policy: deps.webhookPolicy,
     });
   } catch (err) {
     if (!isWebhookRefused(err)) throw err;

@@ -25,6 +25,8 @@ export type Decision =
       readonly kind: 'change';
       readonly change: (current: GuildConfig) => Partial<GuildConfig>;
       readonly describe: (after: GuildConfig) => string;
+      /** A webhook URL the change sets: screened (DNS included) before anything is stored. */
+      readonly webhookUrl?: string;
     }
   /** The guild's settings as they are now. */
   | { readonly kind: 'show'; readonly describe: (config: GuildConfig) => string }

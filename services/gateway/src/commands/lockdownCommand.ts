@@ -1,4 +1,5 @@
 import { type GuildConfig, type LockdownSettings, MAX_TIMEOUT_MINUTES } from '@chat-guard/events';
+import { WEBHOOK_URL_MAX_LENGTH } from '@chat-guard/outbound';
 import {
   type APIApplicationCommandOption,
   type APIApplicationCommandSubcommandOption,
@@ -176,6 +177,7 @@ export interface LockdownRequest {
 export function decideLockdownChange(request: Pick<LockdownRequest, 'group' | 'subcommand' | 'options'>): {
   change: (current: GuildConfig) => Partial<GuildConfig>;
   describe: (after: GuildConfig) => string;
+  webhookUrl?: string;
 } | null {
   if (request.group === 'profile') return decideProfileChange(request);
   const set = (patch: Partial<LockdownSettings>) => (c: GuildConfig) => ({
@@ -212,6 +214,7 @@ export function decideLockdownChange(request: Pick<LockdownRequest, 'group' | 's
       return {
         change: set({ webhookUrl: url }),
         describe: () => `Raid alerts will also be POSTed, signed, to ${origin}/….`,
+        webhookUrl: url,
       };
     }
     default:
@@ -228,6 +231,8 @@ const MODE_TEXT: Record<LockdownSettings['mode'], string> = {
 };
 
 function httpOrigin(url: string): string {
+  if (url.length > WEBHOOK_URL_MAX_LENGTH)
+    throw new CommandRefused(`\`url\` must be at most ${WEBHOOK_URL_MAX_LENGTH} characters.`);
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -1,5 +1,12 @@
 import type { EventBus } from '@chat-guard/bus';
 import { announceGuildConfig, type GuildConfigCache, updateGuildConfig } from '@chat-guard/guild-config';
+import {
+  guildWebhookSecret,
+  isUnsafeUrl,
+  type OutboundPolicy,
+  outboundPolicy,
+  screenUrlNow,
+} from '@chat-guard/outbound';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
 import { ZodError } from 'zod';
@@ -18,7 +25,14 @@ export interface CommandDeps {
   /** What moderators' actions need of Discord: members and the role hierarchy, channel messages. */
   readonly moderation?: Pick<ModerationCommandDeps, 'members' | 'discord'>;
   readonly now: () => number;
+  /** What alert webhooks may reach, and the secret each guild's is derived from (unset: strict, none). */
+  readonly webhooks?: { readonly policy: OutboundPolicy; readonly deploymentSecret: string | null };
 }
+
+const STRICT_WEBHOOKS = {
+  policy: outboundPolicy({ ALLOW_HTTP_WEBHOOKS: false, WEBHOOK_ALLOW_LIST: '' }),
+  deploymentSecret: null,
+};
 
 export interface CommandRequest extends CommandInput {
   readonly guildId: string;
@@ -71,6 +85,8 @@ export async function runCommand(deps: CommandDeps, request: CommandRequest): Pr
         });
         return `Lifting the timeout of <@${decision.userId}>.`;
       case 'change': {
+        const webhooks = deps.webhooks ?? STRICT_WEBHOOKS;
+        if (decision.webhookUrl !== undefined) await screenWebhook(decision.webhookUrl, webhooks.policy);
         const update = await updateGuildConfig(deps.db, request.guildId, decision.change, request.userId);
         if (update.changes.length > 0) {
           const at = deps.now();
@@ -87,7 +103,9 @@ export async function runCommand(deps: CommandDeps, request: CommandRequest): Pr
             at,
           });
         }
-        return decision.describe(update.after);
+        const reply = decision.describe(update.after);
+        if (decision.webhookUrl === undefined) return reply;
+        return `${reply}\n${signingSecretText(webhooks.deploymentSecret, request.guildId)}`;
       }
     }
   } catch (err) {
@@ -98,4 +116,23 @@ export async function runCommand(deps: CommandDeps, request: CommandRequest): Pr
     }
     throw err;
   }
+}
+
+/**
+ * Refuses a URL that is, or resolves to, an address webhooks must not reach. A name that does not
+ * resolve from here is let through: the log-writer screens the address again on every delivery.
+ */
+async function screenWebhook(url: string, policy: OutboundPolicy): Promise<void> {
+  try {
+    await screenUrlNow(url, policy);
+  } catch (err) {
+    if (isUnsafeUrl(err)) throw new CommandRefused(`That webhook URL is refused: ${err.reason}.`);
+  }
+}
+
+/** The guild's signing secret, shown only in this reply (it is derived, never stored). */
+function signingSecretText(deploymentSecret: string | null, guildId: string): string {
+  if (deploymentSecret === null)
+    return 'The operator has not set ALERT_WEBHOOK_SECRET on the gateway, so the signing secret cannot be shown here.';
+  return `Verify each call's \`x-chat-guard-signature\` with this server's own secret (shown once, keep it safe): \`${guildWebhookSecret(deploymentSecret, guildId)}\``;
 }
