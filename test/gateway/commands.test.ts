@@ -42,7 +42,7 @@ async function run(
     db: database.db,
     bus: await factory.open('gateway'),
     configs: cache,
-    discord: { createInvite: unused, deleteInvite: unused },
+    discord: { createInvite: unused, deleteInvite: unused, listChannels: unused },
     now: () => 1_732_000_000_000,
   };
   return runCommand(deps, {

@@ -259,6 +259,20 @@ describe('/lockdown', () => {
     expect((await loadGuildConfig(database.db, guildId)).config.lockdown.webhookUrl).toBeNull();
   });
 
+  it("refuses another guild's channel as the alert channel, and keeps the one set", async () => {
+    const before = (await loadGuildConfig(database.db, guildId)).config.lockdown.alertChannelId;
+    const other = await startSandbox({ guilds: 1, seed: 24 });
+    try {
+      const foreign = other.inspect.guild(other.guilds[0] ?? '').channels.general ?? '';
+      expect((await slash('alertchannel', { channel: foreign }))[1]).toBe(
+        `<#${foreign}> is not a channel of this server.`,
+      );
+    } finally {
+      await other.close();
+    }
+    expect((await loadGuildConfig(database.db, guildId)).config.lockdown.alertChannelId).toBe(before);
+  });
+
   it("shows the guild's own signing secret once, in the reply that sets the webhook", async () => {
     const deploymentSecret = 'a-deployment-secret-of-some-length';
     const webhooks = {

@@ -1,4 +1,5 @@
 import type { EventBus } from '@chat-guard/bus';
+import type { DiscordPort } from '@chat-guard/discord';
 import { announceGuildConfig, type GuildConfigCache, updateGuildConfig } from '@chat-guard/guild-config';
 import {
   guildWebhookSecret,
@@ -21,7 +22,8 @@ export interface CommandDeps {
   readonly db: Kysely<Database>;
   readonly bus: EventBus;
   readonly configs: Pick<GuildConfigCache, 'get'>;
-  readonly discord: CampaignDeps['discord'];
+  /** Discord for /campaign, and the guild's channels, to check a channel option is one of them. */
+  readonly discord: CampaignDeps['discord'] & Pick<DiscordPort, 'listChannels'>;
   /** What moderators' actions need of Discord: members and the role hierarchy, channel messages. */
   readonly moderation?: Pick<ModerationCommandDeps, 'members' | 'discord'>;
   readonly now: () => number;
@@ -50,6 +52,7 @@ export interface CommandRequest extends CommandInput {
 export async function runCommand(deps: CommandDeps, request: CommandRequest): Promise<string> {
   try {
     const decision = decideCommand(request);
+    await refuseForeignChannel(deps, request);
     switch (decision.kind) {
       case 'reply':
         return decision.content;
@@ -135,4 +138,16 @@ function signingSecretText(deploymentSecret: string | null, guildId: string): st
   if (deploymentSecret === null)
     return 'The operator has not set ALERT_WEBHOOK_SECRET on the gateway, so the signing secret cannot be shown here.';
   return `Verify each call's \`x-chat-guard-signature\` with this server's own secret (shown once, keep it safe): \`${guildWebhookSecret(deploymentSecret, guildId)}\``;
+}
+
+/**
+ * Refuses a `channel` option naming a channel of another guild (or none): the id would be used
+ * as given, posting this guild's logs or alerts, or creating its invites, elsewhere.
+ */
+async function refuseForeignChannel(deps: CommandDeps, request: CommandRequest): Promise<void> {
+  const channel = request.options.channel;
+  if (typeof channel !== 'string' || !/^\d{1,20}$/.test(channel)) return;
+  const channels = await deps.discord.listChannels(request.guildId);
+  if (!channels.some((c) => c.id === channel))
+    throw new CommandRefused(`<#${channel}> is not a channel of this server.`);
 }
