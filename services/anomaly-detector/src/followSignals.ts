@@ -156,7 +156,12 @@ export async function followSignals(
         consumer
           .info(false)
           .then((info) => info.num_pending === 0 && done())
-          .catch(() => undefined);
+          .catch((err: unknown) =>
+            // The catch-up limit below still ends the wait; say why it had to.
+            options.onError(
+              new Error(`reading how far behind the ${feed.filter} feed is failed: ${errorMessage(err)}`),
+            ),
+          );
         setTimeout(done, CATCH_UP_LIMIT_MS).unref();
         void (async () => {
           for await (const msg of messages) {
@@ -167,8 +172,10 @@ export async function followSignals(
             if (feed.wants(subject)) {
               try {
                 event = feed.read(subject, msg.json());
-              } catch {
-                event = null; // not JSON: the durable consumers dead-letter it; the detector skips it
+              } catch (err) {
+                // Not JSON: the durable consumers dead-letter it; the detector skips it, saying so.
+                options.onError(new Error(`skipped an unreadable ${subject}: ${errorMessage(err)}`));
+                event = null;
               }
             }
             if (event) apply(event);

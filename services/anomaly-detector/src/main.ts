@@ -10,6 +10,7 @@ import { followSignals } from './followSignals.ts';
 import { LeaderLease } from './leaderLease.ts';
 import { LockdownDetector } from './lockdownDetector.ts';
 import { modelTick } from './replayTrace.ts';
+import { tensorflowFallbackReason } from './tfBackend.ts';
 import { loadTfScorer, policyFromMetadata } from './tfScorer.ts';
 
 const env = baseEnv.extend({
@@ -61,6 +62,9 @@ await runService({
       { modelDir: env.MODEL_DIR, backend: scorer.backend, featureVersion: scorer.featureVersion, policy },
       'raid model loaded',
     );
+    const fallback = tensorflowFallbackReason();
+    if (fallback)
+      logger.warn({ reason: fallback }, '@tensorflow/tfjs-node is installed but failed to load; using wasm');
     const windows = new GuildWindows();
     const feed = await followSignals(bus, (event) => windows.apply(event), {
       joinLookbackMs: env.JOIN_LOOKBACK_MINUTES * 60_000,
