@@ -6,7 +6,6 @@ import type { Kysely } from 'kysely';
 import { type ActionOutcome, runOnce } from './actionLedger.ts';
 import { openCase } from './caseStore.ts';
 import { type AuditPayload, BOT_ACTOR } from './enforceVerdict.ts';
-import type { PriorState } from './lockdownPlan.ts';
 import { type LockdownRow, priorStateOf } from './lockdownRecords.ts';
 
 export type LockdownAlert = EventPayload<'lockdown.alert'>;
