@@ -7,6 +7,7 @@ import { guildWebhookSecret, outboundPolicy } from '@chat-guard/outbound';
 import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
 import { ComponentType } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordAlertMessage } from '../../services/enforcer/src/lockdownRecords.ts';
 import { webhookSignature } from '../../services/log-writer/src/alertWebhook.ts';
 import type { LockdownAlert } from '../../services/log-writer/src/lockdownAlertMessage.ts';
 import {
@@ -85,6 +86,8 @@ function deps(overrides: Partial<LockdownAlertDeps> = {}): LockdownAlertDeps {
     webhookTimeoutMs: 2_000,
     // The test receiver listens on loopback over http: allowed here as an on-premises one would be.
     webhookPolicy: outboundPolicy({ ALLOW_HTTP_WEBHOOKS: true, WEBHOOK_ALLOW_LIST: '127.0.0.1' }),
+    // What the enforcer does with the log-writer's lockdown.alert_posted: it owns the record.
+    announcePosted: (posted) => recordAlertMessage(database.db, posted),
     now: () => STARTED_AT + 5_000,
     ...overrides,
   };

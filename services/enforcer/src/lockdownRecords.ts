@@ -35,6 +35,20 @@ export async function readLockdown(
   return db.selectFrom('lockdown').selectAll().where('id', '=', lockdownId).executeTakeFirst();
 }
 
+/** Where the log-writer posted a lockdown's alert; the first post wins, a replay changes nothing. */
+export async function recordAlertMessage(
+  db: Kysely<Database>,
+  posted: EventPayload<'lockdown.alert_posted'>,
+): Promise<void> {
+  await db
+    .updateTable('lockdown')
+    .set({ alert_channel_id: posted.channelId, alert_message_id: posted.messageId })
+    .where('id', '=', posted.lockdownId)
+    .where('guild_id', '=', posted.guildId)
+    .where('alert_message_id', 'is', null)
+    .execute();
+}
+
 /** How long a lockdown an admin started by hand holds against the detector's lift: until an admin lifts it. */
 export const MANUAL_HOLD_MS = 365 * 24 * 3_600_000;
 

@@ -9,6 +9,7 @@ import { enforceVerdict } from './enforceVerdict.ts';
 import { GuildNames } from './guildNames.ts';
 import { onLockdownLifted } from './liftLockdown.ts';
 import { liftTimeout } from './liftTimeout.ts';
+import { recordAlertMessage } from './lockdownRecords.ts';
 import type { LockdownAlert } from './lockdownSteps.ts';
 import { onLockdownRequested } from './manualLockdown.ts';
 import { moderate } from './moderate.ts';
@@ -56,6 +57,7 @@ await runService({
       'lockdown.requested': (request) => onLockdownRequested(deps, request),
       'lockdown.lifted': (lift) => onLockdownLifted(deps, lift),
       'lockdown.answered': (answer) => answerLockdown(deps, answer),
+      'lockdown.alert_posted': (posted) => recordAlertMessage(deps.db, posted),
       'moderation.requested': async (request) => {
         const result = await moderate(deps, request);
         if (typeof result.reply === 'object')

@@ -1,4 +1,5 @@
 import { createDiscordRest } from '@chat-guard/discord';
+import type { EventPayload } from '@chat-guard/events';
 import { GuildConfigCache } from '@chat-guard/guild-config';
 import { outboundEnvShape, outboundPolicy } from '@chat-guard/outbound';
 import { discordEnv, runService, startPeriodic } from '@chat-guard/runtime';
@@ -54,6 +55,9 @@ await runService({
       webhookSecret: env.ALERT_WEBHOOK_SECRET ?? null,
       webhookTimeoutMs: env.ALERT_WEBHOOK_TIMEOUT_MS,
       webhookPolicy: outboundPolicy(env),
+      announcePosted: async (posted: EventPayload<'lockdown.alert_posted'>) => {
+        await bus.publish('lockdown.alert_posted', posted);
+      },
       now: Date.now,
     };
     if (alertDeps.webhookSecret === null)

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type DiscordPort, isDiscordRefused } from '@chat-guard/discord';
-import { type GuildConfig, lockdownAlert } from '@chat-guard/events';
+import { lockdownAlertView } from '@chat-guard/enforcer/lockdowns';
+import { type EventPayload, type GuildConfig, lockdownAlert } from '@chat-guard/events';
 import { guildWebhookSecret, type OutboundPolicy } from '@chat-guard/outbound';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
@@ -23,6 +24,8 @@ export interface LockdownAlertDeps {
   readonly webhookTimeoutMs: number;
   /** What webhook calls may reach (no loopback, private or metadata addresses unless allowed). */
   readonly webhookPolicy: OutboundPolicy;
+  /** Tells the enforcer where the alert was posted (publishes `lockdown.alert_posted`). */
+  readonly announcePosted: (posted: EventPayload<'lockdown.alert_posted'>) => Promise<void>;
   readonly now: () => number;
 }
 
@@ -86,19 +89,9 @@ async function postToChannel(
   dedupeId: string,
   problems: string[],
 ): Promise<AlertReport['channel']> {
-  const row = await deps.db
-    .selectFrom('lockdown')
-    .select(['status', 'alert_channel_id', 'alert_message_id'])
-    .where('id', '=', alert.lockdownId)
-    .executeTakeFirst();
-  const labelled = await deps.db
-    .selectFrom('raid_label')
-    .select('label')
-    .where('lockdown_id', '=', alert.lockdownId)
-    .where('label', '=', 'raid')
-    .executeTakeFirst();
+  const view = await lockdownAlertView(deps.db, alert.lockdownId);
   // News can arrive out of order: the message never goes back from lifted or confirmed.
-  const known: AlertStatus = row?.status === 'lifted' ? 'lifted' : labelled ? 'confirmed' : 'active';
+  const known: AlertStatus = view?.lifted ? 'lifted' : view?.confirmed ? 'confirmed' : 'active';
   const implied = statusAfter(alert.kind);
   const status = RANK[known] > RANK[implied] ? known : implied;
   const message = {
@@ -107,7 +100,7 @@ async function postToChannel(
   };
 
   if (alert.kind === 'started') {
-    if (row?.alert_message_id) return 'already-posted';
+    if (view?.alertMessage) return 'already-posted';
     const channelId = config.lockdown.alertChannelId ?? config.punishLogChannelId;
     if (channelId === null) return 'no-channel';
     const sent = await deps.discord.sendMessage(channelId, {
@@ -116,19 +109,19 @@ async function postToChannel(
       nonce: alertNonce(dedupeId),
       enforce_nonce: true,
     });
-    await deps.db
-      .updateTable('lockdown')
-      .set({ alert_channel_id: channelId, alert_message_id: sent.id })
-      .where('id', '=', alert.lockdownId)
-      .where('alert_message_id', 'is', null)
-      .execute();
+    // The lockdown record is the enforcer's: it keeps where the alert is. A redelivery before it
+    // has posts again with the same enforced nonce, which Discord answers with this message.
+    await deps.announcePosted({
+      guildId: alert.guildId,
+      lockdownId: alert.lockdownId,
+      channelId,
+      messageId: sent.id,
+      postedAt: deps.now(),
+    });
     return 'posted';
   }
 
-  const original =
-    row?.alert_channel_id && row.alert_message_id
-      ? { channelId: row.alert_channel_id, messageId: row.alert_message_id }
-      : null;
+  const original = view?.alertMessage ?? null;
   if (original) {
     try {
       await deps.discord.editMessage(original.channelId, original.messageId, message);

@@ -1,3 +1,4 @@
+import { activeLockdownOf } from '@chat-guard/enforcer/lockdowns';
 import { type GuildConfig, type LockdownSettings, MAX_TIMEOUT_MINUTES } from '@chat-guard/events';
 import { WEBHOOK_URL_MAX_LENGTH } from '@chat-guard/outbound';
 import {
@@ -251,12 +252,7 @@ export async function runLockdownQuery(
   deps: LockdownAnswerDeps & { readonly config: (guildId: string) => GuildConfig },
   request: LockdownRequest,
 ): Promise<string> {
-  const active = await deps.db
-    .selectFrom('lockdown')
-    .selectAll()
-    .where('guild_id', '=', request.guildId)
-    .where('status', '<>', 'lifted')
-    .executeTakeFirst();
+  const active = await activeLockdownOf(deps.db, request.guildId);
   if (request.group === 'profile') return describeProfile(deps.config(request.guildId).lockdown);
   if (request.subcommand === 'start') {
     if (active)
