@@ -138,6 +138,8 @@ export interface LogOutboxTable {
   next_attempt_at: Timestamp;
   lease_until: Date | null;
   created_at: Timestamp;
+  /** The nonce of the message this embed was (or is being) posted in; null until its first attempt. */
+  batch_nonce: string | null;
 }
 
 export interface CampaignTable {
