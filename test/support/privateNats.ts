@@ -58,6 +58,9 @@ export async function startPrivateNats() {
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
       await up();
     },
+    /** Kills the server; `start` brings it back on the same port and store. */
+    kill: down,
+    start: up,
     async stop() {
       await down();
       await rm(storeDir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
+import { errorMessage } from '@chat-guard/bus';
 import { createDiscordRest, observeRest } from '@chat-guard/discord';
-import { GuildConfigCache } from '@chat-guard/guild-config';
+import { announcePending, GuildConfigCache, guildsWithPendingAnnouncements } from '@chat-guard/guild-config';
 import { outboundPolicy } from '@chat-guard/outbound';
-import { runService } from '@chat-guard/runtime';
+import { runService, startPeriodic } from '@chat-guard/runtime';
 import { Events } from 'discord.js';
 import { commandBodies } from './commands/definitions.ts';
 import { createDiscordClient } from './discordClient.ts';
@@ -13,6 +14,8 @@ import { guardDispatches } from './guardDispatches.ts';
 import { answerInteraction } from './handleInteraction.ts';
 import { discordMemberLookup } from './memberLookup.ts';
 import { watchShards } from './shardMetrics.ts';
+
+const ANNOUNCE_SWEEP_INTERVAL_MS = 5_000;
 
 await runService({
   name: 'gateway',
@@ -57,7 +60,25 @@ await runService({
       guildName: (guildId: string) => client.guilds.cache.get(guildId)?.name ?? 'the server',
       now: Date.now,
       webhooks: { policy: outboundPolicy(env), deploymentSecret: env.ALERT_WEBHOOK_SECRET ?? null },
+      onAnnounceDeferred: (guildId: string, err: unknown) =>
+        logger.warn(
+          { guildId, err: errorMessage(err) },
+          'configuration saved; announcing it when NATS answers',
+        ),
     };
+    // A change committed while NATS was down is announced and audited once it is back.
+    const announcer = startPeriodic(
+      ANNOUNCE_SWEEP_INTERVAL_MS,
+      async () => {
+        for (const guildId of await guildsWithPendingAnnouncements(postgres.db)) {
+          const audited = await announcePending(postgres.db, bus, guildId);
+          logger.info({ guildId, audited }, 'configuration change announced after a delay');
+        }
+      },
+      (err) =>
+        logger.warn({ err: errorMessage(err) }, 'announcing saved configuration changes failed; retrying'),
+    );
+    onShutdown(() => announcer.stop());
     client.on(Events.InteractionCreate, (interaction) => {
       forwardInteraction(interaction, forwarder);
       answerInteraction(interaction, deps, (err, what) =>

@@ -1,6 +1,6 @@
 import type { EventBus } from '@chat-guard/bus';
 import type { DiscordPort } from '@chat-guard/discord';
-import { announceGuildConfig, type GuildConfigCache, updateGuildConfig } from '@chat-guard/guild-config';
+import { announcePending, type GuildConfigCache, updateGuildConfig } from '@chat-guard/guild-config';
 import {
   guildWebhookSecret,
   isUnsafeUrl,
@@ -29,6 +29,8 @@ export interface CommandDeps {
   readonly now: () => number;
   /** What alert webhooks may reach, and the secret each guild's is derived from (unset: strict, none). */
   readonly webhooks?: { readonly policy: OutboundPolicy; readonly deploymentSecret: string | null };
+  /** A committed change whose announcement must wait for the gateway's sweep, and why. */
+  readonly onAnnounceDeferred?: (guildId: string, err: unknown) => void;
 }
 
 const STRICT_WEBHOOKS = {
@@ -90,23 +92,14 @@ export async function runCommand(deps: CommandDeps, request: CommandRequest): Pr
       case 'change': {
         const webhooks = deps.webhooks ?? STRICT_WEBHOOKS;
         if (decision.webhookUrl !== undefined) await screenWebhook(decision.webhookUrl, webhooks.policy);
-        const update = await updateGuildConfig(deps.db, request.guildId, decision.change, request.userId);
-        if (update.changes.length > 0) {
-          const at = deps.now();
-          const stored = { config: update.after, revision: update.revision };
-          await announceGuildConfig(deps.bus, request.guildId, stored, request.userId, at);
-          await deps.bus.publish('audit.recorded', {
-            guildId: request.guildId,
-            action: 'config.update',
-            actorId: request.userId,
-            targetId: null,
-            reason: `/${[request.name, request.group, request.subcommand].filter(Boolean).join(' ')}`,
-            details: { changes: update.changes.join('; ').slice(0, 1000), revision: update.revision },
-            idempotencyKey: `config:${request.guildId}:${update.revision}`,
-            at,
-          });
-        }
-        const reply = decision.describe(update.after);
+        const reason = `/${[request.name, request.group, request.subcommand].filter(Boolean).join(' ')}`;
+        const update = await updateGuildConfig(deps.db, request.guildId, decision.change, request.userId, {
+          reason,
+          at: deps.now(),
+        });
+        const announced = update.changes.length === 0 || (await tryAnnounce(deps, request.guildId));
+        const said = decision.describe(update.after);
+        const reply = announced ? said : `${said}\n${notAnnouncedYet(update.revision)}`;
         if (decision.webhookUrl === undefined) return reply;
         return `${reply}\n${signingSecretText(webhooks.deploymentSecret, request.guildId)}`;
       }
@@ -150,4 +143,19 @@ async function refuseForeignChannel(deps: CommandDeps, request: CommandRequest):
   const channels = await deps.discord.listChannels(request.guildId);
   if (!channels.some((c) => c.id === channel))
     throw new CommandRefused(`<#${channel}> is not a channel of this server.`);
+}
+
+/** Announces and audits the change just committed; false when that must wait (NATS down). */
+async function tryAnnounce(deps: CommandDeps, guildId: string): Promise<boolean> {
+  try {
+    await announcePending(deps.db, deps.bus, guildId);
+    return true;
+  } catch (err) {
+    deps.onAnnounceDeferred?.(guildId, err);
+    return false;
+  }
+}
+
+function notAnnouncedYet(revision: number): string {
+  return `(Saved as revision ${revision}. The other services could not be told yet; Chat Guard keeps trying, and they apply it, with its audit entry, as soon as they can be reached.)`;
 }
