@@ -13,6 +13,7 @@ import { gatewayEnv } from './gatewayEnv.ts';
 import { guardDispatches } from './guardDispatches.ts';
 import { answerInteraction } from './handleInteraction.ts';
 import { discordMemberLookup } from './memberLookup.ts';
+import { replayStaleSessions, sessionRecordingStrategy, storedSessions } from './sessionStore.ts';
 import { watchShards } from './shardMetrics.ts';
 
 const ANNOUNCE_SWEEP_INTERVAL_MS = 5_000;
@@ -21,8 +22,8 @@ await runService({
   name: 'gateway',
   defaultHttpPort: 8081,
   env: gatewayEnv,
-  needs: { postgres: true },
-  async start({ env, bus, postgres, logger, onShutdown, addReadinessCheck }) {
+  needs: { postgres: true, redis: true },
+  async start({ env, bus, postgres, redis, logger, onShutdown, addReadinessCheck }) {
     const configs = await GuildConfigCache.start(bus, (err) =>
       logger.error({ err: err.message }, 'configuration feed'),
     );
@@ -36,6 +37,10 @@ await runService({
       api: env.DISCORD_API_URL,
       shards: env.SHARDS,
       shardCount: env.SHARD_COUNT,
+      // Each shard's session goes to Redis, so the next run can replay what this one missed.
+      buildStrategy: sessionRecordingStrategy(redis, (err) =>
+        logger.warn({ err: errorMessage(err) }, 'storing the gateway session failed'),
+      ),
     });
     guardDispatches(client, (event, reason) => logger.warn({ event, reason }, 'gateway dispatch dropped'));
     observeRest(client.rest);
@@ -92,6 +97,17 @@ await runService({
     );
     client.on(Events.Error, (err) => logger.error({ err: err.message }, 'discord.js error'));
     addReadinessCheck({ name: 'discord', check: () => client.isReady() });
+    // What the previous run left: read before this run's sessions replace it.
+    const stale = await storedSessions(redis);
+    client.once(Events.ClientReady, () => {
+      replayStaleSessions(client, env.DISCORD_TOKEN, stale).then(
+        (reports) => {
+          for (const report of reports) logger.info(report, 'stale gateway session replayed');
+        },
+        (err: unknown) =>
+          logger.error({ err: errorMessage(err) }, 'replaying the stale gateway sessions failed'),
+      );
+    });
     await client.login(env.DISCORD_TOKEN);
     onShutdown(async () => {
       await client.destroy();
