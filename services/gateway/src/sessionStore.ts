@@ -31,9 +31,9 @@ export function sessionRecordingStrategy(redis: Redis, onError: (err: unknown) =
     };
     const inMemory = options.updateSessionInfo;
     const latest = new Map<number, SessionInfo | null>();
-    let timer: NodeJS.Timeout | undefined;
+    let scheduled = false;
     const flush = () => {
-      timer = undefined;
+      scheduled = false;
       const updates = [...latest.entries()];
       latest.clear();
       const tx = redis.multi();
@@ -46,7 +46,10 @@ export function sessionRecordingStrategy(redis: Redis, onError: (err: unknown) =
     options.updateSessionInfo = async (shardId, info) => {
       await inMemory(shardId, info);
       latest.set(shardId, info);
-      timer ??= setTimeout(flush, WRITE_EVERY_MS);
+      if (!scheduled) {
+        scheduled = true;
+        setTimeout(flush, WRITE_EVERY_MS);
+      }
     };
     return new SimpleShardingStrategy(manager);
   };
