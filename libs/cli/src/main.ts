@@ -16,6 +16,7 @@ const registry: readonly { readonly name: string; load(): Promise<Command> }[] =
   { name: 'replay', load: async () => (await import('./commands/replay.ts')).replayCommand },
   { name: 'model', load: async () => (await import('./commands/model.ts')).modelCommand },
   { name: 'bench', load: async () => (await import('./commands/bench.ts')).benchCommand },
+  { name: 'faults', load: async () => (await import('./commands/faults.ts')).faultsCommand },
 ];
 
 async function overview(): Promise<string> {
