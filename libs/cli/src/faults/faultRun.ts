@@ -30,6 +30,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class FaultSystem {
   readonly #running = new Map<string, ChildProcess>();
   #stopping = false;
+  /** The next member to post: each posts once in a run. */
+  nextAuthor = 3;
   private constructor(
     readonly deps: PrivateDeps,
     readonly sandbox: Sandbox,
@@ -45,7 +47,9 @@ export class FaultSystem {
     } finally {
       await postgres.close();
     }
-    const sandbox = await startSandbox({ guilds: [{ members: 300 }], seed: 99, rateLimits: true });
+    // Enough members that no author posts twice in a run: a violation escalates (a timeout the
+    // next time), and a timed-out author's messages are refused by Discord, not judged.
+    const sandbox = await startSandbox({ guilds: [{ members: 4_000 }], seed: 99, rateLimits: true });
     const system = new FaultSystem(deps, sandbox, sandbox.guilds[0] ?? '', log);
     try {
       await Promise.all(services.map((s) => system.startService(s.name)));
@@ -195,7 +199,7 @@ export async function runFault(system: FaultSystem, fault: Fault, settleMs: numb
   const { sandbox, guildId } = system;
   const view = sandbox.inspect.guild(guildId);
   const channel = view.channels.general ?? '';
-  const members = view.memberIds.slice(3);
+  const members = view.memberIds;
   const posted = new Map<string, number>();
   let refused = 0;
   let n = 0;
@@ -203,7 +207,7 @@ export async function runFault(system: FaultSystem, fault: Fault, settleMs: numb
   const load = (async () => {
     while (loading) {
       n += 1;
-      const author = members[n % members.length] ?? '';
+      const author = members[system.nextAuthor++ % members.length] ?? '';
       try {
         const message = sandbox.actions.postMessage({
           channelId: channel,
