@@ -20,6 +20,8 @@ export interface RestRequest {
   readonly body: unknown;
   /** The `X-Audit-Log-Reason` header, decoded. */
   readonly reason: string | null;
+  /** The `Authorization` header: a bot token, or an OAuth bearer token on `auth: 'oauth'` routes. */
+  readonly authorization: string | null;
 }
 
 export interface RestResult {
@@ -31,8 +33,11 @@ export interface RouteDef {
   readonly method: HttpMethod;
   /** Path after `/api/v10`, with `:name` parameters. */
   readonly path: string;
-  /** Interaction callbacks and webhooks are called with their token, not the bot's. */
-  readonly auth?: false;
+  /**
+   * Interaction callbacks and webhooks are called with their token, not the bot's (`false`);
+   * `oauth` routes also take a user's bearer token and check it themselves.
+   */
+  readonly auth?: false | 'oauth';
   readonly bucket?: BucketSpec;
   handle(req: RestRequest, core: SandboxCore): RestResult | Promise<RestResult>;
 }

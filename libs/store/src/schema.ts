@@ -210,6 +210,15 @@ export interface LockdownTable {
   started_by: string | null;
 }
 
+/** A named, partial configuration an admin applies to the guilds they manage (the dashboard's). */
+export interface DashboardProfileTable {
+  owner_id: string;
+  name: string;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface RaidLabelTable {
   lockdown_id: string;
   guild_id: string;
@@ -236,4 +245,5 @@ export interface Database {
   member_join: MemberJoinTable;
   lockdown: LockdownTable;
   raid_label: RaidLabelTable;
+  dashboard_profile: DashboardProfileTable;
 }

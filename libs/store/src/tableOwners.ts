@@ -19,4 +19,5 @@ export const TABLE_OWNERS: { readonly [T in keyof Database]: string } = {
   member_join: 'invite-tracker',
   lockdown: 'enforcer',
   raid_label: 'enforcer',
+  dashboard_profile: 'dashboard',
 };

@@ -2,10 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { verifyGuildChain } from '@chat-guard/log-writer';
 import { type Sandbox, startSandbox, UserActionRejectedError } from '@chat-guard/sandbox';
 import { connectPostgres, ensureDatabase, migrateToLatest } from '@chat-guard/store';
-import { repoRoot, serviceArgs, services } from '../services.ts';
+import { services as allServices, repoRoot, serviceArgs } from '../services.ts';
 import type { PrivateDeps } from './privateDeps.ts';
 
-export type ServiceName = (typeof services)[number]['name'];
+/** The six core services (the dashboard serves people, not the pipeline the faults measure). */
+const services = allServices.filter((s) => s.name !== 'dashboard');
 
 /** One fault: what it does to the running system, and how long to wait for the system after it. */
 export interface Fault {
