@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { connectBus } from '@chat-guard/bus';
+import { announceGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
 import { verifyGuildChain } from '@chat-guard/log-writer';
 import { type Sandbox, startSandbox, UserActionRejectedError } from '@chat-guard/sandbox';
 import { connectPostgres, ensureDatabase, migrateToLatest } from '@chat-guard/store';
@@ -24,6 +26,9 @@ export interface FaultResult {
   readonly recoveryS: number | null;
   readonly auditOk: boolean;
 }
+
+/** The actor id the fault run's own configuration change is recorded under (the sandbox's bot). */
+const FAULTS_ACTOR = '1000000000000000000';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,11 +59,41 @@ export class FaultSystem {
     const system = new FaultSystem(deps, sandbox, sandbox.guilds[0] ?? '', log);
     try {
       await Promise.all(services.map((s) => system.startService(s.name)));
+      await system.shadowLockdowns();
     } catch (err) {
       await system.stop();
       throw err;
     }
     return system;
+  }
+
+  /**
+   * Lockdowns in shadow mode: the steady joins may look like a raid to the detector, and a
+   * lockdown's send ban would turn the rest of the load into refusals nobody judges.
+   */
+  async shadowLockdowns(): Promise<void> {
+    const postgres = connectPostgres(this.deps.databaseUrl, {
+      onError: (err) => this.log(`postgres: ${err.message}`),
+    });
+    const bus = await connectBus({ servers: this.deps.natsUrl, name: 'faults' });
+    try {
+      const update = await updateGuildConfig(
+        postgres.db,
+        this.guildId,
+        (c) => ({ lockdown: { ...c.lockdown, mode: 'shadow' } }),
+        FAULTS_ACTOR,
+      );
+      await announceGuildConfig(
+        bus,
+        this.guildId,
+        { config: update.after, revision: update.revision },
+        FAULTS_ACTOR,
+        Date.now(),
+      );
+    } finally {
+      await bus.nc.close();
+      await postgres.close();
+    }
   }
 
   /** Starts one service and resolves when it says it is ready. */
