@@ -71,7 +71,9 @@ export class RestRouter {
   }
 
   /** The route for a method and a path below `/api/v10`, or null (with whether the path exists for another method). */
-  match(method: string, path: string): MatchedRoute | { pathExists: boolean } {
+  match(method: string, rawPath: string): MatchedRoute | { pathExists: boolean } {
+    // Clients may escape the `@` of `@me` (@discordjs/rest does); Discord reads both spellings.
+    const path = rawPath.replace(/%40/gi, '@');
     let pathExists = false;
     for (const { route, regex, names, hash } of this.#compiled) {
       const m = regex.exec(path);

@@ -31,6 +31,8 @@ export interface GuildConfigTable {
   moderation: ColumnType<Record<string, unknown>, string | undefined, string>;
   /** Invite counts' settings (InviteCountSettings), as JSON. */
   invite_counts: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** The member gate's settings (GateSettings), as JSON. */
+  gate: ColumnType<Record<string, unknown>, string | undefined, string>;
   revision: Generated<number>;
   updated_by: string | null;
   updated_at: Timestamp;
@@ -231,6 +233,35 @@ export interface RaidLabelTable {
 }
 
 /** The tables of the system of record. */
+/** The member gate's Discord objects and raid gate, per guild (owned by the verifier). */
+export interface VerifierGuildTable {
+  guild_id: string;
+  role_id: string | null;
+  channel_id: string | null;
+  message_id: string | null;
+  gate_id: string | null;
+  gate_started_at: Date | null;
+  gate_ended_id: string | null;
+  setup_error: string | null;
+  setup_at: Date | null;
+}
+
+/** One newcomer's way through the member gate (owned by the verifier). */
+export interface VerificationTable {
+  guild_id: string;
+  user_id: string;
+  /** ms since the epoch, as the join event has it (a bigint column, read as a string). */
+  joined_at: ColumnType<string, number, number>;
+  status: 'admitted' | 'pending' | 'passed' | 'failed' | 'expired';
+  reasons: ColumnType<string[], string | undefined, string>;
+  gate_id: string | null;
+  attempts: Generated<number>;
+  deadline_at: Date | null;
+  finished_at: Date | null;
+  outcome: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   guild_config: GuildConfigTable;
   moderation_case: ModerationCaseTable;
@@ -245,5 +276,7 @@ export interface Database {
   member_join: MemberJoinTable;
   lockdown: LockdownTable;
   raid_label: RaidLabelTable;
+  verifier_guild: VerifierGuildTable;
+  verification: VerificationTable;
   dashboard_profile: DashboardProfileTable;
 }

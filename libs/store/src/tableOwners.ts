@@ -20,4 +20,6 @@ export const TABLE_OWNERS: { readonly [T in keyof Database]: string } = {
   lockdown: 'enforcer',
   raid_label: 'enforcer',
   dashboard_profile: 'dashboard',
+  verifier_guild: 'verifier',
+  verification: 'verifier',
 };

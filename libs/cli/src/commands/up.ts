@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connectBus } from '@chat-guard/bus';
 import { baseEnv, parseEnv, startPeriodic } from '@chat-guard/runtime';
 import { isScenario, type Sandbox, SCENARIOS, startSandbox } from '@chat-guard/sandbox';
@@ -59,8 +60,10 @@ export const upCommand: Command = {
     'restarts one that crashes. Without DISCORD_TOKEN it starts the Discord sandbox and plays',
     'seeded traffic into it (chat with raids and spam, for --scenario mixed); with DISCORD_TOKEN',
     '(and DISCORD_API_URL, default https://discord.com/api) it runs against Discord itself.',
-    'A summary line shows what flowed through: messages, joins, violations, actions, audits.',
+    'A summary line shows what flowed through: messages, joins, violations, newcomers the member',
+    'gate held and passed, actions, audits.',
     `Services: ${services.map((s) => `${s.name} (:${s.httpPort})`).join(', ')}.`,
+    'The verifier serves its verify page on :8090 (VERIFY_SECRET signs its links; random per run when unset).',
     'Each serves /healthz, /readyz and /metrics on its port. Ctrl-C drains everything.',
     `The dashboard serves its pages on http://127.0.0.1:${DASHBOARD_WEB_PORT} (DASHBOARD_PORT); on the`,
     'sandbox, sign in through its consent page as any admin it lists. Against Discord it needs',
@@ -133,13 +136,17 @@ export const upCommand: Command = {
         );
     }
     console.log(`starting ${chosen.map((s) => s.name).join(', ')} (Ctrl-C stops them)`);
+    // The verifier signs its links with VERIFY_SECRET; a local run without one gets a random one.
+    const verifyEnv = { VERIFY_SECRET: process.env.VERIFY_SECRET ?? randomBytes(32).toString('hex') };
     const supervisor = supervise(
       chosen.map((s) => ({
         name: s.name,
         env:
           s.name === 'dashboard'
             ? { ...discordEnv, ...dashboardEnv, DASHBOARD_PUBLIC_URL: dashboardUrl }
-            : discordEnv,
+            : s.name === 'verifier'
+              ? { ...discordEnv, ...verifyEnv }
+              : discordEnv,
       })),
       {
         raw: args.values.raw === true,
