@@ -58,3 +58,29 @@ it('says clearly when the model file is missing or corrupt', async () => {
   expect(noModel.output()).toMatch(/model at .*broken-model: metadata\.json is missing/);
   expect(await readFile(join(dir, 'empty.jsonl'), 'utf8')).toBe('');
 });
+
+it('refuses a trace whose clock jumps years ahead, at once and naming the event, instead of ticking through it', async () => {
+  const start = Date.UTC(2026, 0, 5);
+  const guildLine = (ts: number) => ({
+    type: 'guild',
+    ts,
+    guildId: guild.guildId,
+    memberCount: 100,
+    vanityCode: null,
+  });
+  const trace = join(dir, 'future.jsonl');
+  const farFuture = start + 10 * 365 * 24 * 3_600_000;
+  await writeFile(
+    trace,
+    [guildLine(start), guildLine(start + 1_000), guildLine(farFuture)]
+      .map((l) => `${JSON.stringify(l)}\n`)
+      .join(''),
+  );
+  const began = Date.now();
+  const run = spawnTs(['libs/cli/src/run.ts', 'replay', trace]);
+  expect(await run.exited).toBe(1);
+  expect(Date.now() - began).toBeLessThan(20_000);
+  expect(run.output()).toMatch(/event 3 comes 87600 h after the one before it/);
+  const allowed = spawnTs(['libs/cli/src/run.ts', 'replay', trace, '--max-gap-hours', 'x']);
+  expect(await allowed.exited).toBe(2);
+});

@@ -24,6 +24,12 @@ describe('detectInviteLinks', () => {
     ['a URL-encoded code', 'https://discord.gg/%61bc123', 'abc123'],
     ['every letter spaced out', 'd i s c o r d . g g / a b c 1 2 3', 'abc123'],
     ['a redirecting short link (dsc.gg)', 'dsc.gg/coolserver', 'coolserver'],
+    ['negative squared letters', '🅳🅸🆂🅲🅾🆁🅳.gg/abc123', 'abc123'],
+    ['negative circled letters', '🅓🅘🅢🅒🅞🅡🅓.gg/abc123', 'abc123'],
+    ['regional-indicator letters', '🇩\u200b🇮\u200b🇸\u200b🇨\u200b🇴\u200b🇷\u200b🇩.gg/abc123', 'abc123'],
+    ['enclosed letters in the code too', 'discord.gg/🅰🅱🅲123', 'ABC123'],
+    ['reversed text behind a right-to-left override', 'join \u202e321cba/gg.drocsid', 'abc123'],
+    ['reversed text in a right-to-left isolate', '\u2067321cba/gg.drocsid\u2069', 'abc123'],
   ])('finds an invite written with %s', (_how, content, code) => {
     expect(codes(content)).toContain(code);
   });
@@ -34,6 +40,7 @@ describe('detectInviteLinks', () => {
     ['a mention of Discord that is not a link', 'I like discord. Go team'],
     ['another site on a look-alike domain', 'https://notdiscord.gg/abc123'],
     ['a link to a Discord channel', 'https://discord.com/channels/1/2'],
+    ['reversed text without a right-to-left control', 'gg.drocsid is how it reads backwards'],
   ])('finds nothing in %s', (_how, content) => {
     expect(codes(content)).toEqual([]);
   });

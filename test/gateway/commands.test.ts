@@ -42,7 +42,7 @@ async function run(
     db: database.db,
     bus: await factory.open('gateway'),
     configs: cache,
-    discord: { createInvite: unused, deleteInvite: unused },
+    discord: { createInvite: unused, deleteInvite: unused, listChannels: unused },
     now: () => 1_732_000_000_000,
   };
   return runCommand(deps, {
@@ -159,6 +159,13 @@ describe('slash commands (Appendix A)', () => {
     ['minutes out of range', 'muteduration', { minutes: 50_000 }, {}, /1 to 40320/],
     ['minutes that are not a number', 'muteduration', { minutes: 'ten' }, {}, /must be a number/],
     ['a word too long', 'addword', { word: 'x'.repeat(101) }, {}, /1 to 100 characters/],
+    [
+      'a word of zero-width characters only',
+      'addword',
+      { word: '\u200b\u200d\u2060' },
+      {},
+      /no visible letters/,
+    ],
     ['removing a word not on the list', 'removeword', { word: 'zebra' }, {}, /not on the list/],
     ['a channel that is not an id', 'logchannel', { channel: '#general' }, {}, /must be a Discord id/],
     [

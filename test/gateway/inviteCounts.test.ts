@@ -44,7 +44,7 @@ async function run(
       db: database.db,
       bus: await factory.open('gateway'),
       configs: cache,
-      discord: { createInvite: unused, deleteInvite: unused },
+      discord: { createInvite: unused, deleteInvite: unused, listChannels: unused },
       now: () => NOW,
     },
     {

@@ -4,6 +4,7 @@ import { recordJoin } from '@chat-guard/campaigns';
 import { createDiscordRest } from '@chat-guard/discord';
 import { type EventPayload, topology } from '@chat-guard/events';
 import { GuildConfigCache, loadGuildConfig } from '@chat-guard/guild-config';
+import { guildWebhookSecret, outboundPolicy } from '@chat-guard/outbound';
 import { type Sandbox, type SandboxInteraction, startSandbox } from '@chat-guard/sandbox';
 import { type Client, Events } from 'discord.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -294,6 +295,26 @@ describe('/lockdown', () => {
 
   it.each([
     ['a webhook that is not http', 'webhook', { url: 'ftp://example.com/x' }, /http:\/\/ or https:\/\//],
+    [
+      'a webhook on loopback',
+      'webhook',
+      { url: 'https://127.0.0.1:8080/x' },
+      /refused: 127\.0\.0\.1 is loopback/,
+    ],
+    [
+      'a webhook at the metadata address',
+      'webhook',
+      { url: 'https://0xa9fea9fe/' },
+      /169\.254\.169\.254 is link-local/,
+    ],
+    ['a webhook named localhost', 'webhook', { url: 'https://localhost/x' }, /localhost is loopback/],
+    ['a webhook over plain http', 'webhook', { url: 'http://oncall.example/x' }, /only https/],
+    [
+      'a webhook URL over 500 characters',
+      'webhook',
+      { url: `https://oncall.example/${'x'.repeat(500)}` },
+      /at most 500/,
+    ],
     ['a mode that does not exist', 'mode', { mode: 'panic' }, /enforce.*shadow.*off/],
     ['an alert channel that is not a channel', 'alertchannel', { channel: '#alerts' }, /must be a channel/],
   ])('refuses %s, saying what was wrong', async (_what, subcommand, options, pattern) => {
@@ -316,8 +337,8 @@ describe('/lockdown', () => {
     expect((await slash('alertchannel', { channel: view.channels.alerts ?? '' }))[1]).toBe(
       `Raid alerts will be posted in <#${view.channels.alerts}>.`,
     );
-    expect((await slash('webhook', { url: 'https://oncall.example/hooks/raid' }))[1]).toBe(
-      'Raid alerts will also be POSTed, signed, to https://oncall.example/….',
+    expect((await slash('webhook', { url: 'https://oncall.example/hooks/raid' }))[1]).toMatch(
+      /^Raid alerts will also be POSTed, signed, to https:\/\/oncall\.example\/….\n/,
     );
     expect((await loadGuildConfig(database.db, guildId)).config.lockdown).toMatchObject({
       alertChannelId: view.channels.alerts,
@@ -325,6 +346,42 @@ describe('/lockdown', () => {
     });
     expect((await slash('webhook', { url: 'none' }))[1]).toBe('Raid alerts go to no webhook.');
     expect((await loadGuildConfig(database.db, guildId)).config.lockdown.webhookUrl).toBeNull();
+  });
+
+  it("refuses another guild's channel as the alert channel, and keeps the one set", async () => {
+    const before = (await loadGuildConfig(database.db, guildId)).config.lockdown.alertChannelId;
+    const other = await startSandbox({ guilds: 1, seed: 24 });
+    try {
+      const foreign = other.inspect.guild(other.guilds[0] ?? '').channels.general ?? '';
+      expect((await slash('alertchannel', { channel: foreign }))[1]).toBe(
+        `<#${foreign}> is not a channel of this server.`,
+      );
+    } finally {
+      await other.close();
+    }
+    expect((await loadGuildConfig(database.db, guildId)).config.lockdown.alertChannelId).toBe(before);
+  });
+
+  it("shows the guild's own signing secret once, in the reply that sets the webhook", async () => {
+    const deploymentSecret = 'a-deployment-secret-of-some-length';
+    const webhooks = {
+      policy: outboundPolicy({ ALLOW_HTTP_WEBHOOKS: false, WEBHOOK_ALLOW_LIST: '' }),
+      deploymentSecret,
+    };
+    const reply = await runCommand(
+      { db: database.db, bus, configs: cache, discord: {} as never, now: () => STARTED_AT, webhooks },
+      {
+        guildId,
+        interactionId: '1400000000000000002',
+        name: 'lockdown',
+        subcommand: 'webhook',
+        options: { url: 'https://oncall.example/hooks/raid' },
+        userId: view.adminId ?? '',
+        memberPermissions: 8n,
+      },
+    );
+    expect(reply).toContain(`\`${guildWebhookSecret(deploymentSecret, guildId)}\``);
+    expect(reply).not.toContain(deploymentSecret);
   });
 });
 

@@ -54,6 +54,14 @@ describe('guild configuration', () => {
     expect((await loadGuildConfig(database.db, GUILD)).revision).toBe(0);
   });
 
+  it('refuses a webhook URL over 500 characters on the server, whatever the client checked', async () => {
+    const webhookUrl = `https://oncall.example/${'x'.repeat(500)}`;
+    await expect(
+      updateGuildConfig(database.db, GUILD, (c) => ({ lockdown: { ...c.lockdown, webhookUrl } }), ADMIN),
+    ).rejects.toThrow(/webhookUrl/);
+    expect((await loadGuildConfig(database.db, GUILD)).revision).toBe(0);
+  });
+
   it('applies concurrent changes one after the other', async () => {
     await Promise.all(
       ['a', 'b', 'c', 'd'].map((word) =>

@@ -1,8 +1,11 @@
+import { isDependencyDown } from '@chat-guard/bus';
 import { createDiscordRest } from '@chat-guard/discord';
-import { InviteSnapshots, refreshSnapshot } from '@chat-guard/invite-tracker';
+import { InviteSnapshots, refreshSnapshot, SnapshotWatch } from '@chat-guard/invite-tracker';
 import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
+import { redisKeys } from '@chat-guard/store';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GuildInviteCodes } from '../../services/content-filter/src/guildInviteCodes.ts';
 
 let sandbox: Sandbox;
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -51,5 +54,46 @@ describe('the invite snapshot', () => {
     const discord = createDiscordRest({ api: sandbox.api, token: sandbox.token });
     const outcome = await refreshSnapshot(discord, new InviteSnapshots(redis), guildId, null);
     expect(outcome).toMatchObject({ kind: 'not permitted', reason: expect.stringContaining('403') });
+  });
+
+  it('lost by Redis, is rebuilt by the watch, and the content-filter waits for it instead of judging with none', async () => {
+    const [guildId = ''] = sandbox.guilds;
+    const own = sandbox.users.createInvite({ guildId });
+    const snapshots = new InviteSnapshots(redis);
+    const discord = createDiscordRest({ api: sandbox.api, token: sandbox.token });
+    await refreshSnapshot(discord, snapshots, guildId, 'ourplace');
+    const codes = new GuildInviteCodes(redis, 0);
+    expect(await codes.of(guildId)).toContain(own.code);
+
+    // Redis restarted empty.
+    await redis.del(
+      redisKeys.invites(guildId),
+      redisKeys.vanity(guildId),
+      redisKeys.snapshotRebuiltAt(guildId),
+    );
+    const waiting = await codes.of(guildId).then(
+      () => 'judged with an empty list',
+      (err: unknown) => (isDependencyDown(err) ? 'kept for later' : String(err)),
+    );
+    expect(waiting).toBe('kept for later');
+
+    const watch = new SnapshotWatch(redis);
+    watch.note(guildId, 'ourplace');
+    watch.note(sandbox.guilds[1] ?? '');
+    const rebuilt = await watch.rebuildLost(async (g, vanity) => {
+      await refreshSnapshot(discord, snapshots, g, vanity);
+    });
+    expect(rebuilt).toContain(guildId);
+    const after = await codes.of(guildId);
+    expect(after).toContain(own.code);
+    expect(after).toContain('ourplace');
+    expect(await watch.rebuildLost(async () => undefined)).toEqual([]);
+  });
+
+  it('where the bot may not list invites, is still marked built, so nothing waits for it', async () => {
+    const guildId = sandbox.guilds[1] ?? '';
+    const discord = createDiscordRest({ api: sandbox.api, token: sandbox.token });
+    await refreshSnapshot(discord, new InviteSnapshots(redis), guildId, null);
+    expect(await redis.get(redisKeys.snapshotRebuiltAt(guildId))).not.toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { createDiscordRest } from '@chat-guard/discord';
 import { recordGateAlertMessage } from '@chat-guard/enforcer';
 import { defaultGuildConfig, type EventPayload, type GuildConfig } from '@chat-guard/events';
+import { guildWebhookSecret, outboundPolicy } from '@chat-guard/outbound';
 import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
 import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,6 +49,7 @@ const deps = (): GateAlertDeps => ({
   discord: createDiscordRest({ api: sandbox.api, token: sandbox.token }),
   config: () => config,
   webhookSecret: SECRET,
+  webhookPolicy: outboundPolicy({ ALLOW_HTTP_WEBHOOKS: true, WEBHOOK_ALLOW_LIST: '127.0.0.1' }),
   webhookTimeoutMs: 2_000,
   now: () => STARTED_AT + 5_000,
 });
@@ -186,7 +188,7 @@ describe('gate alerts', () => {
       expect(body).toMatchObject({ type: 'gate.alert', alert: { gateId, kind: 'started', score: 0.62 } });
       const timestamp = Number(call?.headers['x-chat-guard-timestamp']);
       expect(call?.headers['x-chat-guard-signature']).toBe(
-        webhookSignature(SECRET, timestamp, call?.body ?? ''),
+        webhookSignature(guildWebhookSecret(SECRET, guildId), timestamp, call?.body ?? ''),
       );
 
       expect(await postGateAlert({ ...deps(), webhookSecret: null }, alert())).toMatchObject({

@@ -1,9 +1,11 @@
 import { consume } from '@chat-guard/bus';
 import { createDiscordRest } from '@chat-guard/discord';
 import { defaultGuildConfig, type GuildConfig, topology } from '@chat-guard/events';
+import { guildWebhookSecret, outboundPolicy } from '@chat-guard/outbound';
 import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
 import { ComponentType } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordAlertMessage } from '../../services/enforcer/src/lockdownRecords.ts';
 import { webhookSignature } from '../../services/log-writer/src/alertWebhook.ts';
 import type { LockdownAlert } from '../../services/log-writer/src/lockdownAlertMessage.ts';
 import {
@@ -51,6 +53,10 @@ function deps(overrides: Partial<LockdownAlertDeps> = {}): LockdownAlertDeps {
     config: () => config,
     webhookSecret: SECRET,
     webhookTimeoutMs: 2_000,
+    // The test receiver listens on loopback over http: allowed here as an on-premises one would be.
+    webhookPolicy: outboundPolicy({ ALLOW_HTTP_WEBHOOKS: true, WEBHOOK_ALLOW_LIST: '127.0.0.1' }),
+    // What the enforcer does with the log-writer's lockdown.alert_posted: it owns the record.
+    announcePosted: (posted) => recordAlertMessage(database.db, posted),
     now: () => STARTED_AT + 5_000,
     ...overrides,
   };
@@ -198,7 +204,7 @@ describe('lockdown alerts', () => {
     const timestamp = Number(last?.headers['x-chat-guard-timestamp']);
     expect(timestamp).toBe(Math.floor((STARTED_AT + 5_000) / 1000));
     expect(last?.headers['x-chat-guard-signature']).toBe(
-      webhookSignature(SECRET, timestamp, last?.body ?? ''),
+      webhookSignature(guildWebhookSecret(SECRET, guildId), timestamp, last?.body ?? ''),
     );
     expect(last?.headers['idempotency-key']).toBe(`lockdown.alert:${lockdownId}:started:${STARTED_AT}`);
     expect(JSON.parse(last?.body ?? '')).toMatchObject({
@@ -217,6 +223,40 @@ describe('lockdown alerts', () => {
     expect(await postLockdownAlert(deps({ webhookSecret: null }), alert())).toMatchObject({
       webhook: 'no-secret',
     });
+    expect(webhook.received).toHaveLength(1);
+  });
+
+  it("signs with its own guild's secret, which another guild's secret does not verify", async () => {
+    config = { ...config, lockdown: { ...config.lockdown, webhookUrl: webhook.url } };
+    await postLockdownAlert(deps(), alert());
+    const [call] = webhook.received;
+    const timestamp = Number(call?.headers['x-chat-guard-timestamp']);
+    const signature = call?.headers['x-chat-guard-signature'];
+    expect(signature).toBe(
+      webhookSignature(guildWebhookSecret(SECRET, guildId), timestamp, call?.body ?? ''),
+    );
+    expect(signature).not.toBe(webhookSignature(SECRET, timestamp, call?.body ?? ''));
+    expect(signature).not.toBe(
+      webhookSignature(guildWebhookSecret(SECRET, '1100000000000000999'), timestamp, call?.body ?? ''),
+    );
+  });
+
+  it('follows no redirect, and calls no loopback receiver the policy does not allow', async () => {
+    config = { ...config, lockdown: { ...config.lockdown, webhookUrl: webhook.url } };
+    webhook.answers.push(302);
+    expect(await postLockdownAlert(deps(), alert())).toMatchObject({
+      webhook: 'refused',
+      problems: ['alert webhook refused it: 302'],
+    });
+    expect(webhook.received).toHaveLength(1);
+    const strict = outboundPolicy({ ALLOW_HTTP_WEBHOOKS: true, WEBHOOK_ALLOW_LIST: '' });
+    const report = await postLockdownAlert(deps({ webhookPolicy: strict }), alert());
+    expect(report).toMatchObject({ webhook: 'refused' });
+    expect(report.problems.join()).toMatch(/127\.0\.0\.1 is loopback/);
+    const port = new URL(webhook.url).port;
+    config = { ...config, lockdown: { ...config.lockdown, webhookUrl: `http://localhost:${port}/hook` } };
+    const byName = await postLockdownAlert(deps({ webhookPolicy: { ...strict } }), alert());
+    expect(byName.problems.join()).toMatch(/localhost is loopback/);
     expect(webhook.received).toHaveLength(1);
   });
 });

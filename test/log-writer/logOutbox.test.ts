@@ -24,8 +24,8 @@ function postingDiscord(failWith?: Error) {
   return { port, posts };
 }
 
-async function recordTimeouts(n: number, logChannelId: string | null) {
-  for (let i = 1; i <= n; i++) {
+async function recordTimeouts(n: number, logChannelId: string | null, from = 1) {
+  for (let i = from; i < from + n; i++) {
     await recordAudit(
       database.db,
       {
@@ -84,4 +84,37 @@ it('keeps embeds for later when Discord is unavailable, and drops them when the 
   );
   expect(refused.dropped).toEqual([{ channelId: LOG_CHANNEL, reason: 'Missing Access', embeds: 3 }]);
   expect(await database.db.selectFrom('log_outbox').selectAll().execute()).toEqual([]);
+});
+
+it('posts a batch once when Discord applied it but answered 5xx, retrying with the same nonce', async () => {
+  const { startSandbox } = await import('@chat-guard/sandbox');
+  const { createDiscordRest } = await import('@chat-guard/discord');
+  const sandbox = await startSandbox({ guilds: 1, seed: 61 });
+  try {
+    const guildId = sandbox.guilds[0] ?? '';
+    const channel = sandbox.inspect.guild(guildId).channels.general ?? '';
+    await recordTimeouts(12, channel);
+    const discord = createDiscordRest({ api: sandbox.api, token: sandbox.token });
+    // Every post takes effect, then fails, until the retries of the REST client are spent.
+    sandbox.faults.serverErrors(1, { afterEffect: true, times: 8 });
+    const first = await flushLogOutbox(database.db, discord);
+    expect(first.deferred).toBeGreaterThan(0);
+    sandbox.faults.clear();
+    // Three more embeds arrive meanwhile: they must not be mixed into the batches already tried.
+    await recordTimeouts(3, channel, 13);
+    await database.db
+      .updateTable('log_outbox')
+      .set({ next_attempt_at: new Date(0) })
+      .execute();
+    const second = await flushLogOutbox(database.db, discord);
+    expect(first.posted + second.posted).toBe(15);
+    const posted = Object.values(sandbox.state.guilds[guildId]?.messages ?? {}).filter(
+      (m) => m.channelId === channel,
+    );
+    const embeds = posted.flatMap((m) => m.embeds);
+    expect(embeds).toHaveLength(15);
+    expect(posted.map((m) => m.embeds.length).sort()).toEqual([10, 2, 3].sort());
+  } finally {
+    await sandbox.close();
+  }
 });

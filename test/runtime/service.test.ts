@@ -77,6 +77,9 @@ describe('a service', () => {
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/target_info\{[^}]*service_name="log-writer"/);
+    // Nothing of the process or the host: no command line, no executable path, no host name.
+    expect(metrics).not.toMatch(/process_command|process_executable|host_name|process_owner/);
+    expect(metrics).not.toContain(database.url);
     // The Node.js runtime, the service's own consumer as JetStream counts it, and the audit
     // verification (a fresh database: nothing broken), all under Prometheus's conventions.
     for (const name of [
@@ -108,13 +111,39 @@ describe('a service', () => {
     await service.waitForOutput(/"msg":"ready"/);
     const ready = await fetch(`http://127.0.0.1:${portOf(service)}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({
-      status: 'not ready',
-      checks: { nats: 'ok', redis: 'failing' },
-    });
+    const body = (await ready.json()) as { reasons: Record<string, string> };
+    expect(body).toMatchObject({ status: 'not ready', checks: { nats: 'ok', redis: 'failing' } });
+    expect(Object.keys(body.reasons)).toEqual(['redis']);
     expect(service.output()).toContain('redis connection error');
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);
+  });
+
+  it('logs where NATS is without the credentials in its URL', async () => {
+    const service = startService('enforcer', {
+      HTTP_PORT: '0',
+      NATS_NAMESPACE: uniqueNamespace(),
+      NATS_URL: 'nats://chatguard:hunter2-nats-password@127.0.0.1:1',
+    });
+    await service.waitForOutput(/is not reachable yet/);
+    expect(service.output()).toContain('NATS at nats://[redacted]@127.0.0.1:1 is not reachable yet');
+    expect(service.output()).not.toContain('hunter2-nats-password');
+    service.child.kill('SIGTERM');
+    await service.exited;
+    expect(service.output()).not.toContain('hunter2-nats-password');
+  });
+
+  it('serves health and metrics on loopback unless HTTP_HOST says otherwise', async () => {
+    const service = startService('enforcer', {
+      HTTP_PORT: '0',
+      HTTP_HOST: undefined,
+      NATS_NAMESPACE: uniqueNamespace(),
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+    });
+    await service.waitForOutput(/"port":\d+/);
+    expect(service.output()).toMatch(/"host":"127\.0\.0\.1"/);
+    service.child.kill('SIGTERM');
+    await service.exited;
   });
 
   it('reports not ready, naming it, while PostgreSQL is unreachable, and still drains', async () => {

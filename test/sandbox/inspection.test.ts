@@ -88,6 +88,22 @@ describe('the inspection API over HTTP', () => {
       sandbox.actions.postMessage('1', info.channels.general ?? '', info.memberIds[1] ?? '', 'hi'),
     ).toThrow(/not in guild/);
   });
+
+  it('keeps the bot token out of the state and refuses a request from a web page', async () => {
+    const state = await (await fetch(`${base}/state`)).text();
+    expect(state).not.toContain(sandbox.token);
+    const info = sandbox.inspect.guild(sandbox.guilds[0] ?? '');
+    const before = sandbox.inspect.actions().length;
+    // What a page on another site can send without a preflight: a text/plain POST.
+    const forged = await fetch(`${base}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: 'http://evil.example' },
+      body: JSON.stringify({ channelId: info.channels.chat, userId: info.memberIds[0], content: 'forged' }),
+    });
+    expect(forged.status).toBe(403);
+    expect(await forged.json()).toMatchObject({ message: /no cross-origin requests/ });
+    expect(sandbox.inspect.actions()).toHaveLength(before);
+  });
 });
 
 describe('interaction callbacks', () => {
@@ -170,6 +186,28 @@ describe('traffic over the inspection API', () => {
       expect(broken.status).toBe(400);
     } finally {
       await sandbox.close();
+    }
+  });
+});
+
+describe('the inspection API on a sandbox listening on every address', () => {
+  it('answers only on loopback, while the Discord API answers on any address', async () => {
+    const { networkInterfaces } = await import('node:os');
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && !i.internal && i.family === 'IPv4')?.address;
+    if (!external) return; // a machine with loopback only has no other address to try
+    const open = await startSandbox({ port: 0, host: '0.0.0.0', guilds: 1, seed: 18 });
+    try {
+      const remote = await fetch(`http://${external}:${open.port}/_sandbox/state`);
+      expect(remote.status).toBe(403);
+      expect(await remote.json()).toMatchObject({ message: /only on loopback/ });
+      const local = await fetch(`http://127.0.0.1:${open.port}/_sandbox/state`);
+      expect(local.status).toBe(200);
+      const api = await fetch(`http://${external}:${open.port}/api/v10/gateway`);
+      expect(api.status).toBe(200);
+    } finally {
+      await open.close();
     }
   });
 });

@@ -108,6 +108,37 @@ it('names the database problem when PostgreSQL cannot be reached', async () => {
   expect(down.output()).toMatch(/chat-guard migrate: .*ECONNREFUSED/s);
 });
 
+it('applies a migration numbered below one a database already has (008 after 009)', async () => {
+  const target = freshDatabase();
+  databases.push(target);
+  await ensureDatabase(target.url);
+  const postgres = connectPostgres(target.url, { onError: failOnPoolError });
+  try {
+    const all = Object.fromEntries(
+      await Promise.all(
+        migrationNames.map(
+          async (name) => [name, await import(`../../libs/store/src/migrations/${name}.ts`)] as const,
+        ),
+      ),
+    );
+    const without008 = migrationNames.filter((n) => n !== '008_log_outbox_nonce');
+    const shipped = new Migrator({
+      db: postgres.db,
+      provider: { getMigrations: async () => Object.fromEntries(without008.map((n) => [n, all[n]])) },
+    });
+    expect((await shipped.migrateToLatest()).error).toBeUndefined();
+    const report = await migrateToLatest(postgres.db);
+    expect(report.applied).toEqual(['008_log_outbox_nonce']);
+    const columns = await sql<{ column_name: string }>`
+      select column_name from information_schema.columns where table_name = 'log_outbox'`.execute(
+      postgres.db,
+    );
+    expect(columns.rows.map((r) => r.column_name)).toContain('batch_nonce');
+  } finally {
+    await postgres.close();
+  }
+});
+
 it('turns the violations recorded before cases existed into the first cases of their guilds', async () => {
   const target = freshDatabase();
   databases.push(target);

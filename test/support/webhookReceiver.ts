@@ -12,7 +12,14 @@ export async function startWebhookReceiver() {
     });
     req.on('end', () => {
       received.push({ headers: req.headers, body });
-      res.writeHead(answers.shift() ?? 204).end();
+      const status = answers.shift() ?? 204;
+      // A redirect points at the cloud metadata address, as an attacker's receiver would.
+      res
+        .writeHead(
+          status,
+          status >= 300 && status < 400 ? { location: 'http://169.254.169.254/latest/' } : {},
+        )
+        .end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

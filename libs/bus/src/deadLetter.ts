@@ -74,7 +74,9 @@ export async function deadLetterAndTerm(
     msg.nak(1_000);
     return new Error(`could not dead-letter ${msg.subject}: ${errorMessage(err)}`, { cause: err });
   }
-  msg.term(headerSafe(reason).slice(0, 200));
+  // No reason: nats-server 2.9 (Debian's) does not understand `+TERM <reason>` and redelivers
+  // the message; the reason is in the dead-letter copy's header instead.
+  msg.term();
   return undefined;
 }
 

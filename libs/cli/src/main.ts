@@ -111,6 +111,10 @@ export const registry: readonly Entry[] = [
     name: 'bench',
     load: async () => (await import('./commands/bench.ts')).benchCommand,
   },
+  {
+    name: 'faults',
+    load: async () => (await import('./commands/faults.ts')).faultsCommand,
+  },
 ];
 
 const overview = (): string => formatOverview(commandList);

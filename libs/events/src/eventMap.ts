@@ -13,7 +13,13 @@ import {
   messageUpdated,
 } from './discordEvents.ts';
 import { gateAlert, gateAlertPosted, gateEnded, gateStarted, raidScored } from './gateEvents.ts';
-import { lockdownAlert, lockdownAnswered, lockdownLifted, lockdownRequested } from './lockdownEvents.ts';
+import {
+  lockdownAlert,
+  lockdownAlertPosted,
+  lockdownAnswered,
+  lockdownLifted,
+  lockdownRequested,
+} from './lockdownEvents.ts';
 import { auditRecorded, configChanged, unmuteRequested, violationDetected } from './moderationEvents.ts';
 import { memberAttributed } from './signalEvents.ts';
 import {
@@ -45,6 +51,7 @@ export const eventMap = {
   'lockdown.lifted': lockdownLifted,
   'lockdown.answered': lockdownAnswered,
   'lockdown.alert': lockdownAlert,
+  'lockdown.alert_posted': lockdownAlertPosted,
   'gate.started': gateStarted,
   'gate.ended': gateEnded,
   'gate.alert': gateAlert,

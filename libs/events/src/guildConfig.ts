@@ -31,9 +31,10 @@ export const lockdownSettingsSchema = z.strictObject({
   denySendMinScore: z.number().min(0).max(1).default(0.9),
   /** Time out the accounts that joined in the raid window, for this many minutes (0: no quarantine). */
   quarantineMinutes: z.number().int().min(0).max(MAX_TIMEOUT_MINUTES).default(60),
-  /** An on-call tool to POST each alert to, signed with the deployment's shared secret. */
+  /** An on-call tool to POST each alert to, signed with the guild's own secret (screened: `libs/outbound`). */
   webhookUrl: z
     .url({ protocol: /^https?$/ })
+    .max(500)
     .nullable()
     .default(null),
 });

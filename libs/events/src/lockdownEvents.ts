@@ -99,3 +99,21 @@ export const lockdownAlert = defineEvent({
   filter: 'audit.*.lockdown',
   dedupeId: (e) => `lockdown.alert:${e.lockdownId}:${e.kind}:${e.at}`,
 });
+
+/**
+ * The log-writer posted a lockdown's alert: the enforcer, which owns the lockdown record, keeps
+ * where, so later news edits that message.
+ */
+export const lockdownAlertPosted = defineEvent({
+  version: 1,
+  schema: z.strictObject({
+    guildId: snowflake,
+    lockdownId,
+    channelId: snowflake,
+    messageId: snowflake,
+    postedAt: epochMs,
+  }),
+  subject: (e) => `lockdown.${e.guildId}.alert_posted`,
+  filter: 'lockdown.*.alert_posted',
+  dedupeId: (e) => `lockdown.alert_posted:${e.lockdownId}`,
+});

@@ -1,8 +1,8 @@
 import type { EventBus } from '@chat-guard/bus';
 import { configChanged, defaultGuildConfig, type GuildConfig, guildConfigSchema } from '@chat-guard/events';
-import type { Database } from '@chat-guard/store';
+import type { Database, PendingAnnouncement } from '@chat-guard/store';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { configFromRow, rowFromConfig } from './configRows.ts';
 
 export interface StoredGuildConfig {
@@ -75,6 +75,8 @@ export async function updateGuildConfig(
   guildId: string,
   change: (current: GuildConfig) => Partial<GuildConfig>,
   actorId: string,
+  /** Queue the change's announcement and audit entry in the same transaction (`announcePending` sends them). */
+  audit?: { readonly reason: string; readonly at: number },
 ): Promise<ConfigUpdate> {
   return db.transaction().execute(async (trx) => {
     await trx
@@ -93,9 +95,26 @@ export async function updateGuildConfig(
     const changes = describeChanges(before, after);
     if (changes.length === 0) return { before, after, revision: row.revision, changes };
     const revision = row.revision + 1;
+    const pending: PendingAnnouncement[] = audit
+      ? [
+          {
+            revision,
+            actorId,
+            reason: audit.reason,
+            changes: changes.join('; ').slice(0, 1000),
+            at: audit.at,
+          },
+        ]
+      : [];
     await trx
       .updateTable('guild_config')
-      .set({ ...rowFromConfig(guildId, after), revision, updated_by: actorId, updated_at: new Date() })
+      .set({
+        ...rowFromConfig(guildId, after),
+        revision,
+        updated_by: actorId,
+        updated_at: new Date(),
+        pending_announcements: sql`pending_announcements || ${JSON.stringify(pending)}::jsonb`,
+      })
       .where('guild_id', '=', guildId)
       .execute();
     return { before, after, revision, changes };
@@ -144,4 +163,58 @@ async function newestMessage(bus: EventBus, stream: string, subject: string) {
 
 function isWrongLastSequence(err: unknown): boolean {
   return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence;
+}
+
+/**
+ * Announces a guild's committed configuration to every service and publishes the audit entries
+ * of the changes not yet announced, then marks them done. Safe to repeat: an older announcement
+ * is dropped and each audit entry has its revision's idempotency key. Throws while NATS is down;
+ * the gateway's sweep calls it again until it succeeds.
+ */
+export async function announcePending(db: Kysely<Database>, bus: EventBus, guildId: string): Promise<number> {
+  const row = await db
+    .selectFrom('guild_config')
+    .selectAll()
+    .where('guild_id', '=', guildId)
+    .executeTakeFirst();
+  if (!row || (row.announced_revision >= row.revision && row.pending_announcements.length === 0)) return 0;
+  const stored = { config: configFromRow(row), revision: row.revision };
+  await announceGuildConfig(bus, guildId, stored, row.updated_by ?? 'chat-guard', row.updated_at.getTime());
+  for (const entry of row.pending_announcements) {
+    await bus.publish('audit.recorded', {
+      guildId,
+      action: 'config.update',
+      actorId: entry.actorId,
+      targetId: null,
+      reason: entry.reason,
+      details: { changes: entry.changes, revision: entry.revision },
+      idempotencyKey: `config:${guildId}:${entry.revision}`,
+      at: entry.at,
+    });
+  }
+  await db
+    .updateTable('guild_config')
+    .set({
+      announced_revision: sql`greatest(announced_revision, ${row.revision})`,
+      pending_announcements: sql`(select coalesce(jsonb_agg(e), '[]'::jsonb) from jsonb_array_elements(pending_announcements) e
+        where (e->>'revision')::int > ${row.revision})`,
+    })
+    .where('guild_id', '=', guildId)
+    .execute();
+  return row.pending_announcements.length;
+}
+
+/** Guilds with a committed change not yet announced or audited. */
+export async function guildsWithPendingAnnouncements(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('guild_config')
+    .select('guild_id')
+    .where((eb) =>
+      eb.or([
+        eb('announced_revision', '<', eb.ref('revision')),
+        eb(sql`jsonb_array_length(pending_announcements)`, '>', 0),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => r.guild_id);
 }

@@ -1,4 +1,5 @@
 export {
+  checkTraceGaps,
   formatJoinTrace,
   formatLabels,
   type GuildTraceEvent,
@@ -11,5 +12,6 @@ export {
   parseJoinTrace,
   parseLabels,
   TraceFormatError,
+  TraceGapError,
   type TraceLabel,
 } from './joinTrace.ts';

@@ -58,7 +58,8 @@ export const baseEnv = z.object({
   ),
   REDIS_URL: urlOf(/^rediss?:$/, 'a redis:// URL with a host').default('redis://127.0.0.1:6379'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  // Loopback unless told otherwise: the ops port serves only health and metrics, to the pod or the host.
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   /** Port of /healthz, /readyz and /metrics; each service has its own default. */
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(16),

@@ -16,6 +16,32 @@ const SECRET_PATHS = [
   '*.password',
 ];
 
+/** `scheme://user:password@host` with the credentials replaced: URLs are logged, secrets are not. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
+
+/** The text with the user and password of every URL in it replaced by `[redacted]`. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, '$1[redacted]@');
+}
+
+/** A log argument with credentials in URLs redacted, in strings, error messages and nested fields. */
+function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactUrlCredentials(value);
+  if (depth > 4 || typeof value !== 'object' || value === null) return value;
+  if (value instanceof Error) {
+    const copy = { type: value.name, message: redactUrlCredentials(value.message) } as Record<
+      string,
+      unknown
+    >;
+    if (value.stack) copy.stack = redactUrlCredentials(value.stack);
+    if (value.cause !== undefined) copy.cause = scrub(value.cause, depth + 1);
+    return copy;
+  }
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));
+}
+
 /** The one JSON logger of a service, bound to its name and version and carrying the trace id. */
 export function createLogger(
   service: string,
@@ -28,6 +54,11 @@ export function createLogger(
     base: { service, version },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: SECRET_PATHS, censor: '[redacted]' },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((arg) => scrub(arg)) as Parameters<typeof method>);
+      },
+    },
     formatters: { level: (label) => ({ level: label }) },
     mixin() {
       const span = trace.getSpan(context.active());

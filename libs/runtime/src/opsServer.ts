@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { redactUrlCredentials } from './logger.ts';
 import { activeTelemetry } from './telemetry.ts';
 
 export interface ReadinessCheck {
@@ -16,21 +17,24 @@ export interface OpsServer {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-async function runCheck(check: ReadinessCheck): Promise<boolean> {
+/** True when the check passed, else why not (a timeout, or the error the check threw). */
+async function runCheck(check: ReadinessCheck): Promise<true | string> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS);
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${CHECK_TIMEOUT_MS} ms`), CHECK_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([Promise.resolve(check.check()), timeout]);
-  } catch {
-    return false; // a check that throws is a dependency that is not ready: the body says which
+    const answer = await Promise.race([Promise.resolve(check.check()), timeout]);
+    return answer === true ? true : answer === false ? 'not ready' : answer;
+  } catch (err) {
+    // A check that throws is a dependency that is not ready: the body says which, and why.
+    return redactUrlCredentials(err instanceof Error ? err.message : String(err));
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** Serves /healthz (the process is alive), /readyz (every dependency answers) and /metrics. */
+/** Serves /healthz (the process is alive), /readyz (every dependency answers, or why not) and /metrics, nothing else. */
 export async function startOpsServer(
   host: string,
   port: number,
@@ -45,10 +49,16 @@ export async function startOpsServer(
     if (path === '/readyz') {
       const list = checks();
       void Promise.all(list.map(runCheck)).then((results) => {
-        const status = Object.fromEntries(list.map((c, i) => [c.name, results[i] ? 'ok' : 'failing']));
-        const ready = list.length > 0 && results.every(Boolean);
+        const status = Object.fromEntries(
+          list.map((c, i) => [c.name, results[i] === true ? 'ok' : 'failing']),
+        );
+        const reasons = Object.fromEntries(
+          list.flatMap((c, i) => (results[i] === true ? [] : [[c.name, results[i]]])),
+        );
+        const ready = list.length > 0 && results.every((r) => r === true);
         res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: ready ? 'ready' : 'not ready', checks: status }));
+        const body = { status: ready ? 'ready' : 'not ready', checks: status };
+        res.end(JSON.stringify(ready ? body : { ...body, reasons }));
       });
       return;
     }

@@ -90,7 +90,7 @@ export async function runService<Schema extends z.ZodType<BaseEnv>>(
     );
     return process.exit(1);
   });
-  logger.info({ port: ops.port }, 'serving /healthz, /readyz and /metrics');
+  logger.info({ host: env.HTTP_HOST, port: ops.port }, 'serving /healthz, /readyz and /metrics');
 
   let draining = false;
   const drain = (signal: string) => {

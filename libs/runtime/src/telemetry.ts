@@ -44,6 +44,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     : // Spans still get ids, so logs carry a trace id even when nothing is exported.
       new NoopSpanProcessor();
   const sdk = new NodeSDK({
+    // No detected process or host attributes: /metrics must not show the command line (which
+    // may carry arguments) nor internal host names; the service name and version are enough.
+    autoDetectResources: false,
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.serviceName,
       [ATTR_SERVICE_VERSION]: options.serviceVersion,

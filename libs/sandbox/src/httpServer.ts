@@ -85,6 +85,22 @@ function send(
   res.writeHead(status, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify(body));
 }
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Why an inspection request is refused, or undefined. The inspection API is a development tool
+ * that drives fake users and shows the state: only this machine may use it, and never a web
+ * page (a browser sends `Origin` with a cross-origin request, even a "simple" text/plain POST).
+ */
+function inspectionRefusal(req: IncomingMessage): string | undefined {
+  if (!LOOPBACK.test(req.socket.remoteAddress ?? ''))
+    return 'the sandbox inspection API answers only on loopback';
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${req.headers.host ?? ''}`)
+    return 'the sandbox inspection API takes no cross-origin requests';
+  return undefined;
+}
+
 /** The sandbox's HTTP server: Discord's REST API under `/api`, the gateway upgrade at `/gateway`, inspection at `/_sandbox`. */
 export function createSandboxHttpServer(options: HttpOptions): Server {
   const { core, router, gateway, faults } = options;
@@ -162,6 +178,11 @@ export function createSandboxHttpServer(options: HttpOptions): Server {
         return;
       }
       if (url.pathname.startsWith('/_sandbox')) {
+        const refusal = inspectionRefusal(req);
+        if (refusal) {
+          send(res, 403, { message: refusal, code: 0 });
+          return;
+        }
         const path = url.pathname.slice('/_sandbox'.length) || '/';
         // A join trace is posted as JSON Lines, everything else as JSON.
         const body =

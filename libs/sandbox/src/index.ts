@@ -1,4 +1,5 @@
 export {
+  checkTraceGaps,
   formatJoinTrace,
   formatLabels,
   type JoinTraceEvent,
@@ -6,6 +7,7 @@ export {
   parseJoinTrace,
   parseLabels,
   TraceFormatError,
+  TraceGapError,
   type TraceLabel,
 } from '@chat-guard/join-trace';
 export { DiscordHttpError, isDiscordHttpError, JoinRejectedError, SandboxUsageError } from './errors.ts';

@@ -154,7 +154,8 @@ export function inspectionHandler(deps: InspectionDeps): ExtraHandler {
       });
       return { status: 200, body: core.actions.list(filter) };
     }
-    if (route === 'GET /state') return { status: 200, body: core.state };
+    // The bot token stays out of it: whoever reads the state has no use for it.
+    if (route === 'GET /state') return { status: 200, body: { ...core.state, token: '[redacted]' } };
     if (route === 'GET /guilds') {
       return {
         status: 200,

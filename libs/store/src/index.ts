@@ -4,3 +4,4 @@ export * from './lockdownState.ts';
 export * from './migrate.ts';
 export * from './redisKeys.ts';
 export type * from './schema.ts';
+export * from './tableOwners.ts';

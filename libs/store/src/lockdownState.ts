@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import { redisKeys } from './redisKeys.ts';
 
 /**
@@ -20,20 +21,50 @@ export const NO_LOCKDOWN: LockdownState = {
   suppressedUntil: null,
 };
 
-function parse(raw: string | null): LockdownState {
-  if (!raw) return NO_LOCKDOWN;
-  try {
-    return { ...NO_LOCKDOWN, ...(JSON.parse(raw) as Partial<LockdownState>) };
-  } catch {
-    return NO_LOCKDOWN; // a value we cannot read is no lockdown; the enforcer's record is the truth
+const storedState = z.object({
+  lockdownId: z.string().nullable().default(null),
+  since: z.number().nullable().default(null),
+  holdUntil: z.number().nullable().default(null),
+  suppressedUntil: z.number().nullable().default(null),
+});
+
+/**
+ * A guild's shared lockdown record that is not JSON or not the record's shape. It is never read
+ * as "no lockdown" (that would let a raid through, or start a second lockdown): the caller
+ * reports it and retries.
+ */
+export class UnreadableLockdownStateError extends Error {
+  readonly retryable = true;
+  constructor(
+    readonly guildId: string,
+    readonly reason: string,
+  ) {
+    super(`the shared lockdown record of guild ${guildId} is unreadable: ${reason}`);
+    this.name = 'UnreadableLockdownStateError';
   }
 }
 
-export async function readLockdownState(redis: Redis, guildId: string): Promise<LockdownState> {
-  return parse(await redis.get(redisKeys.lockdownState(guildId)));
+function parse(guildId: string, raw: string | null): LockdownState {
+  if (!raw) return NO_LOCKDOWN;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new UnreadableLockdownStateError(
+      guildId,
+      `not JSON (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
+  const parsed = storedState.safeParse(json);
+  if (!parsed.success) throw new UnreadableLockdownStateError(guildId, z.prettifyError(parsed.error));
+  return parsed.data;
 }
 
-/** The states of many guilds in one round trip. */
+export async function readLockdownState(redis: Redis, guildId: string): Promise<LockdownState> {
+  return parse(guildId, await redis.get(redisKeys.lockdownState(guildId)));
+}
+
+/** The states of many guilds in one round trip; throws UnreadableLockdownStateError for a broken record. */
 export async function readLockdownStates(
   redis: Redis,
   guildIds: readonly string[],
@@ -42,7 +73,7 @@ export async function readLockdownStates(
   if (guildIds.length === 0) return states;
   const raw = await redis.mget(...guildIds.map((g) => redisKeys.lockdownState(g)));
   guildIds.forEach((g, i) => {
-    states.set(g, parse(raw[i] ?? null));
+    states.set(g, parse(g, raw[i] ?? null));
   });
   return states;
 }

@@ -6,6 +6,7 @@ import * as logOutbox from './migrations/004_log_outbox.ts';
 import * as campaigns from './migrations/005_campaigns.ts';
 import * as lockdown from './migrations/006_lockdown.ts';
 import * as gateStep from './migrations/007_gate_step.ts';
+import * as logOutboxNonce from './migrations/008_log_outbox_nonce.ts';
 import * as moderation from './migrations/009_moderation.ts';
 import * as verifier from './migrations/010_verifier.ts';
 import * as dashboardProfile from './migrations/011_dashboard_profile.ts';
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '005_campaigns': campaigns,
   '006_lockdown': lockdown,
   '007_gate_step': gateStep,
+  '008_log_outbox_nonce': logOutboxNonce,
   '009_moderation': moderation,
   '010_verifier': verifier,
   '011_dashboard_profile': dashboardProfile,

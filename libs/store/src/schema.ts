@@ -36,6 +36,19 @@ export interface GuildConfigTable {
   revision: Generated<number>;
   updated_by: string | null;
   updated_at: Timestamp;
+  /** The newest revision every service was told of. */
+  announced_revision: Generated<number>;
+  /** Audit entries of committed changes not yet announced (JSON array), oldest first. */
+  pending_announcements: ColumnType<PendingAnnouncement[], string | undefined, string>;
+}
+
+/** A committed configuration change still to be announced and audited. */
+export interface PendingAnnouncement {
+  readonly revision: number;
+  readonly actorId: string;
+  readonly reason: string;
+  readonly changes: string;
+  readonly at: number;
 }
 
 /** A numbered case of one guild: every action, automatic or manual (owned by the enforcer). */
@@ -140,6 +153,8 @@ export interface LogOutboxTable {
   next_attempt_at: Timestamp;
   lease_until: Date | null;
   created_at: Timestamp;
+  /** The nonce of the message this embed was (or is being) posted in; null until its first attempt. */
+  batch_nonce: string | null;
 }
 
 export interface CampaignTable {

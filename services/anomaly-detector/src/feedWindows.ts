@@ -35,6 +35,11 @@ export class GuildWindows {
     return [...this.#windows.keys()];
   }
 
+  /** Forgets every window: a feed that died left holes in them, so they are rebuilt from history. */
+  clear(): void {
+    this.#windows.clear();
+  }
+
   /** Applies one trace event; unknown types are skipped, as the format allows. */
   apply(event: TraceEvent): void {
     const window = this.get(event.guildId);

@@ -7,7 +7,7 @@ import {
   memberLeft,
   snowflake,
 } from '@chat-guard/events';
-import { type ConsumerMessages, DeliverPolicy } from '@nats-io/jetstream';
+import { type Consumer, type ConsumerMessages, DeliverPolicy } from '@nats-io/jetstream';
 import { z } from 'zod';
 import type { TraceEvent } from './feedWindows.ts';
 
@@ -87,6 +87,11 @@ export interface SignalFeedOptions {
 export interface SignalFeed {
   /** Resolves once every feed has caught up with what was stored when it started. */
   readonly caughtUp: Promise<void>;
+  /**
+   * Why a feed is dead, or null while all flow: its consumer is gone from the server (NATS
+   * restarted), or the server holds messages for it that have not come for `stallMs`.
+   */
+  deadFeed(stallMs: number): Promise<string | null>;
   stop(): Promise<void>;
 }
 
@@ -136,6 +141,7 @@ export async function followSignals(
   ];
   const running: ConsumerMessages[] = [];
   const caughtUp: Promise<void>[] = [];
+  const watched: { filter: string; consumer: Consumer; lastDeliveryAt: number }[] = [];
   for (const feed of feeds) {
     const stream = bus.ns.stream(feed.stream);
     const filter = bus.ns.subject(feed.filter);
@@ -150,16 +156,24 @@ export async function followSignals(
     });
     const messages = await consumer.consume();
     running.push(messages);
+    const watch = { filter: feed.filter, consumer, lastDeliveryAt: options.now() };
+    watched.push(watch);
     caughtUp.push(
       new Promise<void>((done) => {
         // Nothing to replay is caught up at once; so is a feed still busy after a while.
         consumer
           .info(false)
           .then((info) => info.num_pending === 0 && done())
-          .catch(() => undefined);
+          .catch((err: unknown) =>
+            // The catch-up limit below still ends the wait; say why it had to.
+            options.onError(
+              new Error(`reading how far behind the ${feed.filter} feed is failed: ${errorMessage(err)}`),
+            ),
+          );
         setTimeout(done, CATCH_UP_LIMIT_MS).unref();
         void (async () => {
           for await (const msg of messages) {
+            watch.lastDeliveryAt = options.now();
             const subject = bus.ns.unprefix(msg.subject);
             // Most of DISCORD is messages and events the detector skips: decide by the
             // subject before paying for JSON.
@@ -167,8 +181,10 @@ export async function followSignals(
             if (feed.wants(subject)) {
               try {
                 event = feed.read(subject, msg.json());
-              } catch {
-                event = null; // not JSON: the durable consumers dead-letter it; the detector skips it
+              } catch (err) {
+                // Not JSON: the durable consumers dead-letter it; the detector skips it, saying so.
+                options.onError(new Error(`skipped an unreadable ${subject}: ${errorMessage(err)}`));
+                event = null;
               }
             }
             if (event) apply(event);
@@ -182,6 +198,20 @@ export async function followSignals(
   }
   return {
     caughtUp: Promise.all(caughtUp).then(() => undefined),
+    async deadFeed(stallMs) {
+      for (const watch of watched) {
+        let pending: number;
+        try {
+          pending = (await watch.consumer.info(false)).num_pending;
+        } catch (err) {
+          return `the ${watch.filter} feed's consumer is gone: ${errorMessage(err)}`;
+        }
+        const quietMs = options.now() - watch.lastDeliveryAt;
+        if (pending > 0 && quietMs > stallMs)
+          return `the ${watch.filter} feed has ${pending} messages waiting and got none for ${Math.round(quietMs / 1000)} s`;
+      }
+      return null;
+    },
     async stop() {
       await Promise.all(running.map((m) => m.close()));
     },

@@ -10,6 +10,8 @@ import { followSignals } from './followSignals.ts';
 import { LeaderLease } from './leaderLease.ts';
 import { LockdownDetector } from './lockdownDetector.ts';
 import { modelTick } from './replayTrace.ts';
+import { ResilientFeed } from './resilientFeed.ts';
+import { tensorflowFallbackReason } from './tfBackend.ts';
 import { loadTfScorer, policyFromMetadata } from './tfScorer.ts';
 
 const env = baseEnv.extend({
@@ -29,6 +31,10 @@ const env = baseEnv.extend({
   /** A replica that stops renewing the decider's lease loses it after this long. */
   LEADER_LEASE_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
 });
+
+/** How often the signal feeds are checked, and how long one may hold back waiting messages. */
+const FEED_CHECK_INTERVAL_MS = 5_000;
+const FEED_STALL_MS = 10_000;
 
 const meter = metrics.getMeter('@chat-guard/anomaly-detector');
 const tickDuration = meter.createHistogram('chatguard_detector_tick_duration_seconds', {
@@ -61,20 +67,35 @@ await runService({
       { modelDir: env.MODEL_DIR, backend: scorer.backend, featureVersion: scorer.featureVersion, policy },
       'raid model loaded',
     );
+    const fallback = tensorflowFallbackReason();
+    if (fallback)
+      logger.warn({ reason: fallback }, '@tensorflow/tfjs-node is installed but failed to load; using wasm');
     const windows = new GuildWindows();
-    const feed = await followSignals(bus, (event) => windows.apply(event), {
-      joinLookbackMs: env.JOIN_LOOKBACK_MINUTES * 60_000,
-      discordLookbackMs: 10 * 60_000,
-      now: Date.now,
-      onError: (err) => logger.error({ err: err.message }, 'signal feed'),
+    const feed = new ResilientFeed({
+      start: () =>
+        followSignals(bus, (event) => windows.apply(event), {
+          joinLookbackMs: env.JOIN_LOOKBACK_MINUTES * 60_000,
+          discordLookbackMs: 10 * 60_000,
+          now: Date.now,
+          onError: (err) => logger.error({ err: err.message }, 'signal feed'),
+        }),
+      windows,
+      stallMs: FEED_STALL_MS,
+      onDead: (reason) => logger.error({ reason }, 'signal feed dead; not ready, rebuilding the windows'),
+      onCaughtUp: () =>
+        logger.info({ guilds: windows.guilds().length }, 'windows rebuilt from the signal history'),
     });
-    onShutdown(() => feed.stop());
-    let caughtUp = false;
-    void feed.caughtUp.then(() => {
-      caughtUp = true;
-      logger.info({ guilds: windows.guilds().length }, 'windows rebuilt from the signal history');
+    await feed.start();
+    const feedChecks = startPeriodic(
+      FEED_CHECK_INTERVAL_MS,
+      () => feed.check(),
+      (err) => logger.error({ err: errorMessage(err) }, 'restarting the signal feeds failed; trying again'),
+    );
+    onShutdown(async () => {
+      await feedChecks.stop();
+      await feed.stop();
     });
-    addReadinessCheck({ name: 'signals', check: () => caughtUp });
+    addReadinessCheck({ name: 'signals', check: () => feed.ready });
 
     const detector = new LockdownDetector({
       windows,
@@ -109,7 +130,7 @@ await runService({
     const ticks = startPeriodic(
       env.TICK_INTERVAL_MS,
       async () => {
-        if (!caughtUp) return; // deciding on half a picture could start a lockdown on history
+        if (!feed.ready) return; // deciding on half a picture could start a lockdown on history
         const lead = await lease.hold();
         if (lead !== leading)
           logger.info({ leading: lead }, lead ? 'deciding for every guild' : 'standing by');

@@ -82,7 +82,22 @@ const LOOKALIKES: Readonly<Record<string, string>> = {
 
 const LOOKALIKE_PATTERN = new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`, 'gu');
 
+/**
+ * Enclosed capitals NFKD has no decomposition for, each block in A–Z order: negative circled
+ * (🅐), negative squared (🅳), and regional indicators (🇩), which read as letters side by side.
+ */
+const ENCLOSED_BLOCKS = [0x1f150, 0x1f170, 0x1f1e6] as const;
+const ENCLOSED_PATTERN = /[\u{1F150}-\u{1F169}\u{1F170}-\u{1F189}\u{1F1E6}-\u{1F1FF}]/gu;
+
+function enclosedLetter(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  const block = ENCLOSED_BLOCKS.find((start) => code >= start && code < start + 26);
+  return block === undefined ? char : String.fromCharCode(0x41 + code - block);
+}
+
 /** Replaces every look-alike character the map knows with the ASCII character it imitates. */
 export function unconfuse(text: string): string {
-  return text.replace(LOOKALIKE_PATTERN, (char) => LOOKALIKES[char] ?? char);
+  return text
+    .replace(LOOKALIKE_PATTERN, (char) => LOOKALIKES[char] ?? char)
+    .replace(ENCLOSED_PATTERN, enclosedLetter);
 }

@@ -55,23 +55,34 @@ function findInvites(text: string, pattern: RegExp): InviteLink[] {
   return found;
 }
 
-/**
- * Every Discord invite link in the content whose code is not one of the guild's own, in any form:
- * with or without scheme or `www.`, in markdown links, URL-encoded, defanged (`discord[.]gg`),
- * with look-alike or fullwidth characters, zero-width characters or spaces inside.
- */
-export function detectInviteLinks(content: string, allowedCodes: ReadonlySet<string>): InviteLink[] {
-  const text = deobfuscateUrls(foldLookalikes(content));
-  const lower = text.toLowerCase();
-  if (!/d\s*i\s*s\s*c|d\s*s\s*c|i\s*n\s*v\s*i\s*t\s*e/.test(lower)) return [];
+/** Bidi controls and marks that make text run right to left. */
+const RIGHT_TO_LEFT = /[\u202b\u202e\u2067\u200f\u061c]/u;
+
+function invitesIn(text: string): InviteLink[] {
+  if (!/d\s*i\s*s\s*c|d\s*s\s*c|i\s*n\s*v\s*i\s*t\s*e/.test(text.toLowerCase())) return [];
   const spaced = findInvites(text, SPACED);
   const compact = /\s/.test(text) ? findInvites(text.replace(/\s+/g, ''), COMPACT) : [];
   // Squeezing spaces out glues the next word onto a code the spaced reading already found.
   const hidden = compact.filter((c) => !spaced.some((s) => c.code.startsWith(s.code)));
+  return [...spaced, ...hidden];
+}
+
+/**
+ * Every Discord invite link in the content whose code is not one of the guild's own, in any form:
+ * with or without scheme or `www.`, in markdown links, URL-encoded, defanged (`discord[.]gg`),
+ * with look-alike, fullwidth or enclosed characters (🅳🅸🆂🅲🅾🆁🅳), zero-width characters or spaces
+ * inside, or reversed behind a right-to-left override.
+ */
+export function detectInviteLinks(content: string, allowedCodes: ReadonlySet<string>): InviteLink[] {
+  const text = deobfuscateUrls(foldLookalikes(content));
+  // A right-to-left override shows the characters after it in reverse: "\u202Ezyx/gg.drocsid"
+  // reads "discord.gg/xyz". Read the reversed text too.
+  const readings = RIGHT_TO_LEFT.test(content) ? [text, [...text].reverse().join('')] : [text];
+  const found = readings.flatMap(invitesIn);
   // Codes compare ignoring case: vanity codes are typed in any case, and nobody picks a random code.
   const allowed = new Set([...allowedCodes].map((code) => code.toLowerCase()));
   const seen = new Set<string>();
-  return [...spaced, ...hidden].filter((invite) => {
+  return found.filter((invite) => {
     const key = invite.code.toLowerCase();
     if (allowed.has(key) || seen.has(key)) return false;
     seen.add(key);

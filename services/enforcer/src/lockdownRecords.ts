@@ -2,6 +2,7 @@ import type { EventPayload } from '@chat-guard/events';
 import type { Database, LockdownTable, RaidLabelTable } from '@chat-guard/store';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { PriorState } from './lockdownPlan.ts';
+import { parsePriorState } from './priorStateRow.ts';
 
 export type LockdownRow = Selectable<LockdownTable>;
 
@@ -40,6 +41,20 @@ export async function readLockdown(
   lockdownId: string,
 ): Promise<LockdownRow | undefined> {
   return db.selectFrom('lockdown').selectAll().where('id', '=', lockdownId).executeTakeFirst();
+}
+
+/** Where the log-writer posted a lockdown's alert; the first post wins, a replay changes nothing. */
+export async function recordAlertMessage(
+  db: Kysely<Database>,
+  posted: EventPayload<'lockdown.alert_posted'>,
+): Promise<void> {
+  await db
+    .updateTable('lockdown')
+    .set({ alert_channel_id: posted.channelId, alert_message_id: posted.messageId })
+    .where('id', '=', posted.lockdownId)
+    .where('guild_id', '=', posted.guildId)
+    .where('alert_message_id', 'is', null)
+    .execute();
 }
 
 /** How long a lockdown an admin started by hand holds against the detector's lift: until an admin lifts it. */
@@ -119,12 +134,14 @@ export async function keepPriorState(
     .select('prior_state')
     .where('id', '=', lockdownId)
     .executeTakeFirstOrThrow();
-  return row.prior_state as unknown as PriorState;
+  const stored = parsePriorState(lockdownId, row.prior_state);
+  if (!stored) throw new Error(`lockdown ${lockdownId} has no prior state after storing one`);
+  return stored;
 }
 
 /** The stored snapshot of a lockdown, or null when none was taken. */
 export function priorStateOf(row: LockdownRow): PriorState | null {
-  return row.prior_state as unknown as PriorState | null;
+  return parsePriorState(row.id, row.prior_state);
 }
 
 /** The action-ledger keys of a lockdown's steps that were, or may have been, carried out. */

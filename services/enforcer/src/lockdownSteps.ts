@@ -6,8 +6,7 @@ import type { Kysely } from 'kysely';
 import { type ActionOutcome, runOnce } from './actionLedger.ts';
 import { openCase } from './caseStore.ts';
 import { type AuditPayload, BOT_ACTOR } from './enforceVerdict.ts';
-import type { PriorState } from './lockdownPlan.ts';
-import type { LockdownRow } from './lockdownRecords.ts';
+import { type LockdownRow, priorStateOf } from './lockdownRecords.ts';
 
 export type LockdownAlert = EventPayload<'lockdown.alert'>;
 
@@ -158,7 +157,7 @@ export function lockdownAlert(
   row: LockdownRow,
   news: { kind: LockdownAlert['kind']; steps: readonly string[]; by: string | null; at: number },
 ): LockdownAlert {
-  const prior = row.prior_state as unknown as PriorState | null;
+  const prior = priorStateOf(row);
   return {
     guildId: row.guild_id,
     lockdownId: row.id,

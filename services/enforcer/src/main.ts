@@ -11,6 +11,7 @@ import { type GateAlert, onGateEnded, onGateStarted } from './gateStep.ts';
 import { GuildNames } from './guildNames.ts';
 import { onLockdownLifted } from './liftLockdown.ts';
 import { liftTimeout } from './liftTimeout.ts';
+import { recordAlertMessage } from './lockdownRecords.ts';
 import type { LockdownAlert } from './lockdownSteps.ts';
 import { onLockdownRequested } from './manualLockdown.ts';
 import { moderate } from './moderate.ts';
@@ -64,6 +65,7 @@ await runService({
       'gate.started': (gate) => onGateStarted(deps, gate),
       'gate.ended': (gate) => onGateEnded(deps, gate),
       'gate.alert_posted': (posted) => recordGateAlertMessage(deps.db, posted),
+      'lockdown.alert_posted': (posted) => recordAlertMessage(deps.db, posted),
       'moderation.requested': async (request) => {
         const result = await moderate(deps, request);
         if (typeof result.reply === 'object')

@@ -1,4 +1,5 @@
 import type { EventBus } from '@chat-guard/bus';
+import { lockdownOfGuild } from '@chat-guard/enforcer/lockdowns';
 import type { LockdownAnswer } from '@chat-guard/events';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
@@ -24,12 +25,7 @@ export interface AnswerRequest {
  * the (ephemeral) reply. The interaction id dedupes the event, so a replayed click acts once.
  */
 export async function answerLockdown(deps: LockdownAnswerDeps, request: AnswerRequest): Promise<string> {
-  const row = await deps.db
-    .selectFrom('lockdown')
-    .select(['status', 'quarantined'])
-    .where('id', '=', request.lockdownId)
-    .where('guild_id', '=', request.guildId)
-    .executeTakeFirst();
+  const row = await lockdownOfGuild(deps.db, request.guildId, request.lockdownId);
   const described = describeAnswer(
     request.answer,
     row && { status: row.status, quarantined: row.quarantined.length },

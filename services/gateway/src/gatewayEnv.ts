@@ -1,3 +1,4 @@
+import { outboundEnvShape } from '@chat-guard/outbound';
 import { discordEnv } from '@chat-guard/runtime';
 import { z } from 'zod';
 
@@ -32,6 +33,9 @@ export const gatewayEnv = discordEnv
     HOSTNAME: z.string().optional(),
     /** How long the gateway keeps retrying a Discord it cannot reach at start before it exits 1. */
     DISCORD_CONNECT_DEADLINE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
+    /** The deployment's webhook secret, to show a guild its own signing secret in `/lockdown webhook`. */
+    ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    ...outboundEnvShape,
   })
   .transform((env, ctx) => {
     const { GATEWAY_REPLICAS: replicas, POD_NAME, HOSTNAME, ...rest } = env;

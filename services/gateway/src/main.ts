@@ -1,6 +1,8 @@
+import { errorMessage } from '@chat-guard/bus';
 import { createDiscordRest, observeRest } from '@chat-guard/discord';
-import { GuildConfigCache } from '@chat-guard/guild-config';
-import { EXIT_CONFIG, runService } from '@chat-guard/runtime';
+import { announcePending, GuildConfigCache, guildsWithPendingAnnouncements } from '@chat-guard/guild-config';
+import { outboundPolicy } from '@chat-guard/outbound';
+import { EXIT_CONFIG, runService, startPeriodic } from '@chat-guard/runtime';
 import { Events } from 'discord.js';
 import { commandBodies } from './commands/definitions.ts';
 import { createDiscordClient } from './discordClient.ts';
@@ -8,17 +10,21 @@ import { forwardDiscordEvents } from './forwardDiscordEvents.ts';
 import { Forwarder } from './forwarder.ts';
 import { forwardInteraction } from './forwardInteraction.ts';
 import { gatewayEnv } from './gatewayEnv.ts';
+import { guardDispatches } from './guardDispatches.ts';
 import { answerInteraction } from './handleInteraction.ts';
 import { fatalCloseError, loginToDiscord } from './loginToDiscord.ts';
 import { discordMemberLookup } from './memberLookup.ts';
+import { replayStaleSessions, sessionRecordingStrategy, storedSessions } from './sessionStore.ts';
 import { watchShards } from './shardMetrics.ts';
+
+const ANNOUNCE_SWEEP_INTERVAL_MS = 5_000;
 
 await runService({
   name: 'gateway',
   defaultHttpPort: 8081,
   env: gatewayEnv,
-  needs: { postgres: true },
-  async start({ env, bus, postgres, logger, onShutdown, addReadinessCheck }) {
+  needs: { postgres: true, redis: true },
+  async start({ env, bus, postgres, redis, logger, onShutdown, addReadinessCheck }) {
     const configs = await GuildConfigCache.start(bus, (err) =>
       logger.error({ err: err.message }, 'configuration feed'),
     );
@@ -32,7 +38,12 @@ await runService({
       api: env.DISCORD_API_URL,
       shards: env.SHARDS,
       shardCount: env.SHARD_COUNT,
+      // Each shard's session goes to Redis, so the next run can replay what this one missed.
+      buildStrategy: sessionRecordingStrategy(redis, (err) =>
+        logger.warn({ err: errorMessage(err) }, 'storing the gateway session failed'),
+      ),
     });
+    guardDispatches(client, (event, reason) => logger.warn({ event, reason }, 'gateway dispatch dropped'));
     observeRest(client.rest);
     watchShards(client);
     const commands = commandBodies();
@@ -54,7 +65,26 @@ await runService({
       moderation: { members: discordMemberLookup(client), discord },
       guildName: (guildId: string) => client.guilds.cache.get(guildId)?.name ?? 'the server',
       now: Date.now,
+      webhooks: { policy: outboundPolicy(env), deploymentSecret: env.ALERT_WEBHOOK_SECRET ?? null },
+      onAnnounceDeferred: (guildId: string, err: unknown) =>
+        logger.warn(
+          { guildId, err: errorMessage(err) },
+          'configuration saved; announcing it when NATS answers',
+        ),
     };
+    // A change committed while NATS was down is announced and audited once it is back.
+    const announcer = startPeriodic(
+      ANNOUNCE_SWEEP_INTERVAL_MS,
+      async () => {
+        for (const guildId of await guildsWithPendingAnnouncements(postgres.db)) {
+          const audited = await announcePending(postgres.db, bus, guildId);
+          logger.info({ guildId, audited }, 'configuration change announced after a delay');
+        }
+      },
+      (err) =>
+        logger.warn({ err: errorMessage(err) }, 'announcing saved configuration changes failed; retrying'),
+    );
+    onShutdown(() => announcer.stop());
     client.on(Events.InteractionCreate, (interaction) => {
       forwardInteraction(interaction, forwarder);
       answerInteraction(interaction, deps, (err, what) =>
@@ -73,6 +103,17 @@ await runService({
       if (!fatal) return;
       logger.fatal({ variable: fatal.variable, shard, code: event.code }, fatal.message);
       process.exit(EXIT_CONFIG);
+    });
+    // What the previous run left: read before this run's sessions replace it.
+    const stale = await storedSessions(redis);
+    client.once(Events.ClientReady, () => {
+      replayStaleSessions(client, env.DISCORD_TOKEN, stale).then(
+        (reports) => {
+          for (const report of reports) logger.info(report, 'stale gateway session replayed');
+        },
+        (err: unknown) =>
+          logger.error({ err: errorMessage(err) }, 'replaying the stale gateway sessions failed'),
+      );
     });
     await loginToDiscord(client, env.DISCORD_TOKEN, {
       api: env.DISCORD_API_URL,

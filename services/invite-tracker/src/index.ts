@@ -7,3 +7,4 @@ export * from './memberSearch.ts';
 export * from './recordAttribution.ts';
 export * from './refreshSnapshot.ts';
 export * from './settleBySearch.ts';
+export * from './watchSnapshots.ts';

@@ -1,7 +1,8 @@
+import { errorMessage } from '@chat-guard/bus';
 import { campaignsByInvite, recordLeave } from '@chat-guard/campaigns';
 import { createDiscordRest } from '@chat-guard/discord';
 import { GuildConfigCache } from '@chat-guard/guild-config';
-import { discordEnv, runService } from '@chat-guard/runtime';
+import { discordEnv, runService, startPeriodic } from '@chat-guard/runtime';
 import { announceJoin } from './announceJoin.ts';
 import { AttributionStore } from './attributionStore.ts';
 import { InviteSnapshots } from './inviteSnapshots.ts';
@@ -9,6 +10,9 @@ import { JoinBatcher } from './joinBatcher.ts';
 import { MemberSearch } from './memberSearch.ts';
 import { recordAttribution } from './recordAttribution.ts';
 import { refreshSnapshot } from './refreshSnapshot.ts';
+import { SnapshotWatch } from './watchSnapshots.ts';
+
+const SNAPSHOT_CHECK_INTERVAL_MS = 2_000;
 
 await runService({
   name: 'invite-tracker',
@@ -22,8 +26,10 @@ await runService({
     );
     onShutdown(() => configs.stop());
     const snapshots = new InviteSnapshots(redis);
+    const watch = new SnapshotWatch(redis);
     await consume('invite-tracker-guilds', {
       'guild.available': async (guild) => {
+        watch.note(guild.guildId, guild.vanityCode);
         const outcome = await refreshSnapshot(discord, snapshots, guild.guildId, guild.vanityCode, (g) =>
           campaignsByInvite(postgres.db, g),
         );
@@ -33,8 +39,9 @@ await runService({
       },
     });
     await consume('invite-tracker-invites', {
-      'invite.created': async (invite) =>
-        snapshots.add(invite.guildId, {
+      'invite.created': async (invite) => {
+        watch.note(invite.guildId);
+        await snapshots.add(invite.guildId, {
           campaign: (await campaignsByInvite(postgres.db, invite.guildId)).get(invite.code) ?? null,
           code: invite.code,
           channelId: invite.channelId,
@@ -42,7 +49,8 @@ await runService({
           uses: invite.uses,
           maxUses: invite.maxUses,
           expiresAt: invite.maxAgeSec > 0 ? invite.createdAt + invite.maxAgeSec * 1000 : null,
-        }),
+        });
+      },
       'invite.deleted': (invite) => snapshots.remove(invite.guildId, invite.code),
     });
     const memberSearch = new MemberSearch({
@@ -63,11 +71,27 @@ await runService({
     await consume('invite-tracker-members', {
       // Acked only once the attribution is stored and published: a crash loses no join.
       'member.joined': async (join) => {
+        watch.note(join.guildId);
         const attributed = await recordAttribution(postgres.db, await batcher.attribute(join));
         await bus.publish('member.attributed', attributed);
       },
       'member.left': (left) => recordLeave(postgres.db, left.guildId, left.userId, left.leftAt),
     });
+    // Redis restarted empty: rebuild the snapshots it lost now, not at each guild's next join.
+    const rebuilds = startPeriodic(
+      SNAPSHOT_CHECK_INTERVAL_MS,
+      async () => {
+        const lost = await watch.rebuildLost(async (guildId, vanity) => {
+          const outcome = await refreshSnapshot(discord, snapshots, guildId, vanity, (g) =>
+            campaignsByInvite(postgres.db, g),
+          );
+          logger.warn({ guildId, outcome: outcome.kind }, 'invite snapshot lost by Redis; rebuilt');
+        });
+        if (lost.length > 0) logger.info({ guilds: lost.length }, 'invite snapshots rebuilt');
+      },
+      (err) => logger.warn({ err: errorMessage(err) }, 'checking the invite snapshots failed'),
+    );
+    onShutdown(() => rebuilds.stop());
     const announceDeps = { db: postgres.db, discord, config: (g: string) => configs.get(g), now: Date.now };
     await consume('invite-tracker-announcements', {
       'member.attributed': async (attributed) => {

@@ -32,7 +32,9 @@ export async function refreshSnapshot(
     await snapshots.replace(guildId, invites, vanity);
     return { kind: 'refreshed', invites: invites.length, vanity };
   } catch (err) {
-    if (isDiscordRefused(err)) return { kind: 'not permitted', reason: err.message };
-    throw err;
+    if (!isDiscordRefused(err)) throw err;
+    // Built, if empty: the content-filter can tell this apart from a snapshot Redis lost.
+    await snapshots.replace(guildId, [], knownVanity);
+    return { kind: 'not permitted', reason: err.message };
   }
 }

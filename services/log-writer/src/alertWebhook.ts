@@ -1,4 +1,14 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import {
+  displayOrigin,
+  guildWebhookSecret,
+  isUnsafeUrl,
+  type OutboundPolicy,
+  screenedLookup,
+  screenUrl,
+} from '@chat-guard/outbound';
 
 export const TIMESTAMP_HEADER = 'x-chat-guard-timestamp';
 export const SIGNATURE_HEADER = 'x-chat-guard-signature';
@@ -43,40 +53,66 @@ export interface WebhookDelivery {
   /** Seconds since the epoch, signed with the body so a receiver can refuse old replays. */
   readonly timestamp: number;
   readonly timeoutMs: number;
+  /** What the call may reach; checked again on every delivery. */
+  readonly policy: OutboundPolicy;
 }
 
-/** POSTs a signed JSON body; throws WebhookRefusedError on 3xx/4xx, WebhookUnavailableError otherwise. */
+/**
+ * POSTs a signed JSON body; throws WebhookRefusedError on 3xx/4xx or a URL the policy refuses
+ * (checked on the address the connection really uses), WebhookUnavailableError otherwise.
+ * Redirects are never followed.
+ */
 export async function postSignedWebhook(delivery: WebhookDelivery): Promise<void> {
-  let response: Response;
+  let target: URL;
   try {
-    response = await fetch(delivery.url, {
+    target = screenUrl(delivery.url, delivery.policy);
+  } catch (err) {
+    if (isUnsafeUrl(err)) throw new WebhookRefusedError(0, `alert webhook refused: ${err.message}`);
+    throw err;
+  }
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const status = await new Promise<number>((resolve, reject) => {
+    const request = send(target, {
       method: 'POST',
-      redirect: 'manual',
       headers: {
         'content-type': 'application/json',
+        'content-length': Buffer.byteLength(delivery.body),
         'user-agent': 'ChatGuard-Webhook/1',
         [TIMESTAMP_HEADER]: String(delivery.timestamp),
         [SIGNATURE_HEADER]: webhookSignature(delivery.secret, delivery.timestamp, delivery.body),
         [IDEMPOTENCY_HEADER]: delivery.id,
       },
-      body: delivery.body,
+      lookup: screenedLookup(delivery.policy, displayOrigin(delivery.url)),
       signal: AbortSignal.timeout(delivery.timeoutMs),
     });
-  } catch (err) {
+    request.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+    request.end(delivery.body);
+  }).catch((err: unknown) => {
+    if (isUnsafeUrl(err)) throw new WebhookRefusedError(0, `alert webhook refused: ${err.message}`);
     const reason = err instanceof Error ? err.message : String(err);
-    throw new WebhookUnavailableError(`alert webhook unreachable: ${reason}`, { cause: err });
-  }
-  await response.body?.cancel();
-  if (response.status >= 500) throw new WebhookUnavailableError(`alert webhook answered ${response.status}`);
-  if (response.status >= 300 || response.type === 'opaqueredirect')
-    throw new WebhookRefusedError(response.status, `alert webhook refused it: ${response.status}`);
+    throw new WebhookUnavailableError(
+      `alert webhook unreachable at ${displayOrigin(delivery.url)}: ${reason}`,
+      {
+        cause: err,
+      },
+    );
+  });
+  if (status >= 500) throw new WebhookUnavailableError(`alert webhook answered ${status}`);
+  if (status >= 300 || status < 200)
+    throw new WebhookRefusedError(status, `alert webhook refused it: ${status}`);
 }
 
 /** What an alert needs to call the guild's webhook. */
 export interface AlertWebhookDeps {
-  /** The deployment's shared secret for signing webhook calls; null sends none. */
+  /** The deployment's secret each guild's signing secret is derived from; null sends none. */
   readonly webhookSecret: string | null;
   readonly webhookTimeoutMs: number;
+  /** What webhook calls may reach (no loopback, private or metadata addresses unless allowed). */
+  readonly webhookPolicy: OutboundPolicy;
   readonly now: () => number;
 }
 
@@ -87,6 +123,7 @@ export interface AlertWebhookDeps {
 export async function callAlertWebhook(
   deps: AlertWebhookDeps,
   url: string | null,
+  guildId: string,
   call: { readonly id: string; readonly type: 'lockdown.alert' | 'gate.alert'; readonly alert: unknown },
   problems: string[],
 ): Promise<'sent' | 'not-configured' | 'no-secret' | 'refused'> {
@@ -97,9 +134,11 @@ export async function callAlertWebhook(
       url,
       id: call.id,
       body: JSON.stringify(call),
-      secret: deps.webhookSecret,
+      // Each guild signs with its own secret, so one guild's receiver cannot forge another's.
+      secret: guildWebhookSecret(deps.webhookSecret, guildId),
       timestamp: Math.floor(deps.now() / 1000),
       timeoutMs: deps.webhookTimeoutMs,
+      policy: deps.webhookPolicy,
     });
   } catch (err) {
     if (!isWebhookRefused(err)) throw err;

@@ -1,7 +1,13 @@
 import { type DiscordPort, isDiscordRefused } from '@chat-guard/discord';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
-import { claimDueEmbeds, completeEmbeds, type OutboxItem, retryEmbeds } from './logOutbox.ts';
+import {
+  assignBatchNonce,
+  claimDueEmbeds,
+  completeEmbeds,
+  type OutboxItem,
+  retryEmbeds,
+} from './logOutbox.ts';
 
 /** Discord takes at most 10 embeds in one message. */
 const EMBEDS_PER_MESSAGE = 10;
@@ -12,16 +18,29 @@ export interface FlushReport {
   readonly deferred: number;
 }
 
-/** Groups embeds by channel, in order, into messages of at most ten. */
+/**
+ * Groups embeds into messages: a batch already attempted stays as it was (same embeds, same
+ * nonce); the rest go by channel, in order, at most ten a message.
+ */
 export function batchByChannel(items: readonly OutboxItem[]): OutboxItem[][] {
+  const attempted = new Map<string, OutboxItem[]>();
   const byChannel = new Map<string, OutboxItem[]>();
-  for (const item of items) byChannel.set(item.channelId, [...(byChannel.get(item.channelId) ?? []), item]);
-  const batches: OutboxItem[][] = [];
+  for (const item of items) {
+    if (item.batchNonce !== null)
+      attempted.set(item.batchNonce, [...(attempted.get(item.batchNonce) ?? []), item]);
+    else byChannel.set(item.channelId, [...(byChannel.get(item.channelId) ?? []), item]);
+  }
+  const batches: OutboxItem[][] = [...attempted.values()];
   for (const list of byChannel.values()) {
     for (let i = 0; i < list.length; i += EMBEDS_PER_MESSAGE)
       batches.push(list.slice(i, i + EMBEDS_PER_MESSAGE));
   }
   return batches;
+}
+
+/** A batch's nonce: its first embed's id, unique for good (Discord takes up to 25 characters). */
+export function batchNonce(batch: readonly OutboxItem[]): string {
+  return batch[0]?.batchNonce ?? `log${batch[0]?.id ?? ''}`;
 }
 
 /**
@@ -41,10 +60,21 @@ export async function flushLogOutbox(
   for (const batch of batchByChannel(items)) {
     const channelId = batch[0]?.channelId;
     if (!channelId) continue;
+    const nonce = batchNonce(batch);
+    if (batch[0]?.batchNonce === null)
+      await assignBatchNonce(
+        db,
+        batch.map((i) => i.id),
+        nonce,
+      );
     try {
+      // With an enforced nonce, a retry of a post Discord applied but answered with a 5xx
+      // gets the message it made back instead of a second copy.
       await discord.sendMessage(channelId, {
         embeds: batch.map((i) => i.embed),
         allowed_mentions: { parse: [] },
+        nonce,
+        enforce_nonce: true,
       });
       await completeEmbeds(
         db,

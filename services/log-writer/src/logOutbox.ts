@@ -8,6 +8,8 @@ export interface OutboxItem {
   readonly channelId: string;
   readonly embed: APIEmbed;
   readonly attempts: number;
+  /** The nonce of the batch it was first attempted in, or null before any attempt. */
+  readonly batchNonce: string | null;
 }
 
 /** Queues an embed for a log channel, inside the caller's transaction. */
@@ -38,6 +40,7 @@ export async function claimDueEmbeds(
     channel_id: string;
     embed: APIEmbed;
     attempts: number;
+    batch_nonce: string | null;
   }>`
     update log_outbox set lease_until = now() + ${`${leaseMs} milliseconds`}::interval
     where id in (
@@ -45,7 +48,7 @@ export async function claimDueEmbeds(
       where next_attempt_at <= now() and (lease_until is null or lease_until < now())
       order by id limit ${limit}
       for update skip locked)
-    returning id, guild_id, channel_id, embed, attempts`.execute(db);
+    returning id, guild_id, channel_id, embed, attempts, batch_nonce`.execute(db);
   return rows.rows
     .map((r) => ({
       id: r.id,
@@ -53,8 +56,19 @@ export async function claimDueEmbeds(
       channelId: r.channel_id,
       embed: r.embed,
       attempts: r.attempts,
+      batchNonce: r.batch_nonce,
     }))
     .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+}
+
+/** Fixes the nonce a batch is posted with before its first attempt, so every retry reuses it. */
+export async function assignBatchNonce(
+  db: Kysely<Database>,
+  ids: readonly string[],
+  nonce: string,
+): Promise<void> {
+  if (ids.length > 0)
+    await db.updateTable('log_outbox').set({ batch_nonce: nonce }).where('id', 'in', ids).execute();
 }
 
 /** Removes posted (or undeliverable) embeds. */

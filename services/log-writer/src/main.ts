@@ -1,6 +1,7 @@
 import { createDiscordRest } from '@chat-guard/discord';
 import type { EventPayload } from '@chat-guard/events';
 import { GuildConfigCache } from '@chat-guard/guild-config';
+import { outboundEnvShape, outboundPolicy } from '@chat-guard/outbound';
 import { discordEnv, runService, startPeriodic } from '@chat-guard/runtime';
 import { metrics } from '@opentelemetry/api';
 import { z } from 'zod';
@@ -17,6 +18,7 @@ const env = discordEnv.extend({
   /** Signs the lockdown alerts POSTed to guilds' webhooks; without it no webhook is called. */
   ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   ALERT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  ...outboundEnvShape,
   /** How often the audit chains are verified (the entries written since the last time). */
   AUDIT_VERIFY_INTERVAL_MS: z.coerce.number().int().min(1_000).default(300_000),
   /** How often the verification walks every chain from its anchor instead. */
@@ -53,6 +55,10 @@ await runService({
       config: (guildId: string) => configs.get(guildId),
       webhookSecret: env.ALERT_WEBHOOK_SECRET ?? null,
       webhookTimeoutMs: env.ALERT_WEBHOOK_TIMEOUT_MS,
+      webhookPolicy: outboundPolicy(env),
+      announcePosted: async (posted: EventPayload<'lockdown.alert_posted'>) => {
+        await bus.publish('lockdown.alert_posted', posted);
+      },
       now: Date.now,
     };
     if (alertDeps.webhookSecret === null)

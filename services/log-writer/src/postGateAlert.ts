@@ -43,6 +43,7 @@ export async function postGateAlert(deps: GateAlertDeps, alert: GateAlert): Prom
   const webhook = await callAlertWebhook(
     deps,
     deps.config(alert.guildId).lockdown.webhookUrl,
+    alert.guildId,
     call,
     problems,
   );

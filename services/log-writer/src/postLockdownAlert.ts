@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { type DiscordPort, isDiscordRefused } from '@chat-guard/discord';
-import { type GuildConfig, lockdownAlert } from '@chat-guard/events';
+import { lockdownAlertView } from '@chat-guard/enforcer/lockdowns';
+import { type EventPayload, type GuildConfig, lockdownAlert } from '@chat-guard/events';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
-import { announceNews, postedAlert } from './alertNews.ts';
+import { announceNews } from './alertNews.ts';
 import { type AlertWebhookDeps, callAlertWebhook } from './alertWebhook.ts';
 import {
   type AlertStatus,
@@ -18,6 +19,8 @@ export interface LockdownAlertDeps extends AlertWebhookDeps {
   readonly db: Kysely<Database>;
   readonly discord: Pick<DiscordPort, 'sendMessage' | 'editMessage'>;
   readonly config: (guildId: string) => GuildConfig;
+  /** Tells the enforcer where the alert was posted (publishes `lockdown.alert_posted`). */
+  readonly announcePosted: (posted: EventPayload<'lockdown.alert_posted'>) => Promise<void>;
 }
 
 /** What became of an alert, for the log: the channel post, and the webhook call. */
@@ -53,7 +56,7 @@ export async function postLockdownAlert(deps: LockdownAlertDeps, alert: Lockdown
     channel = 'refused';
   }
   const call = { id: dedupeId, type: 'lockdown.alert' as const, alert };
-  const webhook = await callAlertWebhook(deps, config.lockdown.webhookUrl, call, problems);
+  const webhook = await callAlertWebhook(deps, config.lockdown.webhookUrl, alert.guildId, call, problems);
   return { channel, webhook, problems };
 }
 
@@ -64,19 +67,9 @@ async function postToChannel(
   dedupeId: string,
   problems: string[],
 ): Promise<AlertReport['channel']> {
-  const row = await deps.db
-    .selectFrom('lockdown')
-    .select(['status', 'alert_channel_id', 'alert_message_id'])
-    .where('id', '=', alert.lockdownId)
-    .executeTakeFirst();
-  const labelled = await deps.db
-    .selectFrom('raid_label')
-    .select('label')
-    .where('lockdown_id', '=', alert.lockdownId)
-    .where('label', '=', 'raid')
-    .executeTakeFirst();
+  const view = await lockdownAlertView(deps.db, alert.lockdownId);
   // News can arrive out of order: the message never goes back from lifted or confirmed.
-  const known: AlertStatus = row?.status === 'lifted' ? 'lifted' : labelled ? 'confirmed' : 'active';
+  const known: AlertStatus = view?.lifted ? 'lifted' : view?.confirmed ? 'confirmed' : 'active';
   const implied = statusAfter(alert.kind);
   const status = RANK[known] > RANK[implied] ? known : implied;
   const message = {
@@ -85,7 +78,7 @@ async function postToChannel(
   };
 
   if (alert.kind === 'started') {
-    if (row?.alert_message_id) return 'already-posted';
+    if (view?.alertMessage) return 'already-posted';
     const channelId = config.lockdown.alertChannelId ?? config.punishLogChannelId;
     if (channelId === null) return 'no-channel';
     const sent = await deps.discord.sendMessage(channelId, {
@@ -94,17 +87,20 @@ async function postToChannel(
       nonce: alertNonce(dedupeId),
       enforce_nonce: true,
     });
-    await deps.db
-      .updateTable('lockdown')
-      .set({ alert_channel_id: channelId, alert_message_id: sent.id })
-      .where('id', '=', alert.lockdownId)
-      .where('alert_message_id', 'is', null)
-      .execute();
+    // The lockdown record is the enforcer's: it keeps where the alert is. A redelivery before it
+    // has posts again with the same enforced nonce, which Discord answers with this message.
+    await deps.announcePosted({
+      guildId: alert.guildId,
+      lockdownId: alert.lockdownId,
+      channelId,
+      messageId: sent.id,
+      postedAt: deps.now(),
+    });
     return 'posted';
   }
 
   return announceNews(deps.discord, {
-    original: postedAlert(row),
+    original: view?.alertMessage ?? null,
     fallback: config.lockdown.alertChannelId ?? config.punishLogChannelId,
     edit: message,
     followUp: lockdownFollowUp(alert),

@@ -1,6 +1,6 @@
 import { connectBus, type EventBus } from '@chat-guard/bus';
 import { announceGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
-import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
+import { type Sandbox, startSandbox, UserActionRejectedError } from '@chat-guard/sandbox';
 import { connectPostgres, ensureDatabase, migrateToLatest, type Postgres } from '@chat-guard/store';
 import pg from 'pg';
 import { supervise } from '../supervise.ts';
@@ -139,8 +139,11 @@ function poster(setup: PipelineSetup) {
           content,
         });
         return { id: message.id, createdAt: message.createdAt, violating };
-      } catch {
-        refused++; // a member the run timed out after all; counted, reported
+      } catch (err) {
+        // A member the run timed out after all (or slowmode): counted and reported. Anything
+        // else is a broken run, not a refusal.
+        if (!(err instanceof UserActionRejectedError)) throw err;
+        refused++;
         return undefined;
       }
     },

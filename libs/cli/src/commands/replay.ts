@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadTfScorer, policyFromMetadata, replayTrace } from '@chat-guard/anomaly-detector';
-import { parseJoinTrace } from '@chat-guard/sandbox';
+import { checkTraceGaps, parseJoinTrace } from '@chat-guard/sandbox';
 import { type Command, stringOption, UsageError } from '../command.ts';
 import { repoRoot } from '../services.ts';
 
@@ -15,6 +15,11 @@ export const replayCommand: Command = {
       description: 'Model directory',
       default: join(repoRoot, 'models/raid-detector'),
     },
+    'max-gap-hours': {
+      type: 'string',
+      description: 'Refuse a trace with a longer gap between two events (the replay ticks every second)',
+      default: '24',
+    },
   },
   details: [
     "Reads a join trace (JOIN_TRACE.md), runs exactly the detector's windows, features, model and",
@@ -25,7 +30,10 @@ export const replayCommand: Command = {
   async run(args) {
     const [path, ...rest] = args.positionals;
     if (!path || rest.length > 0) throw new UsageError('name one trace file');
+    const maxGapHours = Number(stringOption(args, 'max-gap-hours'));
+    if (!(maxGapHours > 0)) throw new UsageError('--max-gap-hours takes a positive number of hours');
     const events = parseJoinTrace(await readFile(path, 'utf8'));
+    checkTraceGaps(events, maxGapHours * 3_600_000);
     const scorer = await loadTfScorer(stringOption(args, 'model'));
     for (const d of await replayTrace(events, scorer, policyFromMetadata(scorer.metadata))) {
       const score = Math.round(d.score * 1000) / 1000;

@@ -8,6 +8,7 @@ import { auditChange } from '../auditChange.ts';
 import { tryRules } from '../tryRules.ts';
 import type { DashboardDeps } from '../webApp.ts';
 import { guardedGuild } from './guardedGuild.ts';
+import { jsonBody } from './jsonBody.ts';
 
 /** How many text channels a trial reads (the most recent messages of each). */
 const TRY_CHANNELS = 10;
@@ -90,7 +91,7 @@ export function configRoutes(deps: DashboardDeps) {
   });
 
   app.put('/:guildId/config', limit, async (c) => {
-    const body = await c.req.json().catch(() => undefined);
+    const body = await jsonBody(c);
     const proposed = isRecord(body) ? body.config : undefined;
     const result = await apply(c.get('guild').id, proposed, c.get('session'), 'settings');
     return c.json(result.body, result.status);
@@ -99,7 +100,7 @@ export function configRoutes(deps: DashboardDeps) {
   // "Try it": the proposed rules over the guild's recent messages, changing nothing.
   app.post('/:guildId/config/try', limit, async (c) => {
     const guildId = c.get('guild').id;
-    const body = await c.req.json().catch(() => undefined);
+    const body = await jsonBody(c);
     const proposed = isRecord(body) ? body.config : undefined;
     if (!isRecord(proposed))
       return c.json({ error: 'invalid', errors: [{ field: 'config', message: 'must be an object' }] }, 422);

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { isGuildAccessDenied, requireManager } from '../guildAccess.ts';
 import type { AppEnv, DashboardDeps } from '../webApp.ts';
+import { jsonBody } from './jsonBody.ts';
 
 const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -26,7 +27,7 @@ export function guardedGuild(deps: DashboardDeps): Hono<AppEnv> {
       throw err;
     }
     if (CHANGES.has(c.req.method) && c.req.header('content-type')?.startsWith('application/json')) {
-      const body = await c.req.json().catch(() => null);
+      const body = await jsonBody(c);
       const named = body && typeof body === 'object' ? (body as { guildId?: unknown }).guildId : undefined;
       if (named !== undefined && named !== guildId)
         return c.json({ error: 'forbidden', message: 'The request names another server.' }, 403);

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { auditChange } from '../auditChange.ts';
 import type { DashboardDeps } from '../webApp.ts';
 import { guardedGuild } from './guardedGuild.ts';
+import { jsonBody } from './jsonBody.ts';
 
 const DAY_MS = 86_400_000;
 const SOURCES_DAYS = 30;
@@ -64,7 +65,7 @@ export function inviteRoutes(deps: DashboardDeps) {
   app.post('/:guildId/campaigns', async (c) => {
     const guildId = c.get('guild').id;
     const session = c.get('session');
-    const parsed = newCampaign.safeParse(await c.req.json().catch(() => undefined));
+    const parsed = newCampaign.safeParse(await jsonBody(c));
     if (!parsed.success)
       return c.json(
         {

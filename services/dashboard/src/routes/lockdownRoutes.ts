@@ -6,6 +6,7 @@ import { scoreHistory } from '../scoreHistory.ts';
 import { snowflakeAt } from '../snowflakes.ts';
 import type { DashboardDeps } from '../webApp.ts';
 import { guardedGuild } from './guardedGuild.ts';
+import { jsonBody } from './jsonBody.ts';
 
 /** How much of the score before and after a lockdown its timeline shows. */
 const SCORE_MARGIN_MS = 10 * 60_000;
@@ -60,7 +61,7 @@ export function lockdownRoutes(deps: DashboardDeps) {
 
   app.post('/:guildId/lockdowns/:lockdownId/answer', async (c) => {
     const guild = c.get('guild');
-    const parsed = answerBody.safeParse(await c.req.json().catch(() => undefined));
+    const parsed = answerBody.safeParse(await jsonBody(c));
     if (!parsed.success)
       return c.json(
         {

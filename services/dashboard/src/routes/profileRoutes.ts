@@ -8,6 +8,7 @@ import { type GuildView, isGuildAccessDenied, requireManager } from '../guildAcc
 import { deleteProfile, findProfile, listProfiles, saveProfile } from '../profileStore.ts';
 import type { AppEnv, DashboardDeps } from '../webApp.ts';
 import { fieldErrors, MAX_CONFIG_BYTES } from './configRoutes.ts';
+import { jsonBody } from './jsonBody.ts';
 
 const profileName = z
   .string()
@@ -41,7 +42,7 @@ export function profileRoutes(deps: DashboardDeps): Hono<AppEnv> {
         { error: 'invalid', errors: [{ field: 'name', message: name.error.issues[0]?.message }] },
         422,
       );
-    const body = saveBody.safeParse(await c.req.json().catch(() => undefined));
+    const body = saveBody.safeParse(await jsonBody(c));
     if (!body.success) return c.json({ error: 'invalid', errors: fieldErrors(body.error) }, 422);
     // A profile sets only some settings: each is checked as it would be in a whole configuration.
     const checked = guildConfigSchema.safeParse({ ...defaultGuildConfig(), ...body.data.settings });
@@ -62,7 +63,7 @@ export function profileRoutes(deps: DashboardDeps): Hono<AppEnv> {
     const session = c.get('session');
     const profile = await findProfile(deps.db, session.userId, c.req.param('name'));
     if (!profile) return c.json({ error: 'not-found', message: 'No such profile.' }, 404);
-    const body = applyBody.safeParse(await c.req.json().catch(() => undefined));
+    const body = applyBody.safeParse(await jsonBody(c));
     if (!body.success) return c.json({ error: 'invalid', errors: fieldErrors(body.error) }, 422);
     // Every guild is checked before any is changed: one the user does not manage stops them all.
     const guilds: GuildView[] = [];

@@ -26,6 +26,8 @@ export type Decision =
       readonly kind: 'change';
       readonly change: (current: GuildConfig) => Partial<GuildConfig>;
       readonly describe: (after: GuildConfig) => string;
+      /** A webhook URL the change sets: screened (DNS included) before anything is stored. */
+      readonly webhookUrl?: string;
     }
   /** The guild's settings as they are now. */
   | { readonly kind: 'show'; readonly describe: (config: GuildConfig) => string }
@@ -172,11 +174,18 @@ function decideToggle(input: CommandInput, toggle: (typeof TOGGLES)[keyof typeof
   };
 }
 
+/** What a reader cannot see: format characters (zero-width, bidi), combining marks, blanks, Hangul fillers. */
+const INVISIBLE_OR_SPACE = /[\p{Cf}\p{M}\p{Z}\s\u115f\u1160\u3164\uffa0]/gu;
+
 function decideWord(input: CommandInput): Decision {
   const word = required(option(input, 'word', 'string'), 'word')
     .trim()
     .toLowerCase();
   if (word.length < 1 || word.length > 100) throw new CommandRefused('`word` must be 1 to 100 characters.');
+  if (word.replace(INVISIBLE_OR_SPACE, '') === '')
+    throw new CommandRefused(
+      '`word` has no visible letters (only zero-width or blank characters), so it could never match.',
+    );
   if (input.name === 'addword') {
     return {
       kind: 'change',

@@ -1,4 +1,6 @@
+import { activeLockdownOf } from '@chat-guard/enforcer/lockdowns';
 import { type GuildConfig, type LockdownSettings, MAX_TIMEOUT_MINUTES } from '@chat-guard/events';
+import { WEBHOOK_URL_MAX_LENGTH } from '@chat-guard/outbound';
 import {
   type APIApplicationCommandOption,
   type APIApplicationCommandSubcommandOption,
@@ -176,6 +178,7 @@ export interface LockdownRequest {
 export function decideLockdownChange(request: Pick<LockdownRequest, 'group' | 'subcommand' | 'options'>): {
   change: (current: GuildConfig) => Partial<GuildConfig>;
   describe: (after: GuildConfig) => string;
+  webhookUrl?: string;
 } | null {
   if (request.group === 'profile') return decideProfileChange(request);
   const set = (patch: Partial<LockdownSettings>) => (c: GuildConfig) => ({
@@ -212,6 +215,7 @@ export function decideLockdownChange(request: Pick<LockdownRequest, 'group' | 's
       return {
         change: set({ webhookUrl: url }),
         describe: () => `Raid alerts will also be POSTed, signed, to ${origin}/….`,
+        webhookUrl: url,
       };
     }
     default:
@@ -228,6 +232,8 @@ const MODE_TEXT: Record<LockdownSettings['mode'], string> = {
 };
 
 function httpOrigin(url: string): string {
+  if (url.length > WEBHOOK_URL_MAX_LENGTH)
+    throw new CommandRefused(`\`url\` must be at most ${WEBHOOK_URL_MAX_LENGTH} characters.`);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -246,12 +252,7 @@ export async function runLockdownQuery(
   deps: LockdownAnswerDeps & { readonly config: (guildId: string) => GuildConfig },
   request: LockdownRequest,
 ): Promise<string> {
-  const active = await deps.db
-    .selectFrom('lockdown')
-    .selectAll()
-    .where('guild_id', '=', request.guildId)
-    .where('status', '<>', 'lifted')
-    .executeTakeFirst();
+  const active = await activeLockdownOf(deps.db, request.guildId);
   if (request.group === 'profile') return describeProfile(deps.config(request.guildId).lockdown);
   if (request.subcommand === 'start') {
     if (active)

@@ -1,5 +1,13 @@
 import type { EventBus } from '@chat-guard/bus';
-import { announceGuildConfig, type GuildConfigCache, updateGuildConfig } from '@chat-guard/guild-config';
+import type { DiscordPort } from '@chat-guard/discord';
+import { announcePending, type GuildConfigCache, updateGuildConfig } from '@chat-guard/guild-config';
+import {
+  guildWebhookSecret,
+  isUnsafeUrl,
+  type OutboundPolicy,
+  outboundPolicy,
+  screenUrlNow,
+} from '@chat-guard/outbound';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
 import { ZodError } from 'zod';
@@ -15,11 +23,21 @@ export interface CommandDeps {
   readonly db: Kysely<Database>;
   readonly bus: EventBus;
   readonly configs: Pick<GuildConfigCache, 'get'>;
-  readonly discord: CampaignDeps['discord'];
+  /** Discord for /campaign, and the guild's channels, to check a channel option is one of them. */
+  readonly discord: CampaignDeps['discord'] & Pick<DiscordPort, 'listChannels'>;
   /** What moderators' actions need of Discord: members and the role hierarchy, channel messages. */
   readonly moderation?: Pick<ModerationCommandDeps, 'members' | 'discord'>;
   readonly now: () => number;
+  /** What alert webhooks may reach, and the secret each guild's is derived from (unset: strict, none). */
+  readonly webhooks?: { readonly policy: OutboundPolicy; readonly deploymentSecret: string | null };
+  /** A committed change whose announcement must wait for the gateway's sweep, and why. */
+  readonly onAnnounceDeferred?: (guildId: string, err: unknown) => void;
 }
+
+const STRICT_WEBHOOKS = {
+  policy: outboundPolicy({ ALLOW_HTTP_WEBHOOKS: false, WEBHOOK_ALLOW_LIST: '' }),
+  deploymentSecret: null,
+};
 
 export interface CommandRequest extends CommandInput {
   readonly guildId: string;
@@ -37,6 +55,7 @@ export interface CommandRequest extends CommandInput {
 export async function runCommand(deps: CommandDeps, request: CommandRequest): Promise<string> {
   try {
     const decision = decideCommand(request);
+    await refuseForeignChannel(deps, request);
     switch (decision.kind) {
       case 'reply':
         return decision.content;
@@ -74,23 +93,18 @@ export async function runCommand(deps: CommandDeps, request: CommandRequest): Pr
         });
         return `Lifting the timeout of <@${decision.userId}>.`;
       case 'change': {
-        const update = await updateGuildConfig(deps.db, request.guildId, decision.change, request.userId);
-        if (update.changes.length > 0) {
-          const at = deps.now();
-          const stored = { config: update.after, revision: update.revision };
-          await announceGuildConfig(deps.bus, request.guildId, stored, request.userId, at);
-          await deps.bus.publish('audit.recorded', {
-            guildId: request.guildId,
-            action: 'config.update',
-            actorId: request.userId,
-            targetId: null,
-            reason: `/${[request.name, request.group, request.subcommand].filter(Boolean).join(' ')}`,
-            details: { changes: update.changes.join('; ').slice(0, 1000), revision: update.revision },
-            idempotencyKey: `config:${request.guildId}:${update.revision}`,
-            at,
-          });
-        }
-        return decision.describe(update.after);
+        const webhooks = deps.webhooks ?? STRICT_WEBHOOKS;
+        if (decision.webhookUrl !== undefined) await screenWebhook(decision.webhookUrl, webhooks.policy);
+        const reason = `/${[request.name, request.group, request.subcommand].filter(Boolean).join(' ')}`;
+        const update = await updateGuildConfig(deps.db, request.guildId, decision.change, request.userId, {
+          reason,
+          at: deps.now(),
+        });
+        const announced = update.changes.length === 0 || (await tryAnnounce(deps, request.guildId));
+        const said = decision.describe(update.after);
+        const reply = announced ? said : `${said}\n${notAnnouncedYet(update.revision)}`;
+        if (decision.webhookUrl === undefined) return reply;
+        return `${reply}\n${signingSecretText(webhooks.deploymentSecret, request.guildId)}`;
       }
     }
   } catch (err) {
@@ -101,4 +115,50 @@ export async function runCommand(deps: CommandDeps, request: CommandRequest): Pr
     }
     throw err;
   }
+}
+
+/**
+ * Refuses a URL that is, or resolves to, an address webhooks must not reach. A name that does not
+ * resolve from here is let through: the log-writer screens the address again on every delivery.
+ */
+async function screenWebhook(url: string, policy: OutboundPolicy): Promise<void> {
+  try {
+    await screenUrlNow(url, policy);
+  } catch (err) {
+    if (isUnsafeUrl(err)) throw new CommandRefused(`That webhook URL is refused: ${err.reason}.`);
+  }
+}
+
+/** The guild's signing secret, shown only in this reply (it is derived, never stored). */
+function signingSecretText(deploymentSecret: string | null, guildId: string): string {
+  if (deploymentSecret === null)
+    return 'The operator has not set ALERT_WEBHOOK_SECRET on the gateway, so the signing secret cannot be shown here.';
+  return `Verify each call's \`x-chat-guard-signature\` with this server's own secret (shown once, keep it safe): \`${guildWebhookSecret(deploymentSecret, guildId)}\``;
+}
+
+/**
+ * Refuses a `channel` option naming a channel of another guild (or none): the id would be used
+ * as given, posting this guild's logs or alerts, or creating its invites, elsewhere.
+ */
+async function refuseForeignChannel(deps: CommandDeps, request: CommandRequest): Promise<void> {
+  const channel = request.options.channel;
+  if (typeof channel !== 'string' || !/^\d{1,20}$/.test(channel)) return;
+  const channels = await deps.discord.listChannels(request.guildId);
+  if (!channels.some((c) => c.id === channel))
+    throw new CommandRefused(`<#${channel}> is not a channel of this server.`);
+}
+
+/** Announces and audits the change just committed; false when that must wait (NATS down). */
+async function tryAnnounce(deps: CommandDeps, guildId: string): Promise<boolean> {
+  try {
+    await announcePending(deps.db, deps.bus, guildId);
+    return true;
+  } catch (err) {
+    deps.onAnnounceDeferred?.(guildId, err);
+    return false;
+  }
+}
+
+function notAnnouncedYet(revision: number): string {
+  return `(Saved as revision ${revision}. The other services could not be told yet; Chat Guard keeps trying, and they apply it, with its audit entry, as soon as they can be reached.)`;
 }

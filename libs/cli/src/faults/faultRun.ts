@@ -1,0 +1,306 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { connectBus } from '@chat-guard/bus';
+import { announceGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
+import { verifyGuildChain } from '@chat-guard/log-writer';
+import { type Sandbox, startSandbox, UserActionRejectedError } from '@chat-guard/sandbox';
+import { connectPostgres, ensureDatabase, migrateToLatest } from '@chat-guard/store';
+import { services as allServices, repoRoot, serviceArgs } from '../services.ts';
+import type { PrivateDeps } from './privateDeps.ts';
+
+/** The six core services (the dashboard serves people, not the pipeline the faults measure). */
+const services = allServices.filter((s) => s.name !== 'dashboard');
+
+/** One fault: what it does to the running system, and how long to wait for the system after it. */
+export interface Fault {
+  readonly name: string;
+  inject(system: FaultSystem): Promise<void>;
+}
+
+export interface FaultResult {
+  readonly fault: string;
+  readonly sent: number;
+  readonly refused: number;
+  readonly actions: number;
+  readonly lost: number;
+  readonly doubled: number;
+  readonly recoveryS: number | null;
+  readonly auditOk: boolean;
+}
+
+/** The actor id the fault run's own configuration change is recorded under (the sandbox's bot). */
+const FAULTS_ACTOR = '1000000000000000000';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The whole system on the sandbox, with its own NATS, Redis and PostgreSQL. */
+export class FaultSystem {
+  readonly #running = new Map<string, ChildProcess>();
+  #stopping = false;
+  /** The next member to post: each posts once in a run. */
+  nextAuthor = 3;
+  private constructor(
+    readonly deps: PrivateDeps,
+    readonly sandbox: Sandbox,
+    readonly guildId: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  static async start(deps: PrivateDeps, log: (line: string) => void): Promise<FaultSystem> {
+    await ensureDatabase(deps.databaseUrl);
+    const postgres = connectPostgres(deps.databaseUrl, { onError: (err) => log(`postgres: ${err.message}`) });
+    try {
+      await migrateToLatest(postgres.db);
+    } finally {
+      await postgres.close();
+    }
+    // Enough members that no author posts twice in a run: a violation escalates (a timeout the
+    // next time), and a timed-out author's messages are refused by Discord, not judged.
+    const sandbox = await startSandbox({ guilds: [{ members: 4_000 }], seed: 99, rateLimits: true });
+    const system = new FaultSystem(deps, sandbox, sandbox.guilds[0] ?? '', log);
+    try {
+      await Promise.all(services.map((s) => system.startService(s.name)));
+      await system.shadowLockdowns();
+    } catch (err) {
+      await system.stop();
+      throw err;
+    }
+    return system;
+  }
+
+  /**
+   * Lockdowns in shadow mode: the steady joins may look like a raid to the detector, and a
+   * lockdown's send ban would turn the rest of the load into refusals nobody judges.
+   */
+  async shadowLockdowns(): Promise<void> {
+    const postgres = connectPostgres(this.deps.databaseUrl, {
+      onError: (err) => this.log(`postgres: ${err.message}`),
+    });
+    const bus = await connectBus({ servers: this.deps.natsUrl, name: 'faults' });
+    try {
+      const update = await updateGuildConfig(
+        postgres.db,
+        this.guildId,
+        (c) => ({ lockdown: { ...c.lockdown, mode: 'shadow' } }),
+        FAULTS_ACTOR,
+      );
+      await announceGuildConfig(
+        bus,
+        this.guildId,
+        { config: update.after, revision: update.revision },
+        FAULTS_ACTOR,
+        Date.now(),
+      );
+    } finally {
+      await bus.nc.close();
+      await postgres.close();
+    }
+  }
+
+  /** Starts one service and resolves when it says it is ready. */
+  async startService(name: string): Promise<void> {
+    const child = spawn(process.execPath, serviceArgs(name), {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        NATS_URL: this.deps.natsUrl,
+        REDIS_URL: this.deps.redisUrl,
+        DATABASE_URL: this.deps.databaseUrl,
+        DISCORD_API_URL: this.sandbox.api,
+        DISCORD_TOKEN: this.sandbox.token,
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: '0',
+        LOG_LEVEL: 'info',
+        LOG_FLUSH_INTERVAL_MS: '200',
+        OTEL_SERVICE_NAME: name,
+      },
+    });
+    this.#running.set(name, child);
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      const onData = (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('"msg":"ready"')) resolve();
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) =>
+        reject(new Error(`${name} exited (${code}) before it was ready:\n${out.slice(-2000)}`)),
+      );
+    });
+    // Ready: its log is not read any more, but drained so the pipe never blocks it.
+    child.stdout?.removeAllListeners('data').resume();
+    child.stderr?.removeAllListeners('data').resume();
+    child.removeAllListeners('exit');
+    child.once('exit', (code, signal) => {
+      if (!this.#stopping && signal !== 'SIGKILL') this.log(`${name} exited on its own (${code ?? signal})`);
+    });
+  }
+
+  /** `kill -9` of services; each is started again after 1 s. */
+  async killAndRestart(names: readonly string[]): Promise<void> {
+    await Promise.all(
+      names.map(async (name) => {
+        const child = this.#running.get(name);
+        if (!child) return;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await exited;
+      }),
+    );
+    await sleep(1_000);
+    await Promise.all(names.map((name) => this.startService(name)));
+  }
+
+  /** A line for the run's log. */
+  report(line: string): void {
+    this.log(line);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await Promise.all(
+      [...this.#running.values()].map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }),
+    );
+    await this.sandbox.close();
+  }
+}
+
+/** The faults, by name: each one at a time, against a steady load. */
+export const FAULTS: readonly Fault[] = [
+  ...services.map((s) => ({
+    name: `kill -9 ${s.name}`,
+    inject: (system: FaultSystem) => system.killAndRestart([s.name]),
+  })),
+  {
+    name: 'kill -9 gateway + log-writer',
+    inject: (system) => system.killAndRestart(['gateway', 'log-writer']),
+  },
+  { name: 'NATS restart (5 s)', inject: (system) => system.deps.restartNats(5_000) },
+  { name: 'Redis restarted empty', inject: (system) => system.deps.restartRedisEmpty() },
+  {
+    name: 'PostgreSQL down 30 s',
+    inject: async (system) => {
+      await system.deps.stopPostgres();
+      await sleep(30_000);
+      await system.deps.startPostgres();
+    },
+  },
+  {
+    name: 'PostgreSQL down 90 s',
+    inject: async (system) => {
+      await system.deps.stopPostgres();
+      await sleep(90_000);
+      await system.deps.startPostgres();
+    },
+  },
+  {
+    name: '429 storm (10 s)',
+    inject: async (system) => {
+      system.sandbox.faults.rateLimitStorm(0.5, { retryAfterMs: 1_000 });
+      await sleep(10_000);
+      system.sandbox.faults.clear();
+    },
+  },
+  {
+    name: '5xx after the effect (10 s)',
+    inject: async (system) => {
+      system.sandbox.faults.serverErrors(0.3, { afterEffect: true });
+      await sleep(10_000);
+      system.sandbox.faults.clear();
+    },
+  },
+  {
+    name: 'gateway disconnect and resume',
+    inject: async (system) => {
+      system.sandbox.faults.dropGatewayConnections();
+      await sleep(2_000);
+    },
+  },
+];
+
+/** The short subset `npm test` runs. */
+export const QUICK_FAULTS = ['kill -9 enforcer', '5xx after the effect (10 s)'];
+
+/**
+ * Runs one fault under load: a message with an invite link every 250 ms, a join every 4 s,
+ * before, during and after it; then counts from the sandbox what happened to each violation.
+ */
+export async function runFault(system: FaultSystem, fault: Fault, settleMs: number): Promise<FaultResult> {
+  const { sandbox, guildId } = system;
+  const view = sandbox.inspect.guild(guildId);
+  const channel = view.channels.general ?? '';
+  const members = view.memberIds;
+  const posted = new Map<string, number>();
+  let refused = 0;
+  let n = 0;
+  let loading = true;
+  const load = (async () => {
+    while (loading) {
+      n += 1;
+      const author = members[system.nextAuthor++ % members.length] ?? '';
+      try {
+        const message = sandbox.actions.postMessage({
+          channelId: channel,
+          userId: author,
+          content: `join us at discord.gg/fault${n}x`,
+        });
+        posted.set(message.id, Date.now());
+      } catch (err) {
+        if (!(err instanceof UserActionRejectedError)) throw err;
+        refused += 1; // timed out by an earlier violation: Discord would refuse it too
+      }
+      if (n % 16 === 0) sandbox.users.addMember({ guildId });
+      await sleep(250);
+    }
+  })();
+  const since = Date.now();
+  await sleep(2_000);
+  await fault.inject(system);
+  const cleared = Date.now();
+  await sleep(3_000);
+  loading = false;
+  await load;
+  const deadline = Date.now() + settleMs;
+  const deletions = () => {
+    const counts = new Map<string, number>();
+    for (const action of sandbox.inspect.actions({ kind: 'message.deleted', guildId, since }))
+      for (const id of action.messageIds ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const action of sandbox.inspect.actions({ kind: 'messages.bulkDeleted', guildId, since }))
+      for (const id of action.messageIds ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return counts;
+  };
+  let counts = deletions();
+  while ([...posted.keys()].some((id) => !counts.has(id)) && Date.now() < deadline) {
+    await sleep(500);
+    counts = deletions();
+  }
+  const lost = [...posted.keys()].filter((id) => !counts.has(id)).length;
+  const doubled = [...counts.values()].filter((c) => c > 1).length;
+  const after = sandbox.inspect.actions({ kind: 'message.deleted', guildId, since: cleared });
+  const firstAfter = after.find((a) => (a.messageIds ?? []).some((id) => (posted.get(id) ?? 0) >= cleared));
+  const postgres = connectPostgres(system.deps.databaseUrl, {
+    onError: (err) => system.report(`postgres (audit verify): ${err.message}`),
+  });
+  let auditOk = false;
+  try {
+    auditOk = (await verifyGuildChain(postgres.db, guildId)).problem === undefined;
+  } finally {
+    await postgres.close();
+  }
+  return {
+    fault: fault.name,
+    sent: posted.size,
+    refused,
+    actions: [...counts.values()].reduce((a, b) => a + b, 0),
+    lost,
+    doubled,
+    recoveryS: firstAfter ? Math.round((firstAfter.at - cleared) / 100) / 10 : null,
+    auditOk,
+  };
+}
