@@ -11,6 +11,11 @@ export interface LockdownState {
   readonly since: number | null;
   readonly holdUntil: number | null;
   readonly suppressedUntil: number | null;
+  /**
+   * When the last lockdown ended (by the detector or an admin): the detector counts joins from
+   * then on, so an admin's lift is not undone by the wave it answered.
+   */
+  readonly endedAt: number | null;
 }
 
 export const NO_LOCKDOWN: LockdownState = {
@@ -18,6 +23,7 @@ export const NO_LOCKDOWN: LockdownState = {
   since: null,
   holdUntil: null,
   suppressedUntil: null,
+  endedAt: null,
 };
 
 function parse(raw: string | null): LockdownState {
