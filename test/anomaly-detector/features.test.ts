@@ -129,7 +129,10 @@ describe('raid features', () => {
     });
     const even = Array.from({ length: 12 }, (_, i) => at(i * 1000));
     let t = 0;
-    const uneven = [3, 40, 1, 9, 22, 2, 60, 5, 1, 17, 33].map((gap) => at((t += gap * 1000)));
+    const uneven = [3, 40, 1, 9, 22, 2, 60, 5, 1, 17, 33].map((gap) => {
+      t += gap * 1000;
+      return at(t);
+    });
     expect(cadenceRegularity(even)).toBeCloseTo(1, 5);
     expect(cadenceRegularity(uneven)).toBeLessThan(0.3);
   });

@@ -41,11 +41,36 @@ it('replays a join trace deterministically, printing only decisions in the JOIN_
   expect(decisions.length).toBeGreaterThan(0);
   for (const d of decisions) {
     expect(Object.keys(d)).toEqual(['ts', 'guildId', 'decision', 'score', 'reasons']);
-    expect(['lockdown.start', 'lockdown.end']).toContain(d.decision);
+    expect(['gate.start', 'gate.end', 'lockdown.start', 'lockdown.end']).toContain(d.decision);
   }
+  // The flood's raiders post spam: the first protective step comes within seconds of the raid.
   const raid = plan.labels[0];
-  expect(decisions[0]).toMatchObject({ decision: 'lockdown.start', guildId: guild.guildId });
-  expect(decisions[0]?.ts).toBeGreaterThanOrEqual(raid?.start ?? 0);
+  const step = decisions.find((d) => d.decision === 'gate.start' || d.decision === 'lockdown.start');
+  expect(step?.guildId).toBe(guild.guildId);
+  expect(Number(step?.ts)).toBeGreaterThanOrEqual(raid?.start ?? 0);
+  expect(Number(step?.ts)).toBeLessThanOrEqual((raid?.start ?? 0) + 30_000);
+  // Every step that starts also ends once the raid is over.
+  for (const level of ['gate', 'lockdown'])
+    expect(decisions.filter((d) => d.decision === `${level}.start`).length).toBe(
+      decisions.filter((d) => d.decision === `${level}.end`).length,
+    );
+});
+
+it('jumps over idle time: a trace whose last line lies years ahead replays at once', async () => {
+  const plan = generateTraffic({
+    seed: 6,
+    startMs: Date.UTC(2026, 0, 5),
+    durationMs: 3_600_000,
+    guilds: [guild],
+    scenario: 'organic',
+  });
+  const last = plan.events.at(-1);
+  if (!last) throw new Error('an empty plan');
+  const far = { ...last, ts: last.ts + 5 * 365 * 86_400_000 };
+  const trace = join(dir, 'far.jsonl');
+  await writeFile(trace, formatJoinTrace([...plan.events, far]));
+  const run = spawnTs(['libs/cli/src/run.ts', 'replay', trace]);
+  expect(await run.exited).toBe(0);
 });
 
 it('says clearly when the model file is missing or corrupt', async () => {

@@ -113,24 +113,23 @@ export const STRONG = {
 export function computeFeatures(window: GuildWindow, now: number, since = 0): GuildFeatures {
   const joins = window.recent(now, MINUTE, since);
   const long = window.recent(now, LONG, since);
-  const hour = window.recent(now, HOUR, since);
   const posts = window.recentPosts(now, LONG, since);
-  const hourPosts = window.recentPosts(now, HOUR, since);
   const n1 = joins.length;
   const n10 = long.length;
-  const n60 = hour.length;
+  const h = hourStats(window, now, since);
+  const n60 = h.joins;
   const ref = window.reference.shares();
   const baseline = Math.max(window.longBaselinePerMinute, 0.05);
   const rate = n1 / baseline;
   const young1 = count(long, youngerThan(1));
   const avatars = count(long, defaultAvatar);
   const batch = n10 >= 2 ? batchCount(long) : 0;
-  const batch60 = n60 >= 2 ? batchCount(hour) : 0;
+  const batch60 = h.batch;
   const lookAlike = lookAlikeCount(long);
   const spam = spamPosters(posts);
-  const spam60 = spamPosters(hourPosts);
-  const young60 = count(hour, youngerThan(1));
-  const avatars60 = count(hour, defaultAvatar);
+  const spam60 = h.spam;
+  const young60 = h.young;
+  const avatars60 = h.avatars;
   const top = topInvite(long);
   const lift = (k: number, n: number, usual: number) => shrunk(k, n, usual) - usual;
   const named: Record<FeatureName, number> = {
@@ -156,11 +155,11 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
     batchCount10m: logScale(batch, 200),
     batchCount60m: logScale(batch60, 500),
     lookAlikeShare10m: shrunk(lookAlike, n10),
-    lookAlikeShare60m: shrunk(lookAlikeCount(hour), n60),
+    lookAlikeShare60m: shrunk(h.lookAlike, n60),
     spamPosterShare10m: shrunk(spam, n10),
     spamPosterCount10m: logScale(spam, 100),
     spamPosterCount60m: logScale(spam60, 200),
-    repeatPosterCount60m: logScale(repeatPosters(hourPosts), 100),
+    repeatPosterCount60m: logScale(h.repeat, 100),
     topInviteShare10m: shrunk(top.count, n10),
     cadence10m: cadenceRegularity(long.slice(-20)),
   };
@@ -172,7 +171,7 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
   if (batch >= STRONG.batch && batch >= STRONG.batchShare * n10)
     strong.push(`${batch} of ${n10} accounts made together (${describeBatch(long)})`);
   else if (batch60 >= STRONG.batch60m && batch60 >= STRONG.batchShare * n60)
-    strong.push(`${batch60} of ${n60} accounts in the last hour made together (${describeBatch(hour)})`);
+    strong.push(`${batch60} of ${n60} accounts in the last hour made together (${describeBatch(h.hour)})`);
   return {
     version: FEATURE_SPEC.version,
     vector: FEATURE_SPEC.names.map((n) => named[n]),
@@ -185,6 +184,50 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
 }
 
 const defaultAvatar = (j: WindowJoin) => j.defaultAvatar;
+
+/** What the last hour holds, in counts. */
+interface HourStats {
+  readonly joins: number;
+  readonly young: number;
+  readonly avatars: number;
+  readonly batch: number;
+  readonly hour: readonly WindowJoin[];
+  readonly lookAlike: number;
+  readonly spam: number;
+  readonly repeat: number;
+}
+
+/** The hour's figures move slowly: they are computed once per this much time (per epoch). */
+const HOUR_STATS_EVERY_MS = 10_000;
+const hourMemo = new WeakMap<GuildWindow, { key: string; stats: HourStats }>();
+
+/**
+ * The last hour's counts, computed at the first tick of each 10-second step of the clock and
+ * kept for the rest of it: in a guild taking thousands of joins an hour, sorting the hour's
+ * accounts every second would cost more than the rest of the tick, and the minute and
+ * 10-minute figures already follow every join. A replay ticks on whole seconds, so the same
+ * trace always gives the same figures.
+ */
+function hourStats(window: GuildWindow, now: number, since: number): HourStats {
+  const step = Math.floor(now / HOUR_STATS_EVERY_MS);
+  const key = `${since}:${step}`;
+  const memo = hourMemo.get(window);
+  if (memo?.key === key) return memo.stats;
+  const hour = window.recent(now, HOUR, since);
+  const posts = window.recentPosts(now, HOUR, since);
+  const stats: HourStats = {
+    joins: hour.length,
+    young: count(hour, youngerThan(1)),
+    avatars: count(hour, defaultAvatar),
+    batch: hour.length >= 2 ? batchCount(hour) : 0,
+    hour,
+    lookAlike: lookAlikeCount(hour),
+    spam: spamPosters(posts),
+    repeat: repeatPosters(posts),
+  };
+  hourMemo.set(window, { key, stats });
+  return stats;
+}
 
 function describeBatch(joins: readonly WindowJoin[]): string {
   const ages = joins.map((j) => j.ts - j.accountCreatedAt).sort((a, b) => a - b);

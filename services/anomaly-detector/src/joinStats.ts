@@ -37,18 +37,19 @@ export function topInvite(joins: readonly WindowJoin[]): { code: string | null; 
  */
 export function batchCount(joins: readonly WindowJoin[]): number {
   if (joins.length < 2) return joins.length;
-  const created = joins.map((j) => ({ at: j.accountCreatedAt, band: bandOf(j) })).sort((a, b) => a.at - b.at);
+  // The bands follow the accounts' age at the newest join; creation times sort as plain numbers.
+  const at = joins.reduce((max, j) => Math.max(max, j.ts), 0);
+  const created = Float64Array.from(joins, (j) => j.accountCreatedAt).sort();
   let best = 1;
   let from = 0;
   for (let to = 0; to < created.length; to++) {
-    const newest = created[to] as { at: number; band: number };
-    while ((created[from]?.at ?? 0) < newest.at - newest.band) from++;
+    const newest = created[to] ?? 0;
+    const band = Math.max(10 * MINUTE, 0.02 * Math.max(0, at - newest));
+    while ((created[from] ?? 0) < newest - band) from++;
     best = Math.max(best, to - from + 1);
   }
   return best;
 }
-
-const bandOf = (j: WindowJoin) => Math.max(10 * MINUTE, 0.02 * Math.max(0, j.ts - j.accountCreatedAt));
 
 /**
  * How evenly the joins are spaced: 1 for a metronome, about 0 for people arriving on their own
