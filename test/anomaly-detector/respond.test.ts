@@ -8,8 +8,8 @@ import {
 } from '../../services/anomaly-detector/src/decideResponse.ts';
 
 const T = 1_780_000_000_000;
-const busy = { joinsLastMinute: 20, joinsLast10Minutes: 60, joinsLastHour: 80 };
-const quietCounts = { joinsLastMinute: 0, joinsLast10Minutes: 3, joinsLastHour: 3 };
+const busy = { joinsLastMinute: 20, joinsLast10Minutes: 60, joinsLastHour: 80, spike: 12 };
+const quietCounts = { joinsLastMinute: 0, joinsLast10Minutes: 3, joinsLastHour: 3, spike: 0.5 };
 const see = (over: Partial<Observation>): Observation => ({
   now: T,
   score: 0,
@@ -63,8 +63,15 @@ describe('the graduated response', () => {
       ['gate.start'],
     ],
     ['a middling score does nothing', AT_REST, see({ score: 0.5 }), []],
+    [
+      'a middling score in a spike of 40x the usual rate gates',
+      AT_REST,
+      see({ score: 0.5, spike: 40 }),
+      ['gate.start'],
+    ],
+    ['a spike of few joins does not', AT_REST, see({ score: 0.5, spike: 40, joinsLast10Minutes: 12 }), []],
   ] as const)('%s', (_, state, observed, decisions) => {
-    const step = stepResponse(state, observed, DEFAULT_POLICY);
+    const step = stepResponse(state, observed, { ...DEFAULT_POLICY, gateSpike: 30 });
     expect(step.decisions.map((d) => d.decision)).toEqual(decisions);
   });
 

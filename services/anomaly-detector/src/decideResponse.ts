@@ -13,6 +13,12 @@ export interface ResponsePolicy {
   readonly gateScore: number;
   /** …the strong one at or above this score with strong evidence. */
   readonly lockdownScore: number;
+  /**
+   * The gentle step also comes, whatever the score, when the last 10 minutes bring at least
+   * this many times the guild's usual join rate (and SPIKE_MIN_JOINS joins): an ambiguous spike
+   * gets the gate first. 0 turns it off.
+   */
+  readonly gateSpike: number;
   /** A level ends once the guild has been calm (score under this, or no join for a minute)… */
   readonly exitScore: number;
   /** …for this long (gate)… */
@@ -30,6 +36,7 @@ export interface ResponsePolicy {
 export const DEFAULT_POLICY: ResponsePolicy = {
   gateScore: 0.7,
   lockdownScore: 0.9,
+  gateSpike: 0,
   exitScore: 0.3,
   gateQuietMs: 5 * 60_000,
   lockdownQuietMs: 2 * 60_000,
@@ -37,6 +44,9 @@ export const DEFAULT_POLICY: ResponsePolicy = {
   minJoinsLast10Minutes: 8,
   minJoinsLastHour: 6,
 };
+
+/** A spike gates on its own only with at least this many joins in 10 minutes. */
+export const SPIKE_MIN_JOINS = 20;
 
 /** No join for this long counts as calm, whatever the score (the 10-minute window lags). */
 export const NO_JOIN_CALM_MS = 60_000;
@@ -63,6 +73,8 @@ export interface Observation {
   readonly joinsLastMinute: number;
   readonly joinsLast10Minutes: number;
   readonly joinsLastHour: number;
+  /** The last 10 minutes' join rate as a multiple of the guild's baseline. */
+  readonly spike: number;
   /** Strong evidence, in words; empty when there is none. */
   readonly strong: readonly string[];
   readonly reasons: readonly string[];
@@ -115,10 +127,16 @@ export function stepResponse(
     return { state: { ...state, level: 'lockdown', since: now, calmSince: null }, decisions };
   }
   if (state.level === 'none') {
-    if (open && score >= policy.gateScore) {
+    const spiking =
+      policy.gateSpike > 0 && o.spike >= policy.gateSpike && o.joinsLast10Minutes >= SPIKE_MIN_JOINS;
+    if (open && (score >= policy.gateScore || spiking)) {
+      const reasons =
+        score >= policy.gateScore
+          ? why(o)
+          : [`${Math.round(o.spike)}x the usual join rate for 10 minutes`, ...why(o)];
       return {
         state: { ...state, level: 'gate', since: now, calmSince: null },
-        decisions: [{ ts: now, decision: 'gate.start', score, reasons: why(o) }],
+        decisions: [{ ts: now, decision: 'gate.start', score, reasons }],
       };
     }
     return { state, decisions: [] };

@@ -65,6 +65,8 @@ export interface GuildFeatures {
   readonly strong: string[];
   readonly joinsLastMinute: number;
   readonly joinsLast10Minutes: number;
+  /** The last 10 minutes' join rate as a multiple of the guild's own baseline. */
+  readonly spike: number;
 }
 
 const MINUTE = 60_000;
@@ -180,6 +182,7 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
     strong,
     joinsLastMinute: n1,
     joinsLast10Minutes: n10,
+    spike: n10 / (10 * baseline),
   };
 }
 

@@ -122,6 +122,7 @@ export function observation(tick: GuildTick, epoch: number): Observation {
     joinsLastMinute: tick.window.recentCount(tick.now, 60_000, epoch),
     joinsLast10Minutes: tick.window.recentCount(tick.now, 600_000, epoch),
     joinsLastHour: tick.window.recentCount(tick.now, 3_600_000, epoch),
+    spike: tick.features.spike,
     strong: tick.features.strong,
     reasons: tick.features.reasons,
     lastJoinAt: tick.window.lastJoinAt(tick.now),

@@ -22,6 +22,7 @@ export const modelMetadataSchema = z.object({
     .object({
       gateScore: unit,
       lockdownScore: unit,
+      gateSpike: z.number().nonnegative(),
       exitScore: unit,
       gateQuietMs: z.number().int().positive(),
       lockdownQuietMs: z.number().int().positive(),

@@ -18,14 +18,21 @@ export const TARGETS: Targets = {
   maxGatesPer1000: 10,
 };
 
-/** The grid of policies the tuning set chooses from: gate and lockdown thresholds. */
+/** The grid of policies the tuning set chooses from: gate and lockdown thresholds, and the spike that gates alone. */
 export function policyGrid(base: ResponsePolicy = DEFAULT_POLICY): ResponsePolicy[] {
   const grid: ResponsePolicy[] = [];
   for (let gate = 0.2; gate <= 0.951; gate += 0.05) {
     for (let lock = 0.5; lock <= 0.991; lock += 0.05) {
       if (lock + 1e-9 < gate) continue;
       const exitScore = Math.min(0.3, gate / 2);
-      grid.push({ ...base, gateScore: round(gate), lockdownScore: round(lock), exitScore: round(exitScore) });
+      for (const gateSpike of [0, 100, 50, 30, 20])
+        grid.push({
+          ...base,
+          gateScore: round(gate),
+          lockdownScore: round(lock),
+          exitScore: round(exitScore),
+          gateSpike,
+        });
     }
   }
   return grid;
