@@ -170,10 +170,14 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
     strong.push(`${spam} newcomers posted links, invites or mass pings`);
   else if (spam60 >= STRONG.spamPosters60m && spam60 >= STRONG.spamPosterShare * n60)
     strong.push(`${spam60} newcomers in the last hour posted links, invites or mass pings`);
-  if (batch >= STRONG.batch && batch >= STRONG.batchShare * n10)
-    strong.push(`${batch} of ${n10} accounts made together (${describeBatch(long)})`);
-  else if (batch60 >= STRONG.batch60m && batch60 >= STRONG.batchShare * n60)
-    strong.push(`${batch60} of ${n60} accounts in the last hour made together (${describeBatch(h.hour)})`);
+  // Only a batch of accounts at least a day old is strong evidence: in a big shout-out many
+  // people make their account minutes before joining, and those sign-ups cluster too.
+  const aged = batch >= STRONG.batch ? batchCount(long.filter((j) => !youngerThan(1)(j))) : 0;
+  const aged60 = batch60 >= STRONG.batch60m ? h.agedBatch : 0;
+  if (aged >= STRONG.batch && aged >= STRONG.batchShare * n10)
+    strong.push(`${aged} of ${n10} accounts made together (${describeBatch(long)})`);
+  else if (aged60 >= STRONG.batch60m && aged60 >= STRONG.batchShare * n60)
+    strong.push(`${aged60} of ${n60} accounts in the last hour made together (${describeBatch(h.hour)})`);
   return {
     version: FEATURE_SPEC.version,
     vector: FEATURE_SPEC.names.map((n) => named[n]),
@@ -194,6 +198,8 @@ interface HourStats {
   readonly young: number;
   readonly avatars: number;
   readonly batch: number;
+  /** The largest batch among accounts at least a day old. */
+  readonly agedBatch: number;
   readonly hour: readonly WindowJoin[];
   readonly lookAlike: number;
   readonly spam: number;
@@ -223,6 +229,7 @@ function hourStats(window: GuildWindow, now: number, since: number): HourStats {
     young: count(hour, youngerThan(1)),
     avatars: count(hour, defaultAvatar),
     batch: hour.length >= 2 ? batchCount(hour) : 0,
+    agedBatch: batchCount(hour.filter((j) => !youngerThan(1)(j))),
     hour,
     lookAlike: lookAlikeCount(hour),
     spam: spamPosters(posts),
