@@ -1,10 +1,18 @@
 import { randomInt } from 'node:crypto';
-import type { EventPayload } from '@chat-guard/events';
+import {
+  type EventPayload,
+  gateEnded,
+  gateStarted,
+  lockdownLifted,
+  lockdownRequested,
+  raidScored,
+} from '@chat-guard/events';
 import {
   connectRedis,
   NO_LOCKDOWN,
   readGateStates,
   readLockdownState,
+  redisKeys,
   swapGateState,
   swapLockdownState,
 } from '@chat-guard/store';
@@ -52,9 +60,13 @@ function setup() {
     now: () => clock.now,
     startGate: async (g) => void sink.started.push(g),
     endGate: async (g) => void sink.ended.push(g),
-    requestLockdown: async (r) => void sink.requested.push(r),
-    liftLockdown: async (l) => void sink.lifted.push(l),
-    publishScore: async (s) => void sink.scores.push(s),
+    // What NATS would refuse, the test refuses too: every payload must pass its event's schema.
+    requestLockdown: async (r) => void sink.requested.push(lockdownRequested.schema.parse(r)),
+    liftLockdown: async (l) => void sink.lifted.push(lockdownLifted.schema.parse(l)),
+    publishScore: async (s) => void sink.scores.push(raidScored.schema.parse(s)),
+    onGuildError: (_guild, err) => {
+      throw err;
+    },
   });
   addJoins(windows, usualTraffic(T0 - 120_000), guild);
   return { guild, windows, clock, sink, detector };
@@ -156,10 +168,43 @@ describe('the live detector', () => {
       requestLockdown: async (r) => void t.sink.requested.push(r),
       liftLockdown: async (l) => void t.sink.lifted.push(l),
       publishScore: async () => {},
+      onGuildError: (_guild, err) => {
+        throw err;
+      },
     });
     wave(t.windows, t.guild, T0, 'hi');
     for (; t.clock.now <= T0 + 12_000; t.clock.now += 1000)
       await Promise.all([t.detector.tick(), other.tick()]);
     expect(t.sink.started).toHaveLength(1);
+  });
+
+  it('drops a parked request that fails its schema, says so, and goes on with the guild', async () => {
+    const t = setup();
+    const errors: string[] = [];
+    const detector = new ResponseDetector({
+      windows: t.windows,
+      score: freshShare(t.windows, () => t.guild, t.clock),
+      policy: DEFAULT_POLICY,
+      featureVersion: 5,
+      redis,
+      now: () => t.clock.now,
+      startGate: async () => {},
+      endGate: async () => {},
+      requestLockdown: async (r) => void t.sink.requested.push(lockdownRequested.schema.parse(r)),
+      liftLockdown: async () => {},
+      publishScore: async () => {},
+      onGuildError: (_guild, err) => void errors.push(String(err)),
+    });
+    await swapLockdownState(redis, t.guild, null, { ...NO_LOCKDOWN, lockdownId: `${t.guild}-1`, since: T0 });
+    await redis.set(
+      redisKeys.lockdownPending(t.guild),
+      JSON.stringify({ guildId: t.guild, requestedBy: 'detector' }),
+    );
+    wave(t.windows, t.guild, T0, 'hi');
+    const report = await detector.tick();
+    expect(report.failed).toEqual([t.guild]);
+    expect(errors[0]).toMatch(/dropped a parked lockdown request that fails its schema/);
+    expect(await redis.get(redisKeys.lockdownPending(t.guild))).toBeNull();
+    expect((await detector.tick()).failed).toEqual([]);
   });
 });

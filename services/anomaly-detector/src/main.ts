@@ -117,6 +117,8 @@ await runService({
       publishScore: async (scored) => {
         await bus.publish('raid.scored', scored);
       },
+      onGuildError: (guildId, err) =>
+        logger.error({ guildId, err: errorMessage(err) }, 'a guild’s step failed; retried next tick'),
     });
     // An admin's "End gate" arrives as gate.ended: the shared gate state ends with it, and joins
     // before it no longer count towards the next step.

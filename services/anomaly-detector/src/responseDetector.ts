@@ -1,4 +1,4 @@
-import type { EventPayload } from '@chat-guard/events';
+import { type EventPayload, lockdownRequested } from '@chat-guard/events';
 import {
   type GateState,
   type LockdownState,
@@ -42,6 +42,8 @@ export interface DetectorDeps {
   readonly requestLockdown: (request: EventPayload<'lockdown.requested'>) => Promise<void>;
   readonly liftLockdown: (lift: EventPayload<'lockdown.lifted'>) => Promise<void>;
   readonly publishScore: (scored: EventPayload<'raid.scored'>) => Promise<void>;
+  /** A guild whose step could not be carried out this tick: the others go on; it is tried again next tick. */
+  readonly onGuildError: (guildId: string, err: unknown) => void;
   readonly now: () => number;
 }
 
@@ -50,6 +52,8 @@ export interface TickReport {
   readonly transitions: { guildId: string; decision: Decision['decision'] }[];
   /** Steps the score asked for that an admin's "false alarm" holds off. */
   readonly suppressed: string[];
+  /** Guilds whose step failed this tick (reported through onGuildError, retried next tick). */
+  readonly failed: string[];
 }
 
 // Claim the guild's lockdown and park its request in one step, so a replica that dies right
@@ -97,9 +101,14 @@ export class ResponseDetector {
         );
       })
       .sort();
-    const report: TickReport = { scored: active.length, transitions: [], suppressed: [] };
+    const report: TickReport = { scored: active.length, transitions: [], suppressed: [], failed: [] };
     if (active.length === 0) return report;
-    await this.#publishParked(active.filter((g) => locks.get(g)?.lockdownId));
+    for (const guildId of active.filter((g) => locks.get(g)?.lockdownId)) {
+      await this.#publishParked(guildId).catch((err: unknown) => {
+        report.failed.push(guildId);
+        this.deps.onGuildError(guildId, err);
+      });
+    }
     const features = active.map((g) => computeFeatures(windows.get(g), now));
     const scores = await this.deps.score(features.map((f) => f.vector));
     for (const [i, guildId] of active.entries()) {
@@ -117,10 +126,16 @@ export class ResponseDetector {
       const state = this.#state(lock, gate, now);
       const step = stepResponse(state, observation(tick, state.epoch), this.deps.policy);
       this.#remember(lock, gate, step.state);
-      await this.#publishScore(tick, step.state.level);
-      for (const decision of step.decisions) {
-        const done = await this.#carryOut(guildId, decision, lock, gate, f, report);
-        if (done) report.transitions.push({ guildId, decision: decision.decision });
+      try {
+        await this.#publishScore(tick, step.state.level);
+        for (const decision of step.decisions) {
+          const done = await this.#carryOut(guildId, decision, lock, gate, f, report);
+          if (done) report.transitions.push({ guildId, decision: decision.decision });
+        }
+      } catch (err) {
+        // One guild's failure (NATS refusing a publish, say) never stops the others' steps.
+        report.failed.push(guildId);
+        this.deps.onGuildError(guildId, err);
       }
     }
     return report;
@@ -247,7 +262,6 @@ export class ResponseDetector {
           : null,
       raidWindowStart: raid[0]?.ts ?? decision.ts - RAID_WINDOW_MS,
       suspectIds: [...new Set(raid.map((j) => j.userId))].slice(-MAX_SUSPECTS),
-      requestedBy: 'detector',
       requestedAt: decision.ts,
     };
     const previous = await this.#currentLockdownState(guildId);
@@ -275,15 +289,17 @@ export class ResponseDetector {
     await this.deps.redis.del(redisKeys.lockdownPending(guildId));
   }
 
-  /** Requests a replica claimed and could not publish before it died (or NATS went away). */
-  async #publishParked(locked: readonly string[]): Promise<void> {
-    if (locked.length === 0) return;
-    const parked = await this.deps.redis.mget(...locked.map((g) => redisKeys.lockdownPending(g)));
-    for (const [i, raw] of parked.entries()) {
-      const guildId = locked[i];
-      if (!raw || !guildId) continue;
-      await this.#publishRequest(guildId, JSON.parse(raw) as EventPayload<'lockdown.requested'>);
+  /** A request a replica claimed and could not publish before it died (or NATS went away). */
+  async #publishParked(guildId: string): Promise<void> {
+    const raw = await this.deps.redis.get(redisKeys.lockdownPending(guildId));
+    if (!raw) return;
+    const parsed = lockdownRequested.schema.safeParse(JSON.parse(raw));
+    if (!parsed.success) {
+      // A request no version of the event accepts can never be published: drop it, say so.
+      await this.deps.redis.del(redisKeys.lockdownPending(guildId));
+      throw new Error(`dropped a parked lockdown request that fails its schema: ${parsed.error.message}`);
     }
+    await this.#publishRequest(guildId, parsed.data);
   }
 
   async #lift(guildId: string, shared: LockdownState, decision: Decision): Promise<boolean> {
