@@ -1,10 +1,11 @@
 // The image's build steps, runnable anywhere: bundle every service, the CLI and the telemetry
-// preload with esbuild; copy the packages left outside the bundles (and what they need, by
-// package-lock.json) and the raid model beside them. The Dockerfile runs this; so does
-// build-local.sh, which then starts a service from the output.
+// preload with esbuild, and the dashboard's front end with Vite; copy the packages left outside
+// the bundles (and what they need, by package-lock.json) and the raid model beside them. The
+// Dockerfile runs this; so does build-local.sh, which then starts a service from the output.
 //
 //   node --import tsx deploy/docker/build.ts --out DIR      # DIR/dist, DIR/node_modules, DIR/models
 //   node --import tsx deploy/docker/build.ts --bundle-only  # dist/ in the repository (CHAT_GUARD_RUNTIME=compiled)
+//   node --import tsx deploy/docker/build.ts --dashboard-web  # only the dashboard's pages, dist/dashboard-web
 
 import { spawn } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -76,7 +77,28 @@ export async function bundle(outdir: string): Promise<string[]> {
     metafile: true,
     logLevel: 'warning',
   });
+  await buildDashboardWeb(join(outdir, 'dashboard-web'));
   return importedPackages(result.metafile);
+}
+
+/** The dashboard's front end (React, built by Vite): static files its service serves from dist/dashboard-web. */
+export async function buildDashboardWeb(outDir: string): Promise<void> {
+  const { build: viteBuild } = await import('vite');
+  // A production build whatever NODE_ENV says (vitest sets it to test): Vite and the React
+  // plugin both read it, for React's runtime and for the JSX transform, which must agree.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await viteBuild({
+      configFile: join(root, 'services/dashboard/web/vite.config.ts'),
+      mode: 'production',
+      build: { outDir, emptyOutDir: true },
+      logLevel: 'warn',
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 function isBuiltin(specifier: string): boolean {
@@ -134,13 +156,24 @@ function neededAtRunTime(source: string): boolean {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, 'bundle-only': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      'bundle-only': { type: 'boolean' },
+      'dashboard-web': { type: 'boolean' },
+    },
+  });
+  if (values['dashboard-web']) {
+    await buildDashboardWeb(join(root, 'dist/dashboard-web'));
+    process.stdout.write('dist/dashboard-web built\n');
+    return;
+  }
   if (values['bundle-only']) {
     const packages = await bundle(join(root, 'dist'));
     process.stdout.write(`dist/ built; packages outside the bundles: ${packages.join(', ')}\n`);
     return;
   }
-  if (!values.out) throw new Error('usage: build.ts --out DIR | --bundle-only');
+  if (!values.out) throw new Error('usage: build.ts --out DIR | --bundle-only | --dashboard-web');
   const out = resolve(values.out);
   if (out === root) throw new Error('--out must not be the repository itself');
   await mkdir(out, { recursive: true });

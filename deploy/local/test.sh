@@ -8,6 +8,8 @@ bash deploy/local/deps.sh
 
 echo "== type-check (tsc)"
 node_modules/.bin/tsc -p tsconfig.json
+# The dashboard's front end runs in browsers: its own settings (DOM, JSX).
+node_modules/.bin/tsc -p services/dashboard/web/tsconfig.json
 echo "== lint and format (biome)"
 node_modules/.bin/biome ci --colors=off .
 echo "== tests (vitest)"

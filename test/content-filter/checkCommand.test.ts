@@ -127,4 +127,19 @@ describe('chat-guard check', () => {
     );
     expect(run.stdout).toBe('');
   });
+
+  it('validates the member gate settings with the same schema, naming the bad fields', async () => {
+    const file = await configFile('gate.json', {
+      gate: { mode: 'sometimes', altAccountLimit: 1, entryChecks: { namePatterns: ['(unclosed'] } },
+    });
+    const run = await chatGuardCheck(['--config', file], '');
+    expect(run.code).toBe(2);
+    const problems = run.stderr.trim().split('\n');
+    expect(problems).toHaveLength(3);
+    for (const field of ['gate.mode', 'gate.altAccountLimit', 'gate.entryChecks.namePatterns[0]'])
+      expect(
+        problems.some((p) => p.startsWith(`${file}: ${field}: `)),
+        field,
+      ).toBe(true);
+  });
 });

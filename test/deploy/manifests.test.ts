@@ -14,7 +14,7 @@ const rendered = Object.fromEntries(OVERLAYS.map((path) => [path, render(path)])
 >;
 const production = rendered['overlays/production'];
 const version = (JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as { version: string }).version;
-/** Ops ports: the six services' from the CLI's list, the two web-facing services' as agreed. */
+/** Ops ports: the services' from the CLI's list (the verifier and the dashboard among them), as agreed. */
 const opsPorts: Record<string, number> = {
   ...Object.fromEntries(services.map((s) => [s.name, s.httpPort])),
   verifier: 8087,

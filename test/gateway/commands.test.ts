@@ -81,6 +81,7 @@ describe('slash commands (Appendix A)', () => {
         'whitelistremove',
         'campaign',
         'lockdown',
+        'gate',
         'warn',
         'timeout',
         'kick',

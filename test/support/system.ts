@@ -11,7 +11,8 @@ export type ServiceName =
   | 'invite-tracker'
   | 'anomaly-detector'
   | 'enforcer'
-  | 'log-writer';
+  | 'log-writer'
+  | 'verifier';
 
 /**
  * A whole Chat Guard for one test file: the sandbox in this process, a fresh database, its own

@@ -10,6 +10,9 @@ export interface SummaryCounts {
   readonly lifted: number;
   readonly audited: number;
   readonly deadLetters: number;
+  /** Newcomers the member gate held, and those who passed it. */
+  readonly gated: number;
+  readonly passed: number;
   /** What the bot did on the sandbox, by kind (only when running on the sandbox). */
   readonly actions?: Readonly<Record<string, number>>;
 }
@@ -33,9 +36,10 @@ export async function readSummary(bus: EventBus, sandbox: Sandbox | undefined): 
     '.requested',
     '.lifted',
   ]);
+  const [gated = 0, passed = 0] = await countBySuffix(bus, 'VERIFICATION', ['.started', '.passed']);
   const audited = (await bus.jsm.streams.info(bus.ns.stream('AUDIT'))).state.messages;
   const deadLetters = (await bus.jsm.streams.info(bus.ns.stream('DEADLETTER'))).state.messages;
-  const counts = { messages, joins, violations, lockdowns, lifted, audited, deadLetters };
+  const counts = { messages, joins, violations, lockdowns, lifted, audited, deadLetters, gated, passed };
   if (!sandbox) return counts;
   const actions: Record<string, number> = {};
   for (const action of sandbox.inspect.actions()) actions[action.kind] = (actions[action.kind] ?? 0) + 1;
@@ -48,6 +52,7 @@ export function formatSummary(counts: SummaryCounts): string {
     `messages ${counts.messages}`,
     `joins ${counts.joins}`,
     `violations ${counts.violations}`,
+    `gated ${counts.gated} (${counts.passed} passed)`,
     `audited ${counts.audited}`,
   ];
   if (counts.lockdowns > 0) parts.push(`LOCKDOWNS ${counts.lockdowns} (${counts.lifted} lifted)`);

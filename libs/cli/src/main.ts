@@ -24,7 +24,7 @@ async function overview(): Promise<string> {
   return [
     'Usage: chat-guard <command> [options]',
     '',
-    'Chat Guard: self-hosted Discord moderation and anti-raid, six services over NATS JetStream.',
+    'Chat Guard: self-hosted Discord moderation and anti-raid: services over NATS JetStream, and a member gate.',
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),

@@ -10,7 +10,7 @@ export interface ServiceInfo {
   readonly httpPort: number;
 }
 
-/** The six services and the ops port each serves by default. */
+/** The six core services, the verifier and the dashboard, and the ops port each serves by default. */
 export const services: readonly ServiceInfo[] = [
   { name: 'gateway', httpPort: 8081 },
   { name: 'content-filter', httpPort: 8082 },
@@ -18,7 +18,12 @@ export const services: readonly ServiceInfo[] = [
   { name: 'anomaly-detector', httpPort: 8084 },
   { name: 'enforcer', httpPort: 8085 },
   { name: 'log-writer', httpPort: 8086 },
+  { name: 'verifier', httpPort: 8087 },
+  { name: 'dashboard', httpPort: 8088 },
 ];
+
+/** Where the dashboard serves its pages by default (its ops port is above). */
+export const DASHBOARD_WEB_PORT = 8091;
 
 /** Where `npm run build` puts the compiled services: what the image runs. */
 export const compiledDir = fileURLToPath(new URL('../../../dist/', import.meta.url));

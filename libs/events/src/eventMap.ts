@@ -16,6 +16,13 @@ import { gateEnded, gateStarted, raidScored } from './gateEvents.ts';
 import { lockdownAlert, lockdownAnswered, lockdownLifted, lockdownRequested } from './lockdownEvents.ts';
 import { auditRecorded, configChanged, unmuteRequested, violationDetected } from './moderationEvents.ts';
 import { memberAttributed } from './signalEvents.ts';
+import {
+  verificationExpired,
+  verificationFailed,
+  verificationFlagged,
+  verificationPassed,
+  verificationStarted,
+} from './verificationEvents.ts';
 
 /** Every event that crosses NATS, keyed by name. Publishing and consuming are typed by this map. */
 export const eventMap = {
@@ -45,6 +52,11 @@ export const eventMap = {
   'case.reason_edited': caseReasonEdited,
   'appeal.submitted': appealSubmitted,
   'appeal.decided': appealDecided,
+  'member.verification.started': verificationStarted,
+  'member.verification.passed': verificationPassed,
+  'member.verification.failed': verificationFailed,
+  'member.verification.expired': verificationExpired,
+  'member.verification.flagged': verificationFlagged,
 } as const;
 
 export type EventMap = typeof eventMap;

@@ -40,6 +40,40 @@ export const lockdownSettingsSchema = z.strictObject({
 
 export type LockdownSettings = z.infer<typeof lockdownSettingsSchema>;
 
+/** A name pattern: a JavaScript regular expression (case-insensitive) that must compile. */
+const namePattern = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine(
+    (p) => {
+      try {
+        new RegExp(p, 'iu');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be a valid regular expression' },
+  );
+
+/**
+ * Server entry validation: what makes a newcomer suspicious. Under the `rules` gate mode a
+ * newcomer any check flags is gated; in every mode the flags travel with the gating.
+ */
+export const entryCheckSettingsSchema = z.strictObject({
+  /** Accounts younger than this many days are flagged (0: off). */
+  minAccountAgeDays: z.number().int().min(0).max(365).default(0),
+  /** Accounts still on Discord's default avatar are flagged. */
+  defaultAvatar: z.boolean().default(false),
+  /** Usernames or display names matching any of these are flagged. */
+  namePatterns: z.array(namePattern).max(50).default([]),
+  /** Accounts gated in a raid, or that failed the gate, in any guild of this deployment are flagged. */
+  seenInRaid: z.boolean().default(true),
+});
+
+export type EntryCheckSettings = z.infer<typeof entryCheckSettingsSchema>;
+
 /**
  * The member gate: which newcomers must pass the verifier's challenge before they can take
  * part. `on-alert` gates them only while the raid detector's gentle step holds
@@ -48,6 +82,21 @@ export type LockdownSettings = z.infer<typeof lockdownSettingsSchema>;
  */
 export const gateSettingsSchema = z.strictObject({
   mode: z.enum(['off', 'always', 'on-alert', 'rules']).default('on-alert'),
+  /** Roles a member gets on passing, besides losing Unverified. */
+  passRoleIds: z.array(snowflake).max(10).default([]),
+  /** Wrong answers allowed before the failure action applies. */
+  maxAttempts: z.number().int().min(1).max(10).default(3),
+  /** Time a gated member has to pass before the failure action applies. */
+  timeoutMinutes: z.number().int().min(2).max(10_080).default(30),
+  /** What failing (or timing out) does: `kick`, or `keep` the account Unverified. */
+  failureAction: z.enum(['kick', 'keep']).default('kick'),
+  entryChecks: entryCheckSettingsSchema.default(() => entryCheckSettingsSchema.parse({})),
+  /** How long the keyed hash of a verifying client's address is kept for alt detection. */
+  altWindowDays: z.number().int().min(1).max(90).default(7),
+  /** This many accounts verifying from one address within the window are flagged (0: never). */
+  altAccountLimit: z
+    .union([z.literal(0), z.number().int().min(2).max(20)], { error: 'must be 0 (off) or from 2 to 20' })
+    .default(2),
 });
 
 export type GateSettings = z.infer<typeof gateSettingsSchema>;

@@ -9,3 +9,4 @@ export * from './lockdownEvents.ts';
 export * from './moderationEvents.ts';
 export * from './signalEvents.ts';
 export * from './topology.ts';
+export * from './verificationEvents.ts';

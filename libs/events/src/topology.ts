@@ -82,6 +82,13 @@ export const topology: Topology = {
       duplicateWindowMs: 15 * MINUTE,
     },
     {
+      name: 'VERIFICATION',
+      subjects: ['verification.>'],
+      description: "The member gate's outcomes, for the dashboard and alerts",
+      maxAgeMs: 7 * DAY,
+      duplicateWindowMs: 15 * MINUTE,
+    },
+    {
       name: DEAD_LETTER_STREAM,
       subjects: ['deadletter.>'],
       description: 'Messages that could not be processed, with the reason',
@@ -112,6 +119,15 @@ export const topology: Topology = {
     },
     { durable: 'enforcer', stream: 'VERDICTS', filter: null, ...consumerDefaults },
     { durable: 'log-writer', stream: 'AUDIT', filter: null, ...consumerDefaults },
+    // The member gate: newcomers, the Verify button, and the raid detector's gate decisions.
+    { durable: 'verifier-members', stream: 'DISCORD', filter: 'discord.*.member.*', ...consumerDefaults },
+    {
+      durable: 'verifier-interactions',
+      stream: 'DISCORD',
+      filter: 'discord.*.interaction.created',
+      ...consumerDefaults,
+    },
+    { durable: 'verifier-gates', stream: 'VERDICTS', filter: 'gate.>', ...consumerDefaults },
   ],
   deadLetterStream: DEAD_LETTER_STREAM,
 };

@@ -29,6 +29,7 @@ export function configFromRow(row: Selectable<GuildConfigTable>): GuildConfig {
     lockdown: row.lockdown,
     moderation: row.moderation,
     inviteCounts: row.invite_counts,
+    gate: row.gate,
   });
 }
 
@@ -60,5 +61,6 @@ export function rowFromConfig(guildId: string, config: GuildConfig): Insertable<
     lockdown: JSON.stringify(config.lockdown),
     moderation: JSON.stringify(config.moderation),
     invite_counts: JSON.stringify(config.inviteCounts),
+    gate: JSON.stringify(config.gate),
   };
 }

@@ -11,8 +11,10 @@ import {
 } from './errors.ts';
 import type { FaultSwitches } from './faults.ts';
 import type { GatewayServer } from './gatewayServer.ts';
+import type { SandboxOAuth } from './oauth.ts';
 import { RateLimiter, rateLimitBody } from './rateLimiter.ts';
 import { DEFAULT_BUCKET, type RestRouter } from './restRouter.ts';
+import { authorizePage } from './routes/oauthRoutes.ts';
 import type { SandboxCore } from './sandboxCore.ts';
 
 /** Handles `/_sandbox/...` (the inspection API); answers true when it took the request. */
@@ -29,6 +31,8 @@ export interface HttpOptions {
   readonly gateway: GatewayServer;
   readonly faults: FaultSwitches;
   readonly inspection: ExtraHandler;
+  /** Discord's OAuth2 consent page (`/oauth2/authorize`, outside the API). */
+  readonly oauth: SandboxOAuth;
   readonly globalRequestsPerSecond: number;
   readonly enforceRateLimits: boolean;
   readonly log?: (message: string) => void;
@@ -46,6 +50,9 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   const text = await readText(req);
   if (text.trim() === '') return undefined;
   const type = req.headers['content-type'] ?? '';
+  // The OAuth2 token endpoint takes a form, as RFC 6749 says.
+  if (type.startsWith('application/x-www-form-urlencoded'))
+    return Object.fromEntries(new URLSearchParams(text));
   if (type.startsWith('multipart/form-data')) {
     // discord.js sends multipart only with files; the JSON part is `payload_json`.
     const match = /name="payload_json"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/.exec(text);
@@ -97,7 +104,10 @@ export function createSandboxHttpServer(options: HttpOptions): Server {
       return;
     }
     const { route, params, bucketHash, bucketKey } = matched;
-    if (route.auth !== false && req.headers.authorization !== `Bot ${core.state.token}`) {
+    const authorization = req.headers.authorization ?? null;
+    const isBot = authorization === `Bot ${core.state.token}`;
+    const isBearer = route.auth === 'oauth' && authorization?.startsWith('Bearer ') === true;
+    if (route.auth !== false && !isBot && !isBearer) {
       send(res, 401, { message: '401: Unauthorized', code: 0 });
       return;
     }
@@ -118,12 +128,7 @@ export function createSandboxHttpServer(options: HttpOptions): Server {
     }
     let headers: Record<string, string> = {};
     if (options.enforceRateLimits) {
-      const decision = limiter.take(
-        bucketHash,
-        bucketKey,
-        route.bucket ?? DEFAULT_BUCKET,
-        route.auth !== false,
-      );
+      const decision = limiter.take(bucketHash, bucketKey, route.bucket ?? DEFAULT_BUCKET, isBot);
       headers = decision.headers;
       if (decision.limited) {
         send(res, 429, rateLimitBody(decision.retryAfterMs, decision.global), headers);
@@ -132,7 +137,10 @@ export function createSandboxHttpServer(options: HttpOptions): Server {
     }
     const rawReason = req.headers['x-audit-log-reason'];
     const reason = typeof rawReason === 'string' ? decodeURIComponent(rawReason) : null;
-    const result = await route.handle({ params, query, body: await readBody(req), reason }, core);
+    const result = await route.handle(
+      { params, query, body: await readBody(req), reason, authorization },
+      core,
+    );
     if (fault.kind === 'serverError')
       send(res, fault.status, { message: `${fault.status}: Internal Server Error`, code: 0 });
     else send(res, result.status, result.body, headers);
@@ -142,6 +150,17 @@ export function createSandboxHttpServer(options: HttpOptions): Server {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const method = (req.method ?? 'GET').toUpperCase();
     const run = async (): Promise<void> => {
+      if (url.pathname === '/oauth2/authorize') {
+        const form = method === 'POST' ? await readBody(req) : undefined;
+        const page = authorizePage(
+          options.oauth,
+          method,
+          url.searchParams,
+          (form ?? {}) as Record<string, string>,
+        );
+        res.writeHead(page.status, page.headers).end(page.body);
+        return;
+      }
       if (url.pathname.startsWith('/_sandbox')) {
         const path = url.pathname.slice('/_sandbox'.length) || '/';
         // A join trace is posted as JSON Lines, everything else as JSON.

@@ -22,6 +22,7 @@ export type BotActionKind =
   | 'guild.updated'
   | 'guild.verificationLevel'
   | 'guild.incidentActions'
+  | 'channel.created'
   | 'channel.updated'
   | 'channel.slowmode'
   | 'channel.permissions'

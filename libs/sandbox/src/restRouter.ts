@@ -20,6 +20,8 @@ export interface RestRequest {
   readonly body: unknown;
   /** The `X-Audit-Log-Reason` header, decoded. */
   readonly reason: string | null;
+  /** The `Authorization` header: a bot token, or an OAuth bearer token on `auth: 'oauth'` routes. */
+  readonly authorization: string | null;
 }
 
 export interface RestResult {
@@ -31,8 +33,11 @@ export interface RouteDef {
   readonly method: HttpMethod;
   /** Path after `/api/v10`, with `:name` parameters. */
   readonly path: string;
-  /** Interaction callbacks and webhooks are called with their token, not the bot's. */
-  readonly auth?: false;
+  /**
+   * Interaction callbacks and webhooks are called with their token, not the bot's (`false`);
+   * `oauth` routes also take a user's bearer token and check it themselves.
+   */
+  readonly auth?: false | 'oauth';
   readonly bucket?: BucketSpec;
   handle(req: RestRequest, core: SandboxCore): RestResult | Promise<RestResult>;
 }
@@ -66,7 +71,9 @@ export class RestRouter {
   }
 
   /** The route for a method and a path below `/api/v10`, or null (with whether the path exists for another method). */
-  match(method: string, path: string): MatchedRoute | { pathExists: boolean } {
+  match(method: string, rawPath: string): MatchedRoute | { pathExists: boolean } {
+    // Clients may escape the `@` of `@me` (@discordjs/rest does); Discord reads both spellings.
+    const path = rawPath.replace(/%40/gi, '@');
     let pathExists = false;
     for (const { route, regex, names, hash } of this.#compiled) {
       const m = regex.exec(path);

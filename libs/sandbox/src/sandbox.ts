@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { FaultSwitches, type ServerErrorOptions, type StormOptions } from './faults.ts';
 import { GatewayServer } from './gatewayServer.ts';
@@ -7,6 +8,7 @@ import { createSandboxHttpServer } from './httpServer.ts';
 import { type ActionFilter, ActionLog, type BotAction } from './inspection.ts';
 import { inspectionHandler } from './inspectionHttp.ts';
 import { InteractionActions } from './interactions.ts';
+import { SandboxOAuth } from './oauth.ts';
 import { RestRouter } from './restRouter.ts';
 import { dmRoutes } from './routes/dmRoutes.ts';
 import { guildRoutes } from './routes/guildRoutes.ts';
@@ -16,6 +18,7 @@ import { memberRoutes } from './routes/memberRoutes.ts';
 import { type MemberSearchMode, memberSearchRoutes } from './routes/memberSearchRoutes.ts';
 import { messageRoutes } from './routes/messageRoutes.ts';
 import { metaRoutes } from './routes/metaRoutes.ts';
+import { oauthRoutes } from './routes/oauthRoutes.ts';
 import { roleRoutes } from './routes/roleRoutes.ts';
 import { type SandboxActions, sandboxActions } from './sandboxActions.ts';
 import { SandboxCore } from './sandboxCore.ts';
@@ -50,6 +53,8 @@ export interface SandboxOptions {
   readonly maxMessagesPerGuild?: number;
   /** Where the sandbox reports what it does; it never writes to the console itself. */
   readonly log?: (message: string) => void;
+  /** OAuth2 redirect URIs registered for the application (more with `oauth.registerRedirect`). */
+  readonly oauthRedirectUris?: readonly string[];
 }
 
 /** A running sandbox and everything a test needs to drive and inspect it. */
@@ -66,6 +71,16 @@ export interface Sandbox {
   readonly core: SandboxCore;
   /** Simulated users and Discord: messages, joins, leaves, invites, slash commands, button clicks, new guilds. */
   readonly actions: SandboxActions;
+  /** The application's OAuth2 side, as a web app that signs users in sees it. */
+  readonly oauth: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    /** The consent page: Discord's `https://discord.com/oauth2/authorize`. */
+    readonly authorizeUrl: string;
+    registerRedirect(uri: string): void;
+    /** Ends every access token of a user (what deauthorizing the app does). */
+    revokeUser(userId: string): void;
+  };
   /** The user half of `actions` (messages, joins, leaves, invites, vanity URL). */
   readonly users: UserActions;
   /** The interaction half of `actions` (slash commands, button clicks). */
@@ -125,7 +140,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.interactionResponseWindowMs !== undefined)
     core.interactionWindowMs = options.interactionResponseWindowMs;
   const faultSwitches = new FaultSwitches(seed);
+  const oauth = new SandboxOAuth(
+    state,
+    createHash('sha256').update(`client-secret:${state.token}`).digest('base64url').slice(0, 32),
+    new Set(options.oauthRedirectUris ?? []),
+    now,
+  );
   const router = new RestRouter([
+    ...oauthRoutes(oauth),
     ...metaRoutes({
       url: gatewayUrl,
       shards: options.recommendedShards ?? 1,
@@ -171,6 +193,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       describe: () => ({ ...faultSwitches.describe(), memberSearch: core.memberSearchMode }),
       ...(options.log ? { log: options.log } : {}),
     }),
+    oauth,
     globalRequestsPerSecond: options.globalRequestsPerSecond ?? 50,
     enforceRateLimits: options.rateLimits ?? true,
     ...(options.log ? { log: options.log } : {}),
@@ -195,6 +218,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     state,
     core,
+    oauth: {
+      clientId: state.application.id,
+      clientSecret: oauth.clientSecret,
+      authorizeUrl: `http://${host}:${port}/oauth2/authorize`,
+      registerRedirect: (uri) => oauth.redirectUris.add(uri),
+      revokeUser: (userId) => oauth.revokeUser(userId),
+    },
     actions: sandboxActions(core, users, interactions),
     users,
     interactions,

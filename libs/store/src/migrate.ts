@@ -6,6 +6,8 @@ import * as logOutbox from './migrations/004_log_outbox.ts';
 import * as campaigns from './migrations/005_campaigns.ts';
 import * as lockdown from './migrations/006_lockdown.ts';
 import * as moderation from './migrations/009_moderation.ts';
+import * as verifier from './migrations/010_verifier.ts';
+import * as dashboardProfile from './migrations/011_dashboard_profile.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Names never change once released. */
@@ -17,6 +19,8 @@ const migrations: Record<string, Migration> = {
   '005_campaigns': campaigns,
   '006_lockdown': lockdown,
   '009_moderation': moderation,
+  '010_verifier': verifier,
+  '011_dashboard_profile': dashboardProfile,
 };
 
 /** The names of every migration, in the order they apply. */

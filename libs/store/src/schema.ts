@@ -31,6 +31,8 @@ export interface GuildConfigTable {
   moderation: ColumnType<Record<string, unknown>, string | undefined, string>;
   /** Invite counts' settings (InviteCountSettings), as JSON. */
   invite_counts: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** The member gate's settings (GateSettings), as JSON. */
+  gate: ColumnType<Record<string, unknown>, string | undefined, string>;
   revision: Generated<number>;
   updated_by: string | null;
   updated_at: Timestamp;
@@ -195,6 +197,15 @@ export interface LockdownTable {
   started_by: string | null;
 }
 
+/** A named, partial configuration an admin applies to the guilds they manage (the dashboard's). */
+export interface DashboardProfileTable {
+  owner_id: string;
+  name: string;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface RaidLabelTable {
   lockdown_id: string;
   guild_id: string;
@@ -207,6 +218,35 @@ export interface RaidLabelTable {
 }
 
 /** The tables of the system of record. */
+/** The member gate's Discord objects and raid gate, per guild (owned by the verifier). */
+export interface VerifierGuildTable {
+  guild_id: string;
+  role_id: string | null;
+  channel_id: string | null;
+  message_id: string | null;
+  gate_id: string | null;
+  gate_started_at: Date | null;
+  gate_ended_id: string | null;
+  setup_error: string | null;
+  setup_at: Date | null;
+}
+
+/** One newcomer's way through the member gate (owned by the verifier). */
+export interface VerificationTable {
+  guild_id: string;
+  user_id: string;
+  /** ms since the epoch, as the join event has it (a bigint column, read as a string). */
+  joined_at: ColumnType<string, number, number>;
+  status: 'admitted' | 'pending' | 'passed' | 'failed' | 'expired';
+  reasons: ColumnType<string[], string | undefined, string>;
+  gate_id: string | null;
+  attempts: Generated<number>;
+  deadline_at: Date | null;
+  finished_at: Date | null;
+  outcome: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   guild_config: GuildConfigTable;
   moderation_case: ModerationCaseTable;
@@ -221,4 +261,7 @@ export interface Database {
   member_join: MemberJoinTable;
   lockdown: LockdownTable;
   raid_label: RaidLabelTable;
+  verifier_guild: VerifierGuildTable;
+  verification: VerificationTable;
+  dashboard_profile: DashboardProfileTable;
 }

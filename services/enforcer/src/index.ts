@@ -11,6 +11,7 @@ export * from './enforceVerdict.ts';
 export * from './guildNames.ts';
 export * from './liftLockdown.ts';
 export * from './liftTimeout.ts';
+export * from './lockdownHistory.ts';
 export * from './lockdownPlan.ts';
 export * from './lockdownRecords.ts';
 export * from './lockdownSteps.ts';

@@ -1,5 +1,6 @@
 export * from './alertWebhook.ts';
 export * from './applyRetention.ts';
+export * from './auditBrowse.ts';
 export * from './auditEmbed.ts';
 export * from './auditHash.ts';
 export * from './auditQueries.ts';

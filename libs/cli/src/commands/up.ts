@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { connectBus } from '@chat-guard/bus';
 import { baseEnv, parseEnv, startPeriodic } from '@chat-guard/runtime';
 import { isScenario, type Sandbox, SCENARIOS, startSandbox } from '@chat-guard/sandbox';
 import { connectPostgres, ensureDatabase, migrateToLatest } from '@chat-guard/store';
 import { type Command, intOption, stringOption, UsageError } from '../command.ts';
 import { formatSummary, readSummary } from '../liveSummary.ts';
-import { services } from '../services.ts';
+import { DASHBOARD_WEB_PORT, services } from '../services.ts';
 import { supervise } from '../supervise.ts';
 
 async function migrate(url: string): Promise<string> {
@@ -32,7 +33,7 @@ export const upCommand: Command = {
   name: 'up',
   summary: 'Run the whole system (on the Discord sandbox unless DISCORD_TOKEN is set) until stopped',
   options: {
-    only: { type: 'string', description: 'Comma-separated services to run (default: all six)' },
+    only: { type: 'string', description: 'Comma-separated services to run (default: all of them)' },
     scenario: {
       type: 'string',
       description: `Sandbox traffic: ${SCENARIOS.join(', ')}, or none`,
@@ -59,9 +60,14 @@ export const upCommand: Command = {
     'restarts one that crashes. Without DISCORD_TOKEN it starts the Discord sandbox and plays',
     'seeded traffic into it (chat with raids and spam, for --scenario mixed); with DISCORD_TOKEN',
     '(and DISCORD_API_URL, default https://discord.com/api) it runs against Discord itself.',
-    'A summary line shows what flowed through: messages, joins, violations, actions, audits.',
+    'A summary line shows what flowed through: messages, joins, violations, newcomers the member',
+    'gate held and passed, actions, audits.',
     `Services: ${services.map((s) => `${s.name} (:${s.httpPort})`).join(', ')}.`,
+    'The verifier serves its verify page on :8090 (VERIFY_SECRET signs its links; random per run when unset).',
     'Each serves /healthz, /readyz and /metrics on its port. Ctrl-C drains everything.',
+    `The dashboard serves its pages on http://127.0.0.1:${DASHBOARD_WEB_PORT} (DASHBOARD_PORT); on the`,
+    'sandbox, sign in through its consent page as any admin it lists. Against Discord it needs',
+    'DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET (docs/dashboard.md), or it is left out.',
   ].join('\n'),
   async run(args) {
     const env = parseEnv(baseEnv);
@@ -69,7 +75,7 @@ export const upCommand: Command = {
       typeof args.values.only === 'string' ? args.values.only.split(',').map((s) => s.trim()) : [];
     const unknown = wanted.filter((name) => !services.some((s) => s.name === name));
     if (unknown.length > 0) throw new UsageError(`unknown service(s): ${unknown.join(', ')}`);
-    const chosen = wanted.length > 0 ? services.filter((s) => wanted.includes(s.name)) : services;
+    let chosen = wanted.length > 0 ? services.filter((s) => wanted.includes(s.name)) : services;
     const scenario = stringOption(args, 'scenario');
     if (scenario !== 'none' && !isScenario(scenario)) {
       throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')} or none, not "${scenario}"`);
@@ -90,23 +96,58 @@ export const upCommand: Command = {
 
     let sandbox: Sandbox | undefined;
     const discordEnv: NodeJS.ProcessEnv = {};
+    const dashboardEnv: NodeJS.ProcessEnv = {};
+    const dashboardUrl = process.env.DASHBOARD_PUBLIC_URL ?? `http://127.0.0.1:${DASHBOARD_WEB_PORT}`;
     if (process.env.DISCORD_TOKEN) {
       console.log(`running against Discord (${process.env.DISCORD_API_URL ?? 'https://discord.com/api'})`);
+      if (!process.env.DISCORD_CLIENT_ID || !process.env.DISCORD_CLIENT_SECRET) {
+        if (chosen.some((s) => s.name === 'dashboard'))
+          console.log(
+            'dashboard left out: set DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET (docs/dashboard.md)',
+          );
+        chosen = chosen.filter((s) => s.name !== 'dashboard');
+      }
     } else {
       sandbox = await startSandbox({
         port: intOption(args, 'sandbox-port', 0, 65535),
         guilds: intOption(args, 'guilds', 1, 100),
         seed: intOption(args, 'seed', 0, 2 ** 32 - 1),
+        oauthRedirectUris: [`${dashboardUrl}/auth/callback`],
       });
+      dashboardEnv.DISCORD_CLIENT_ID = sandbox.oauth.clientId;
+      dashboardEnv.DISCORD_CLIENT_SECRET = sandbox.oauth.clientSecret;
+      dashboardEnv.DISCORD_AUTHORIZE_URL = sandbox.oauth.authorizeUrl;
       discordEnv.DISCORD_API_URL = sandbox.api;
       discordEnv.DISCORD_TOKEN = sandbox.token;
       console.log(`Discord sandbox on ${sandbox.api} with guilds ${sandbox.guilds.join(', ')}`);
       console.log(`  inspect what the bot did: http://127.0.0.1:${sandbox.port}/_sandbox`);
     }
 
+    if (chosen.some((s) => s.name === 'dashboard')) {
+      const who = sandbox
+        ? Object.values(sandbox.state.guilds).map(
+            (g) => sandbox?.state.users[g.ownerId]?.username ?? g.ownerId,
+          )
+        : [];
+      console.log(`dashboard on ${dashboardUrl}`);
+      if (who.length > 0)
+        console.log(
+          `  sign in with "Sign in with Discord", then pick an owner on the sandbox's page: ${who.join(', ')}`,
+        );
+    }
     console.log(`starting ${chosen.map((s) => s.name).join(', ')} (Ctrl-C stops them)`);
+    // The verifier signs its links with VERIFY_SECRET; a local run without one gets a random one.
+    const verifyEnv = { VERIFY_SECRET: process.env.VERIFY_SECRET ?? randomBytes(32).toString('hex') };
     const supervisor = supervise(
-      chosen.map((s) => ({ name: s.name, env: discordEnv })),
+      chosen.map((s) => ({
+        name: s.name,
+        env:
+          s.name === 'dashboard'
+            ? { ...discordEnv, ...dashboardEnv, DASHBOARD_PUBLIC_URL: dashboardUrl }
+            : s.name === 'verifier'
+              ? { ...discordEnv, ...verifyEnv }
+              : discordEnv,
+      })),
       {
         raw: args.values.raw === true,
         verbose: args.values.verbose === true,

@@ -1,3 +1,4 @@
+import { GatewayDispatchEvents } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { invalidFormBody } from '../errors.ts';
 import { apiChannel, apiGuild, apiRole } from '../payloads.ts';
@@ -28,21 +29,31 @@ const incidentBody = z
     dms_disabled_until: z.string().nullable().optional(),
   })
   .loose();
+const overwriteList = z.array(
+  z.object({
+    id: z.string(),
+    type: z.union([z.literal(0), z.literal(1)]),
+    allow: bitString.optional(),
+    deny: bitString.optional(),
+  }),
+);
 const channelPatch = z
   .object({
     name: z.string().min(1).max(100).optional(),
     topic: z.string().max(1024).nullable().optional(),
     rate_limit_per_user: z.number().int().min(0).max(21600).optional(),
-    permission_overwrites: z
-      .array(
-        z.object({
-          id: z.string(),
-          type: z.union([z.literal(0), z.literal(1)]),
-          allow: bitString.optional(),
-          deny: bitString.optional(),
-        }),
-      )
-      .optional(),
+    permission_overwrites: overwriteList.optional(),
+  })
+  .loose();
+// Only text channels are kept by the sandbox, so only type 0 is accepted.
+const channelCreate = z
+  .object({
+    name: z.string().min(1).max(100),
+    type: z.literal(0).optional(),
+    topic: z.string().max(1024).nullable().optional(),
+    rate_limit_per_user: z.number().int().min(0).max(21600).optional(),
+    position: z.number().int().min(0).optional(),
+    permission_overwrites: overwriteList.max(100).optional(),
   })
   .loose();
 const overwriteBody = z
@@ -128,6 +139,42 @@ export const guildRoutes: RouteDef[] = [
         (c) => channelPermissions(guild, c, core.state.botUserId) !== 0n,
       );
       return ok(visible.map(apiChannel));
+    },
+  },
+  {
+    // Discord: Manage Channels, and Manage Roles to set overwrites; 201 with the channel, CHANNEL_CREATE.
+    method: 'POST',
+    path: '/guilds/:guildId/channels',
+    handle(req, core) {
+      const guild = core.guild(param(req, 'guildId'));
+      requireGuildPermissions(core, guild, 'ManageChannels');
+      const body = parseBody(channelCreate, req.body);
+      if (body.permission_overwrites?.length) requireGuildPermissions(core, guild, 'ManageRoles');
+      const channel = {
+        id: core.ids.next(),
+        guildId: guild.id,
+        name: body.name.toLowerCase().replace(/\s+/g, '-'),
+        topic: body.topic ?? null,
+        position: body.position ?? Object.keys(guild.channels).length,
+        rateLimitPerUser: body.rate_limit_per_user ?? 0,
+        permissionOverwrites: (body.permission_overwrites ?? []).map((o) => ({
+          id: o.id,
+          type: o.type,
+          allow: o.allow ?? '0',
+          deny: o.deny ?? '0',
+        })),
+        lastMessageId: null,
+      };
+      guild.channels[channel.id] = channel;
+      core.gateway.dispatch(GatewayDispatchEvents.ChannelCreate, apiChannel(channel), guild.id);
+      core.actions.record({
+        kind: 'channel.created',
+        guildId: guild.id,
+        channelId: channel.id,
+        reason: req.reason,
+        data: { name: channel.name, overwrites: channel.permissionOverwrites },
+      });
+      return { status: 201, body: apiChannel(channel) };
     },
   },
   {

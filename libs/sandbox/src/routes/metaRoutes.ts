@@ -33,7 +33,7 @@ function application(core: SandboxCore): Record<string, unknown> {
   };
 }
 
-/** Gateway discovery, the current user and the application. */
+/** Gateway discovery, users and the application (`/users/@me` is with the OAuth routes). */
 export function metaRoutes(gateway: GatewayInfo): RouteDef[] {
   return [
     { method: 'GET', path: '/gateway', auth: false, handle: () => ok({ url: gateway.url() }) },
@@ -50,17 +50,6 @@ export function metaRoutes(gateway: GatewayInfo): RouteDef[] {
             reset_after: 86_400_000,
             max_concurrency: gateway.maxConcurrency,
           },
-        }),
-    },
-    {
-      method: 'GET',
-      path: '/users/@me',
-      handle: (_req, core) =>
-        ok({
-          ...apiUser(userOf(core.state, core.state.botUserId)),
-          verified: true,
-          mfa_enabled: false,
-          locale: 'en-US',
         }),
     },
     {

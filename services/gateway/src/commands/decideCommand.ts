@@ -1,6 +1,7 @@
 import { type GuildConfig, MAX_TIMEOUT_MINUTES } from '@chat-guard/events';
 import { CommandRefused } from './commandRefused.ts';
 import { ADMINISTRATOR, COMMANDS, moderatorPermission, TOGGLES } from './definitions.ts';
+import { decideGateChange } from './gateCommand.ts';
 import { decideLockdownChange } from './lockdownCommand.ts';
 import { MODERATION_ACTIONS } from './moderationCommand.ts';
 import { decideJoinMessage, decideModerationSettings } from './settingsCommands.ts';
@@ -38,7 +39,9 @@ export type Decision =
   /** `/case` and `/cases`. */
   | { readonly kind: 'case' }
   /** `/invites`, `/leaderboard`, `/inviter`, `/bonus-invites`. */
-  | { readonly kind: 'invite-count' };
+  | { readonly kind: 'invite-count' }
+  /** `/gate status`, which reads the verifier's tables. */
+  | { readonly kind: 'gate-status' };
 
 const SNOWFLAKE = /^\d{1,20}$/;
 
@@ -124,6 +127,10 @@ export function decideCommand(input: CommandInput): Decision {
     case 'lockdown': {
       const change = decideLockdownChange(input);
       return change ? { kind: 'change', ...change } : { kind: 'lockdown' };
+    }
+    case 'gate': {
+      const change = decideGateChange(input);
+      return change ? { kind: 'change', ...change } : { kind: 'gate-status' };
     }
     case 'modsettings':
       return { kind: 'change', ...decideModerationSettings(input) };

@@ -7,6 +7,7 @@ import {
   type RESTPutAPIApplicationGuildCommandsJSONBody,
 } from 'discord-api-types/v10';
 import { CAMPAIGN_OPTIONS } from './campaignCommand.ts';
+import { GATE_OPTIONS } from './gateCommand.ts';
 import { LOCKDOWN_OPTIONS } from './lockdownCommand.ts';
 import { type CommandPermission, MODERATION_COMMANDS } from './moderationDefinitions.ts';
 
@@ -176,6 +177,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     access: 'administrator',
     description: 'Raid lockdowns: start, status, lift, profile, mode, alert channel and webhook',
     options: LOCKDOWN_OPTIONS,
+  },
+  gate: {
+    access: 'administrator',
+    description: 'The member gate: mode, failure action, entry checks, status',
+    options: GATE_OPTIONS,
   },
   ...MODERATION_COMMANDS,
   privacy: { access: 'everyone', description: 'View the privacy policy' },

@@ -6,6 +6,7 @@ import { ZodError } from 'zod';
 import { type CampaignDeps, runCampaign } from './campaignCommand.ts';
 import { runCaseCommand } from './caseCommand.ts';
 import { type CommandInput, CommandRefused, decideCommand } from './decideCommand.ts';
+import { describeGateStatus } from './gateCommand.ts';
 import { runInviteCountCommand } from './inviteCountCommand.ts';
 import { runLockdownQuery } from './lockdownCommand.ts';
 import { type ModerationCommandDeps, runModeration } from './moderationCommand.ts';
@@ -60,6 +61,8 @@ export async function runCommand(deps: CommandDeps, request: CommandRequest): Pr
         return await runCaseCommand(deps, request);
       case 'invite-count':
         return await runInviteCountCommand({ ...deps, config: (g) => deps.configs.get(g) }, request);
+      case 'gate-status':
+        return await describeGateStatus(deps.db, request.guildId, deps.configs.get(request.guildId));
       case 'unmute':
         await deps.bus.publish('admin.unmute', {
           guildId: request.guildId,

@@ -6,6 +6,8 @@ export const PRIVACY_TEXT = [
   "Chat Guard reads messages only to check them against this server's rules. It never stores message content:",
   'the audit log keeps the action, the ids involved and a hash of the content. Settings and the audit log stay in',
   'the database of whoever runs this bot, for the retention the server admins set (`logRetentionDays`).',
+  'The member gate keeps, for newcomers who verify, only a keyed hash of the connection address (never the',
+  "address itself), for the server's `altWindowDays`, to notice several accounts behind one connection.",
 ].join('\n');
 
 export const PROJECT_TEXT = [
@@ -29,6 +31,7 @@ export function describeSettings(c: GuildConfig): string {
     `Timeout: ${c.muteDurationMinute} min from the 3rd violation within ${c.violationWindowHours} h`,
     `Log channel: ${c.punishLogChannelId ? `<#${c.punishLogChannelId}>` : 'not set'} · retention ${c.logRetentionDays} days`,
     `Lockdown: ${c.lockdown.mode} · alerts in ${c.lockdown.alertChannelId ? `<#${c.lockdown.alertChannelId}>` : 'the log channel'} · webhook ${c.lockdown.webhookUrl ? 'set' : 'not set'}`,
+    `Member gate: ${c.gate.mode} · on failure ${c.gate.failureAction} (/gate status for more)`,
     ...describeModeration(c),
     `Exempt members: ${list(c.whiteListMembers, (v) => `<@${v}>`)}`,
     `Exempt roles: ${list(c.whiteListRoles, (v) => `<@&${v}>`)}`,

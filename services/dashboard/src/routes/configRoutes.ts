@@ -1,0 +1,154 @@
+import { guildConfigSchema } from '@chat-guard/events';
+import { announceGuildConfig, loadGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
+import { type APIMessage, ChannelType, Routes } from 'discord-api-types/v10';
+import { bodyLimit } from 'hono/body-limit';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import type { ZodError } from 'zod';
+import { auditChange } from '../auditChange.ts';
+import { tryRules } from '../tryRules.ts';
+import type { DashboardDeps } from '../webApp.ts';
+import { guardedGuild } from './guardedGuild.ts';
+
+/** How many text channels a trial reads (the most recent messages of each). */
+const TRY_CHANNELS = 10;
+
+/** A configuration is a few kilobytes; anything far larger is refused before it is parsed. */
+export const MAX_CONFIG_BYTES = 64 * 1024;
+
+/** Each problem with the field it is about, for the form to show beside that field. */
+export function fieldErrors(error: ZodError): { field: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    field:
+      issue.path.length > 0
+        ? issue.path.join('.')
+        : issue.code === 'unrecognized_keys'
+          ? issue.keys.join(', ')
+          : '(config)',
+    message: issue.message,
+  }));
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The guild's settings: read, change (validated by the same schema as the slash commands), YAML out and in. */
+export function configRoutes(deps: DashboardDeps) {
+  const app = guardedGuild(deps);
+  const limit = bodyLimit({
+    maxSize: MAX_CONFIG_BYTES,
+    onError: (c) =>
+      c.json(
+        { error: 'too-large', errors: [{ field: '(body)', message: `at most ${MAX_CONFIG_BYTES} bytes` }] },
+        413,
+      ),
+  });
+
+  const apply = async (
+    guildId: string,
+    proposed: unknown,
+    session: { userId: string; username: string },
+    via: string,
+  ) => {
+    if (!isRecord(proposed))
+      return {
+        status: 422 as const,
+        body: { error: 'invalid', errors: [{ field: 'config', message: 'must be an object' }] },
+      };
+    const current = await loadGuildConfig(deps.db, guildId);
+    const checked = guildConfigSchema.safeParse({ ...current.config, ...proposed });
+    if (!checked.success)
+      return { status: 422 as const, body: { error: 'invalid', errors: fieldErrors(checked.error) } };
+    const update = await updateGuildConfig(deps.db, guildId, () => checked.data, session.userId);
+    if (update.changes.length > 0) {
+      const at = deps.now();
+      await announceGuildConfig(
+        deps.bus,
+        guildId,
+        { config: update.after, revision: update.revision },
+        session.userId,
+        at,
+      );
+      await auditChange(deps.bus, {
+        guildId,
+        action: 'config.update',
+        by: session,
+        reason: `dashboard (${via})`,
+        details: { changes: update.changes.join('; ').slice(0, 1000), revision: update.revision },
+        idempotencyKey: `config:${guildId}:${update.revision}`,
+        at,
+      });
+    }
+    return {
+      status: 200 as const,
+      body: { config: update.after, revision: update.revision, changes: update.changes },
+    };
+  };
+
+  app.get('/:guildId/config', async (c) => {
+    const stored = await loadGuildConfig(deps.db, c.get('guild').id);
+    return c.json(stored);
+  });
+
+  app.put('/:guildId/config', limit, async (c) => {
+    const body = await c.req.json().catch(() => undefined);
+    const proposed = isRecord(body) ? body.config : undefined;
+    const result = await apply(c.get('guild').id, proposed, c.get('session'), 'settings');
+    return c.json(result.body, result.status);
+  });
+
+  // "Try it": the proposed rules over the guild's recent messages, changing nothing.
+  app.post('/:guildId/config/try', limit, async (c) => {
+    const guildId = c.get('guild').id;
+    const body = await c.req.json().catch(() => undefined);
+    const proposed = isRecord(body) ? body.config : undefined;
+    if (!isRecord(proposed))
+      return c.json({ error: 'invalid', errors: [{ field: 'config', message: 'must be an object' }] }, 422);
+    const current = await loadGuildConfig(deps.db, guildId);
+    const checked = guildConfigSchema.safeParse({ ...current.config, ...proposed });
+    if (!checked.success) return c.json({ error: 'invalid', errors: fieldErrors(checked.error) }, 422);
+    const perChannel = Math.min(100, Math.max(1, Number(isRecord(body) ? body.perChannel : 50) || 50));
+    const channels = (await deps.discord.listChannels(guildId)).filter(
+      (ch) => ch.type === ChannelType.GuildText,
+    );
+    const [invites, vanity] = await Promise.all([
+      deps.discord.listInvites(guildId),
+      deps.discord.vanityCode(guildId),
+    ]);
+    const messages: APIMessage[] = [];
+    for (const channel of channels.slice(0, TRY_CHANNELS)) {
+      try {
+        const page = (await deps.botRest.get(
+          `${Routes.channelMessages(channel.id)}?limit=${perChannel}`,
+        )) as APIMessage[];
+        messages.push(...page);
+      } catch (err) {
+        // A channel the bot cannot read is left out, not a failure of the whole trial.
+        if ((err as { status?: unknown }).status !== 403) throw err;
+      }
+    }
+    const allowed = new Set([...invites.map((i) => i.code), ...(vanity ? [vanity] : [])]);
+    return c.json({
+      channels: Math.min(channels.length, TRY_CHANNELS),
+      ...tryRules(checked.data, guildId, messages, allowed),
+    });
+  });
+
+  app.get('/:guildId/config.yaml', async (c) => {
+    const { config } = await loadGuildConfig(deps.db, c.get('guild').id);
+    c.header('Content-Disposition', `attachment; filename="chat-guard-${c.get('guild').id}.yaml"`);
+    return c.body(toYaml(config), 200, { 'Content-Type': 'application/yaml; charset=utf-8' });
+  });
+
+  app.post('/:guildId/config.yaml', limit, async (c) => {
+    let proposed: unknown;
+    try {
+      proposed = parseYaml(await c.req.text());
+    } catch (err) {
+      const message = err instanceof Error ? (err.message.split('\n')[0] ?? 'not YAML') : 'not YAML';
+      return c.json({ error: 'invalid', errors: [{ field: '(yaml)', message }] }, 422);
+    }
+    const result = await apply(c.get('guild').id, proposed, c.get('session'), 'YAML import');
+    return c.json(result.body, result.status);
+  });
+  return app;
+}

@@ -1,0 +1,144 @@
+import {
+  CampaignExistsError,
+  campaignStats,
+  createCampaign,
+  endCampaign,
+  findCampaign,
+  inviteCounts,
+  joinSources,
+  listCampaigns,
+} from '@chat-guard/campaigns';
+import { loadGuildConfig } from '@chat-guard/guild-config';
+import { ChannelType } from 'discord-api-types/v10';
+import { z } from 'zod';
+import { auditChange } from '../auditChange.ts';
+import type { DashboardDeps } from '../webApp.ts';
+import { guardedGuild } from './guardedGuild.ts';
+
+const DAY_MS = 86_400_000;
+const SOURCES_DAYS = 30;
+
+const newCampaign = z.strictObject({
+  name: z.string().trim().min(1).max(50),
+  channelId: z.string().regex(/^\d{1,20}$/, 'must be a channel'),
+  maxUses: z.number().int().min(0).max(100).default(0),
+  maxAgeHours: z.number().int().min(0).max(168).default(0),
+  guildId: z.string().optional(),
+});
+
+/** Where joins came from, campaigns with their honest counts, the leaderboard; create and end campaigns. */
+export function inviteRoutes(deps: DashboardDeps) {
+  const app = guardedGuild(deps);
+
+  app.get('/:guildId/invites', async (c) => {
+    const guildId = c.get('guild').id;
+    const now = new Date(deps.now());
+    const { config } = await loadGuildConfig(deps.db, guildId);
+    const rules = {
+      accountAgeDays: config.fakeAccountAgeDays,
+      leaveWindowHours: config.fakeLeaveWindowHours,
+    };
+    const [sources, campaigns, leaderboard, channels] = await Promise.all([
+      joinSources(deps.db, guildId, new Date(now.getTime() - SOURCES_DAYS * DAY_MS)),
+      listCampaigns(deps.db, guildId),
+      inviteCounts(deps.db, { guildId, rules, now }),
+      deps.discord.listChannels(guildId),
+    ]);
+    const withStats = await Promise.all(
+      campaigns.map(async (campaign) => ({
+        ...campaign,
+        ...(await campaignStats(deps.db, campaign.id, rules, now)),
+      })),
+    );
+    return c.json({
+      sourcesDays: SOURCES_DAYS,
+      sources,
+      campaigns: withStats,
+      leaderboard: leaderboard.slice(0, 25),
+      channels: channels
+        .filter((ch) => ch.type === ChannelType.GuildText)
+        .map((ch) => ({ id: ch.id, name: ch.name })),
+    });
+  });
+
+  app.post('/:guildId/campaigns', async (c) => {
+    const guildId = c.get('guild').id;
+    const session = c.get('session');
+    const parsed = newCampaign.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success)
+      return c.json(
+        {
+          error: 'invalid',
+          errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+        },
+        422,
+      );
+    const { name, channelId, maxUses, maxAgeHours } = parsed.data;
+    const channels = await deps.discord.listChannels(guildId);
+    if (!channels.some((ch) => ch.id === channelId && ch.type === ChannelType.GuildText))
+      return c.json(
+        { error: 'invalid', errors: [{ field: 'channelId', message: 'not a text channel of this server' }] },
+        422,
+      );
+    if (await findCampaign(deps.db, guildId, name))
+      return c.json(
+        { error: 'invalid', errors: [{ field: 'name', message: `"${name}" is already running` }] },
+        422,
+      );
+    const code = await deps.discord.createInvite(channelId, {
+      maxAgeSec: maxAgeHours * 3600,
+      maxUses,
+      reason: `Chat Guard campaign "${name}" (dashboard, ${session.username})`,
+    });
+    try {
+      const campaign = await createCampaign(deps.db, {
+        guildId,
+        name,
+        inviteCode: code,
+        channelId,
+        createdBy: session.userId,
+      });
+      await auditChange(deps.bus, {
+        guildId,
+        action: 'campaign.create',
+        by: session,
+        reason: `campaign "${name}" created on the dashboard`,
+        details: { inviteCode: code, channelId },
+        idempotencyKey: `campaign.create:${guildId}:${code}`,
+        at: deps.now(),
+      });
+      return c.json({ campaign }, 201);
+    } catch (err) {
+      // The invite exists but the campaign does not: take the invite back.
+      await deps.discord.deleteInvite(code, 'campaign not stored');
+      if (err instanceof CampaignExistsError)
+        return c.json(
+          { error: 'invalid', errors: [{ field: 'name', message: `"${name}" is already running` }] },
+          422,
+        );
+      throw err;
+    }
+  });
+
+  app.post('/:guildId/campaigns/:campaignId/end', async (c) => {
+    const guildId = c.get('guild').id;
+    const session = c.get('session');
+    const campaign = (await listCampaigns(deps.db, guildId)).find((x) => x.id === c.req.param('campaignId'));
+    if (!campaign) return c.json({ error: 'not-found', message: 'No such campaign in this server.' }, 404);
+    if (campaign.endedAt)
+      return c.json({ error: 'conflict', message: 'This campaign has ended already.' }, 409);
+    await deps.discord.deleteInvite(campaign.inviteCode, `Chat Guard campaign "${campaign.name}" ended`);
+    await endCampaign(deps.db, campaign.id, new Date(deps.now()));
+    await auditChange(deps.bus, {
+      guildId,
+      action: 'campaign.end',
+      by: session,
+      reason: `campaign "${campaign.name}" ended on the dashboard`,
+      details: { inviteCode: campaign.inviteCode },
+      idempotencyKey: `campaign.end:${guildId}:${campaign.inviteCode}`,
+      at: deps.now(),
+    });
+    return c.json({ ok: true });
+  });
+  return app;
+}

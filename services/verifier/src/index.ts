@@ -1,0 +1,1 @@
+export { type GateStatus, gateStatus } from './gateStatus.ts';
