@@ -1,92 +1,139 @@
-import { generateTraffic, type TraceLabel } from '@chat-guard/sandbox';
 import { describe, expect, it } from 'vitest';
-import { computeFeatures, FEATURE_SPEC } from '../../services/anomaly-detector/src/features.ts';
-import { GuildWindows } from '../../services/anomaly-detector/src/feedWindows.ts';
+import { computeFeatures, FEATURE_SPEC, surprise } from '../../services/anomaly-detector/src/features.ts';
 import { nameSkeleton } from '../../services/anomaly-detector/src/guildWindow.ts';
+import { batchCount, cadenceRegularity } from '../../services/anomaly-detector/src/joinStats.ts';
+import { addJoins, GUILD, newWindows, T0, usualTraffic } from '../support/joinWindows.ts';
 
-const guild = (n: number) => ({
-  guildId: `10${String(n).padStart(17, '0')}`,
-  channelIds: [`11${String(n).padStart(17, '0')}`],
-  memberIds: Array.from({ length: 30 }, (_, i) => `12${String(n * 100 + i).padStart(17, '0')}`),
-  inviterIds: [`13${String(n).padStart(17, '0')}`],
-  vanityCode: null,
-});
+const DAY = 86_400_000;
 
-/** Features at the middle of a labelled episode, after replaying the trace up to then. */
-function featuresAt(
-  scenario: 'fast-flood' | 'shout-out' | 'aged-accounts' | 'slow-drip' | 'organic',
-  seed: number,
-  intoMs = 60_000,
-) {
-  const plan = generateTraffic({
-    seed,
-    startMs: Date.UTC(2026, 0, 5),
-    durationMs: 3 * 3_600_000,
-    guilds: [guild(1)],
-    scenario,
-  });
-  const label =
-    scenario === 'organic'
-      ? { guildId: guild(1).guildId, start: Date.UTC(2026, 0, 5) + 7_200_000, end: Infinity }
-      : plan.labels.find((l: TraceLabel) => l.type === (scenario === 'shout-out' ? 'surge' : 'raid'));
-  if (!label) throw new Error(`the ${scenario} plan has no labelled episode`);
-  const at = label.start + Math.min(intoMs, (label.end - label.start) / 2);
-  const windows = new GuildWindows();
-  for (const event of plan.events) if (event.ts <= at) windows.apply(event);
-  return computeFeatures(windows.get(label.guildId), at);
-}
+/** Ten joins in the last minute before T0, shaped by `spec`. */
+const burst = (spec: (i: number) => { ageDays: number; avatar?: boolean; name?: string }) =>
+  Array.from({ length: 10 }, (_, i) => ({ ts: T0 - 55_000 + i * 5_000, ...spec(i) }));
 
 describe('raid features', () => {
-  it('folds look-alike usernames together', () => {
+  it('fold look-alike usernames together', () => {
     expect(nameSkeleton('Luna_88')).toBe(nameSkeleton('luna.1337'));
     expect(nameSkeleton('Luna_88')).not.toBe(nameSkeleton('nova_88'));
   });
 
-  it('lay out one value per named feature, each on a 0..1 scale', () => {
-    const features = featuresAt('fast-flood', 1);
-    expect(features.version).toBe(FEATURE_SPEC.version);
-    expect(features.vector).toHaveLength(FEATURE_SPEC.names.length);
-    for (const value of features.vector) expect(value >= 0 && value <= 1).toBe(true);
+  it('lay out one value per named feature, lifts in -1..1 and the rest in 0..1', () => {
+    const windows = newWindows();
+    addJoins(windows, usualTraffic(T0 - 60_000));
+    addJoins(
+      windows,
+      burst(() => ({ ageDays: 0.1, avatar: false })),
+    );
+    const f = computeFeatures(windows.get(GUILD), T0);
+    expect(f.version).toBe(FEATURE_SPEC.version);
+    expect(f.vector).toHaveLength(FEATURE_SPEC.names.length);
+    FEATURE_SPEC.names.forEach((name, i) => {
+      const v = f.vector[i] ?? Number.NaN;
+      expect(v, name).toBeGreaterThanOrEqual(name.includes('Lift') ? -1 : 0);
+      expect(v, name).toBeLessThanOrEqual(1);
+    });
   });
 
-  it.each([1, 2, 3])('set a fast flood (seed %i) apart from an organic shout-out, in words', (seed) => {
-    const flood = featuresAt('fast-flood', seed);
-    const surge = featuresAt('shout-out', seed);
-    expect(flood.named.youngUnder1dShare).toBeGreaterThan(surge.named.youngUnder1dShare);
-    expect(flood.named.defaultAvatarShare).toBeGreaterThan(surge.named.defaultAvatarShare);
-    expect(flood.named.topInviteShare).toBeGreaterThanOrEqual(surge.named.topInviteShare);
-    expect(flood.reasons.join(' ')).toMatch(/younger than 1 day|default avatars|look-alike/);
+  it('measure fresh accounts against the guild’s own usual newcomers, not as an absolute share', () => {
+    const fresh = burst(() => ({ ageDays: 0.1 }));
+    const rare = newWindows();
+    addJoins(rare, usualTraffic(T0 - 60 * 60_000, { freshShare: 0.02 }));
+    addJoins(rare, fresh);
+    const common = newWindows();
+    addJoins(common, usualTraffic(T0 - 60 * 60_000, { freshShare: 0.6 }));
+    addJoins(common, fresh);
+    const inRare = computeFeatures(rare.get(GUILD), T0).named;
+    const inCommon = computeFeatures(common.get(GUILD), T0).named;
+    expect(inRare.youngLift1d10m).toBeGreaterThan(inCommon.youngLift1d10m + 0.3);
+    expect(inRare.youngSurprise10m).toBeGreaterThan(inCommon.youngSurprise10m);
   });
 
-  it.each([1, 2, 3])('add up a slow drip (seed %i) over 10 minutes where one minute shows little', (seed) => {
-    const drip = featuresAt('slow-drip', seed, 12 * 60_000);
-    const organic = featuresAt('organic', seed, 0);
-    expect(drip.named.joinsLastMinute).toBeLessThan(0.3);
-    expect(drip.named.youngUnder7dCount10m).toBeGreaterThan(organic.named.youngUnder7dCount10m);
-    expect(drip.named.youngDefaultAvatarCount10m).toBeGreaterThan(organic.named.youngDefaultAvatarCount10m);
-    expect(drip.named.youngUnder7dShare10m).toBeGreaterThan(0.3);
-    expect(drip.reasons.join(' ')).toMatch(/in 10 min/);
+  it('find a batch of accounts made together whatever its age, with no fixed span', () => {
+    const at = (ageDays: number) => ({ ts: T0, accountCreatedAt: T0 - ageDays * DAY });
+    const join = (ageDays: number) => ({
+      ...at(ageDays),
+      userId: '1',
+      defaultAvatar: false,
+      nameSkeleton: '',
+      inviteCode: null,
+      viaNewInviter: false,
+      rejoin: false,
+    });
+    // Ten accounts made one afternoon two years ago, ten made within the last hour, ten spread over years.
+    expect(batchCount(Array.from({ length: 10 }, (_, i) => join(730 + i * 0.02)))).toBe(10);
+    expect(batchCount(Array.from({ length: 10 }, (_, i) => join(0.01 + i * 0.0005)))).toBe(10);
+    expect(batchCount(Array.from({ length: 10 }, (_, i) => join(40 + i * 211)))).toBeLessThanOrEqual(2);
   });
 
-  it('see that aged raid accounts were made in one batch', () => {
-    const aged = featuresAt('aged-accounts', 2, 120_000);
-    const surge = featuresAt('shout-out', 2, 120_000);
-    expect(aged.named.sameBatchShare10m).toBeGreaterThan(0.5);
-    expect(surge.named.sameBatchShare10m).toBeLessThan(aged.named.sameBatchShare10m);
+  it('call a burst of newcomers posting links strong evidence, and the same newcomers saying hi not', () => {
+    for (const [content, strong] of [
+      ['join my server discord.gg/abcdef', true],
+      ['hi everyone!', false],
+    ] as const) {
+      const windows = newWindows();
+      addJoins(windows, usualTraffic(T0 - 60_000));
+      const users = addJoins(
+        windows,
+        burst((i) => ({ ageDays: 40 + i * 173 })),
+      );
+      users.forEach((userId, i) => {
+        windows.apply({
+          type: 'message.created',
+          ts: T0 - 50_000 + i * 5_000,
+          guildId: GUILD,
+          userId,
+          content,
+          mentionCount: 0,
+        });
+      });
+      const f = computeFeatures(windows.get(GUILD), T0);
+      expect(f.strong.length > 0, content).toBe(strong);
+      expect(f.named.spamPosterCount10m > 0, content).toBe(strong);
+    }
   });
 
-  it.each([1, 2, 3])(
-    'see an aged raid (seed %i) as one batch through a fresh invite within its first minute',
-    (seed) => {
-      const aged = featuresAt('aged-accounts', seed, 60_000);
-      const organic = featuresAt('organic', seed, 0);
-      expect(aged.named.sameBatchShare).toBeGreaterThan(0.5);
-      expect(aged.named.sameBatchShare).toBeGreaterThan(aged.named.sameBatchShare10m);
-      expect(aged.named.freshInviteShare).toBeGreaterThan(organic.named.freshInviteShare);
-    },
-  );
+  it('count no join before `since` (the end of the last step), so an answered wave is history', () => {
+    const windows = newWindows();
+    addJoins(
+      windows,
+      burst(() => ({ ageDays: 0.1, avatar: false })),
+    );
+    const all = computeFeatures(windows.get(GUILD), T0);
+    const since = computeFeatures(windows.get(GUILD), T0, T0 - 20_000);
+    expect(all.joinsLastMinute).toBe(10);
+    expect(since.joinsLastMinute).toBe(3);
+    expect(windows.get(GUILD).recentCount(T0, 60_000, T0 - 20_000)).toBe(3);
+  });
 
-  it('give the same vector for the same trace and time', () => {
-    expect(featuresAt('aged-accounts', 9)).toEqual(featuresAt('aged-accounts', 9));
+  it.each([
+    // k of n, usual share p → surprise, on the scale where 1 is one chance in 10^12
+    [40, 1000, 0.04, 0, 0.01],
+    [60, 1000, 0.04, 0.05, 0.3],
+    [10, 12, 0.05, 0.8, 1],
+    [0, 0, 0.05, 0, 0],
+  ])('rate %i of %i against a usual %f as surprise in [%f, %f]', (k, n, p, lo, hi) => {
+    const s = surprise(k, n, p);
+    expect(s).toBeGreaterThanOrEqual(lo);
+    expect(s).toBeLessThanOrEqual(hi);
+  });
+
+  it('tell a metronome from people arriving on their own', () => {
+    const at = (ts: number) => ({
+      ts,
+      accountCreatedAt: 0,
+      userId: '1',
+      defaultAvatar: false,
+      nameSkeleton: '',
+      inviteCode: null,
+      viaNewInviter: false,
+      rejoin: false,
+    });
+    const even = Array.from({ length: 12 }, (_, i) => at(i * 1000));
+    let t = 0;
+    const uneven = [3, 40, 1, 9, 22, 2, 60, 5, 1, 17, 33].map((gap) => {
+      t += gap * 1000;
+      return at(t);
+    });
+    expect(cadenceRegularity(even)).toBeCloseTo(1, 5);
+    expect(cadenceRegularity(uneven)).toBeLessThan(0.3);
   });
 });

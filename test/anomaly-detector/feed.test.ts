@@ -18,32 +18,37 @@ function join(windows: GuildWindows, userId: string, ts: number) {
 }
 
 describe('what the detector reads of the live feed', () => {
-  it('matches a first message to its author’s join, and forgets it once the join leaves the window', () => {
+  it('keeps what newcomers post (links, pings, repeats), never what members who joined long ago post', () => {
     const windows = new GuildWindows();
     join(windows, '1300000000000000001', T0);
-    windows.apply({ type: 'message.created', ts: T0 + 5_000, guildId: GUILD, userId: '1300000000000000001' });
-    windows.apply({ type: 'message.created', ts: T0 + 9_000, guildId: GUILD, userId: '1300000000000000001' });
-    windows.apply({ type: 'message.created', ts: T0 + 6_000, guildId: GUILD, userId: '1300000000000000999' });
+    const post = (userId: string, ts: number, content: string) =>
+      windows.apply({ type: 'message.created', ts, guildId: GUILD, userId, content, mentionCount: 0 });
+    post('1300000000000000001', T0 + 5_000, 'free nitro https://bit.ly/x');
+    post('1300000000000000001', T0 + 9_000, 'free nitro https://bit.ly/x');
+    post('1300000000000000999', T0 + 6_000, 'hello'); // not a newcomer
     const window = windows.get(GUILD);
-    expect([...window.firstMessages]).toEqual([['1300000000000000001', T0 + 5_000]]);
-    join(windows, '1300000000000000002', T0 + 60 * 60_000); // an hour later the first join is gone
-    windows.apply({
-      type: 'message.created',
-      ts: T0 + 60 * 60_000 + 1,
-      guildId: GUILD,
-      userId: '1300000000000000001',
-    });
-    expect(window.firstMessages.has('1300000000000000001')).toBe(false);
+    expect(window.posts.map((p) => [p.userId, p.sinceJoinMs, p.spammy, p.repeat])).toEqual([
+      ['1300000000000000001', 5_000, true, false],
+      ['1300000000000000001', 9_000, true, true],
+    ]);
+    join(windows, '1300000000000000002', T0 + 61 * 60_000); // an hour later the first join has left the window
+    post('1300000000000000001', T0 + 61 * 60_000 + 1, 'hi again');
+    expect(window.posts).toHaveLength(0);
   });
 
-  it('takes a message’s author and time, never its content, and skips bots and other events', () => {
+  it('reads a message’s author, time, links and pings, and skips bots and other events', () => {
     const message = {
       guildId: GUILD,
       channelId: '1100000000000000100',
       messageId: '1300000000000009999',
       authorId: '1300000000000000001',
       authorIsBot: false,
-      content: 'hi',
+      content: 'hi @everyone',
+      mentionUserIds: ['1300000000000000002'],
+      mentionRoleIds: [],
+      mentionsEveryone: true,
+      memberRoleIds: [],
+      memberPermissions: '0',
       createdAt: T0,
     };
     expect(discordTraceEvent('discord.1.message.created', message)).toEqual({
@@ -51,6 +56,9 @@ describe('what the detector reads of the live feed', () => {
       ts: T0,
       guildId: GUILD,
       userId: '1300000000000000001',
+      content: 'hi @everyone',
+      mentionCount: 1,
+      mentionsEveryone: true,
     });
     expect(discordTraceEvent('discord.1.message.created', { ...message, authorIsBot: true })).toBeNull();
     expect(discordTraceEvent('discord.1.message.created', { ...message, authorId: 'not-an-id' })).toBeNull();

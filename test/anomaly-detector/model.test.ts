@@ -4,9 +4,20 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_SPEC } from '../../services/anomaly-detector/src/features.ts';
-import { buildRaidModel, predict } from '../../services/anomaly-detector/src/model.ts';
+import { buildRaidModel } from '../../services/anomaly-detector/src/model.ts';
 import { fileLoader, fileSaver, ModelFileError } from '../../services/anomaly-detector/src/modelFiles.ts';
 import { initTensorflow } from '../../services/anomaly-detector/src/tfBackend.ts';
+import { raidScorer } from '../../services/anomaly-detector/src/tfScorer.ts';
+
+const metadata = {
+  featureVersion: FEATURE_SPEC.version,
+  featureNames: [...FEATURE_SPEC.names],
+  calibration: { a: 1.4, b: -0.3 },
+  trainedOn: {},
+  evaluation: {},
+  createdAt: '2026-12-01T00:00:00.000Z',
+};
+const predict = (model: tf.LayersModel, xs: number[][]) => raidScorer(model, metadata, 'test').score(xs);
 
 const WIDTH = FEATURE_SPEC.names.length;
 let dir: string;
@@ -46,6 +57,7 @@ describe('the raid model', () => {
     async (_, l2) => {
       const { xs, ys } = tinyData();
       const model = buildRaidModel(WIDTH, 7, { l2 });
+      model.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy' });
       const history = await model.fit(tf.tensor2d(xs), tf.tensor2d(ys, [ys.length, 1]), {
         epochs: 2,
         batchSize: 8,
@@ -60,6 +72,17 @@ describe('the raid model', () => {
       for (const [i, p] of after.entries()) expect(p).toBeCloseTo(before[i] ?? Number.NaN, 6);
     },
   );
+
+  it('scores one vector in plain arithmetic exactly as TF.js scores the batch, calibration included', async () => {
+    const { xs } = tinyData();
+    const model = buildRaidModel(WIDTH, 11, { hidden: [6] });
+    const scorer = raidScorer(model, metadata, 'test');
+    const batch = await scorer.score(xs);
+    for (const [i, x] of xs.entries()) expect(scorer.scoreOne(x)).toBeCloseTo(batch[i] ?? Number.NaN, 5);
+    // The calibration moved the scores: without it they differ.
+    const raw = raidScorer(model, { ...metadata, calibration: { a: 1, b: 0 } }, 'test');
+    expect(Math.abs(raw.scoreOne(xs[0] ?? []) - scorer.scoreOne(xs[0] ?? []))).toBeGreaterThan(1e-3);
+  });
 
   it('names the fault of a model directory that is missing or corrupt', async () => {
     await expect(tf.loadLayersModel(fileLoader(join(dir, 'nope')))).rejects.toThrow(/model\.json is missing/);

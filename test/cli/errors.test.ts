@@ -132,7 +132,8 @@ describe('chat-guard help', () => {
     const evalHelp = await chatGuard(['model', 'eval', '--help']);
     expect(evalHelp.code).toBe(0);
     expect(evalHelp.output).toContain('Usage: chat-guard model eval [options]');
-    expect(evalHelp.output).toContain('--eval-seeds');
+    expect(evalHelp.output).toContain('--scale');
+    expect(evalHelp.output).not.toContain('--epochs');
     expect(evalHelp.output).not.toContain('--database-url');
     const prune = await chatGuard(['audit', 'prune', '--help']);
     expect(prune.output).toContain('--older-than-days');

@@ -1,9 +1,8 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseJoinTrace, parseLabels } from '@chat-guard/sandbox';
+import { parseJoinTrace, parseLabels } from '@chat-guard/join-trace';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { syntheticTraces } from '../../libs/cli/src/model/syntheticTraces.ts';
 import { spawnTs } from '../support/processes.ts';
 
 let dir: string;
@@ -12,72 +11,111 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-it('generates labelled synthetic traces that read back through the trace format', async () => {
-  const run = spawnTs([
-    'libs/cli/src/run.ts',
-    'model',
-    'generate',
-    '--seeds',
-    '4',
-    '--hours',
-    '1',
-    '--out',
-    dir,
-  ]);
-  expect(await run.exited).toBe(0);
-  const files = (await readdir(dir)).sort();
-  expect(files).toContain('fast-flood-4.jsonl');
-  expect(files).toContain('fast-flood-4.labels.jsonl');
-  const events = parseJoinTrace(await readFile(join(dir, 'fast-flood-4.jsonl'), 'utf8'));
-  const labels = parseLabels(await readFile(join(dir, 'fast-flood-4.labels.jsonl'), 'utf8'));
-  expect(events.some((e) => e.type === 'member.joined')).toBe(true);
-  expect(labels.map((l) => l.type)).toContain('raid');
+it('generates labelled traces of either generator that read back through the trace format', async () => {
+  for (const generator of ['A', 'B']) {
+    const out = join(dir, generator);
+    const run = spawnTs([
+      'libs/cli/src/run.ts',
+      'model',
+      'generate',
+      ...[
+        '--generator',
+        generator,
+        '--seeds',
+        '4',
+        '--hours',
+        '3',
+        '--episodes',
+        'fast-flood,shout-out',
+        '--out',
+        out,
+      ],
+    ]);
+    expect(await run.exited, run.output()).toBe(0);
+    expect((await readdir(out)).sort()).toEqual([
+      'fast-flood-4.jsonl',
+      'fast-flood-4.labels.jsonl',
+      'shout-out-4.jsonl',
+      'shout-out-4.labels.jsonl',
+    ]);
+    const events = parseJoinTrace(await readFile(join(out, 'fast-flood-4.jsonl'), 'utf8'));
+    const labels = parseLabels(await readFile(join(out, 'fast-flood-4.labels.jsonl'), 'utf8'));
+    expect(events.some((e) => e.type === 'member.joined')).toBe(true);
+    expect(labels.map((l) => [l.type, l.family])).toEqual([['raid', 'fast-flood']]);
+  }
 });
 
-it('evaluates the shipped model beside the four baselines per raid family, and plots it', async () => {
-  const plots = join(dir, 'plots');
+it('never writes into the shipped model unless told to', async () => {
   const run = spawnTs([
     'libs/cli/src/run.ts',
     'model',
-    'eval',
-    ...['--eval-seeds', '21', '--hours', '1', '--organic-guild-days', '1', '--plots', plots],
+    'train',
+    '--scale',
+    '0.05',
+    '--out',
+    'models/raid-detector',
   ]);
-  expect(await run.exited, run.output()).toBe(0);
-  const rows = run
-    .output()
-    .split('\n')
-    .filter((l) => l.startsWith('| ') && !l.startsWith('| detector'));
-  const cells = (row: string) => row.split('|').map((c) => c.trim());
-  const overall = rows.filter((r) => !cells(r)[1]?.includes('·'));
-  expect(overall.map((r) => cells(r)[1])).toEqual([
-    expect.stringMatching(/^model \(threshold 0\.\d+\)$/),
-    expect.stringMatching(/^\d+ joins in 10 s$/),
-    expect.stringMatching(/^rate \d+x baseline/),
-    expect.stringMatching(/^EWMA z-score over \d+/),
-    expect.stringMatching(/^CUSUM/),
-  ]);
-  for (const row of overall) {
-    const [, , raids, recall, median, p95, admitted, falses, surges] = cells(row);
-    expect(Number(raids)).toBe(8);
-    expect(recall).toMatch(/^\d+%$/);
-    expect(median).toMatch(/^(\d+\.\d s|–)$/);
-    expect(p95).toMatch(/^(\d+\.\d s|–)$/);
-    expect(admitted).toMatch(/^\d+$/);
-    expect(falses).toMatch(/^\d+\.\d \(\d+ in 2\)$/);
-    expect(surges).toMatch(/^\d+%$/);
-  }
-  // Each family's rows sit together, one per detector.
-  const families = rows.filter((r) => cells(r)[1]?.includes('·')).map((r) => cells(r)[1]?.split(' · ')[1]);
-  expect(new Set(families)).toEqual(new Set(['fast-flood', 'slow-drip', 'aged-accounts', 'multi-invite']));
+  expect(await run.exited).toBe(2);
+  expect(run.output()).toMatch(/shipped model: add --ship/);
+  const none = spawnTs(['libs/cli/src/run.ts', 'model', 'train']);
+  expect(await none.exited).toBe(2);
+  expect(none.output()).toMatch(/--out <dir>/);
+  const bad = spawnTs(['libs/cli/src/run.ts', 'model', 'generate', '--episodes', 'stampede', '--out', dir]);
+  expect(await bad.exited).toBe(2);
+  expect(bad.output()).toMatch(/unknown episode stampede/);
+});
 
-  const html = await readFile(join(plots, 'eval.html'), 'utf8');
-  expect(html).not.toMatch(/<script/i);
-  for (const name of overall.map((r) => cells(r)[1] ?? ''))
-    expect(html).toContain(`data-series="${name.replace(/&/g, '&amp;')}"`);
-  const labels = syntheticTraces([21], 1).flatMap((t) => t.labels);
-  expect(html.match(/data-episode="/g)).toHaveLength(labels.length);
-  expect(html.match(/data-type="surge"/g)).toHaveLength(labels.filter((l) => l.type === 'surge').length);
-  expect(html).toMatch(
-    /<polyline data-series="score" fill="none" stroke="#d62728" stroke-width="1.5" points="\d/,
-  );
+it('prints the cross-generator table per raid family and surge kind, the feature AUCs, and plots with real axes', async () => {
+  const plots = join(dir, 'plots');
+  const run = spawnTs(['libs/cli/src/run.ts', 'model', 'eval', '--scale', '0.05', '--plots', plots]);
+  expect(await run.exited, run.output()).toBe(0);
+  const out = run.output();
+  expect(out).toMatch(/Trained on generator A; calibration and thresholds from generator B/);
+  const rows = out
+    .split('\n')
+    .filter(
+      (l) =>
+        l.startsWith('| ') &&
+        !l.startsWith('| report set') &&
+        !l.startsWith('| feature') &&
+        !l.startsWith('| ---'),
+    );
+  const cells = (row: string) =>
+    row
+      .split('|')
+      .map((c) => c.trim())
+      .slice(1, -1);
+  const table = rows.filter((r) => / · /.test(cells(r)[0] ?? ''));
+  expect(
+    table.map((r) =>
+      cells(r)[0]
+        ?.replace(/\(.*\)/, '')
+        .replace(/\s+/g, ' '),
+    ),
+  ).toEqual(['A · model', 'A · 10 joins in 10 s', 'B · model', 'B · 10 joins in 10 s']);
+  for (const row of table) {
+    const [, recall, flood, multi, aged, drip, shout, trending, launch] = cells(row);
+    expect(Number(recall)).toBeGreaterThanOrEqual(0);
+    for (const family of [flood, multi, aged, drip]) expect(family).toMatch(/^\d\.\d\d \((\d+\.\d s|–)\)$/);
+    for (const kind of [shout, trending, launch]) expect(kind).toMatch(/^\d+\+\d+\/\d+$/);
+  }
+  const features = rows.filter((r) => !/ · /.test(cells(r)[0] ?? ''));
+  expect(features.length).toBeGreaterThan(10);
+  for (const row of features) expect(cells(row)[1]).toMatch(/^(0|1)\.\d\d$|^–$/);
+  for (const name of ['recall.svg', 'surges.svg', 'feature-auc.svg']) {
+    const svg = await readFile(join(plots, name), 'utf8');
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toMatch(/class="mark-text role-axis-label"/); // tick labels
+    expect(svg).toMatch(/role-legend/);
+  }
+}, 300_000);
+
+it('times a whole detector tick for many active guilds and ends with one JSON line', async () => {
+  const run = spawnTs(['libs/cli/src/run.ts', 'model', 'bench', '--guilds', '50']);
+  expect(await run.exited, run.output()).toBe(0);
+  const last = JSON.parse(run.output().trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
+  expect(last.guilds).toBe(50);
+  expect(last.joinsInWindows).toBeGreaterThan(50);
+  expect(last.tickMedianMs).toBeGreaterThan(0);
+  expect(last.tickMedianMs).toBeGreaterThanOrEqual(last.featuresMedianMs ?? Infinity);
 }, 120_000);

@@ -41,11 +41,38 @@ it('replays a join trace deterministically, printing only decisions in the JOIN_
   expect(decisions.length).toBeGreaterThan(0);
   for (const d of decisions) {
     expect(Object.keys(d)).toEqual(['ts', 'guildId', 'decision', 'score', 'reasons']);
-    expect(['lockdown.start', 'lockdown.end']).toContain(d.decision);
+    expect(['gate.start', 'gate.end', 'lockdown.start', 'lockdown.end']).toContain(d.decision);
   }
+  // The flood's raiders post spam: the first protective step comes within seconds of the raid.
   const raid = plan.labels[0];
-  expect(decisions[0]).toMatchObject({ decision: 'lockdown.start', guildId: guild.guildId });
-  expect(decisions[0]?.ts).toBeGreaterThanOrEqual(raid?.start ?? 0);
+  const step = decisions.find((d) => d.decision === 'gate.start' || d.decision === 'lockdown.start');
+  expect(step?.guildId).toBe(guild.guildId);
+  expect(Number(step?.ts)).toBeGreaterThanOrEqual(raid?.start ?? 0);
+  expect(Number(step?.ts)).toBeLessThanOrEqual((raid?.start ?? 0) + 30_000);
+  // Every step that starts also ends once the raid is over.
+  for (const level of ['gate', 'lockdown'])
+    expect(decisions.filter((d) => d.decision === `${level}.start`).length).toBe(
+      decisions.filter((d) => d.decision === `${level}.end`).length,
+    );
+});
+
+it('jumps over idle time: a trace whose last line lies years ahead replays at once', async () => {
+  const plan = generateTraffic({
+    seed: 6,
+    startMs: Date.UTC(2026, 0, 5),
+    durationMs: 3_600_000,
+    guilds: [guild],
+    scenario: 'organic',
+  });
+  const last = plan.events.at(-1);
+  if (!last) throw new Error('an empty plan');
+  const far = { ...last, ts: last.ts + 5 * 365 * 86_400_000 };
+  const trace = join(dir, 'far.jsonl');
+  await writeFile(trace, formatJoinTrace([...plan.events, far]));
+  const began = Date.now();
+  const run = spawnTs(['libs/cli/src/run.ts', 'replay', trace]);
+  expect(await run.exited).toBe(0);
+  expect(Date.now() - began).toBeLessThan(60_000);
 });
 
 it('says clearly when the model file is missing or corrupt', async () => {
@@ -57,30 +84,4 @@ it('says clearly when the model file is missing or corrupt', async () => {
   expect(await noModel.exited).toBe(1);
   expect(noModel.output()).toMatch(/model at .*broken-model: metadata\.json is missing/);
   expect(await readFile(join(dir, 'empty.jsonl'), 'utf8')).toBe('');
-});
-
-it('refuses a trace whose clock jumps years ahead, at once and naming the event, instead of ticking through it', async () => {
-  const start = Date.UTC(2026, 0, 5);
-  const guildLine = (ts: number) => ({
-    type: 'guild',
-    ts,
-    guildId: guild.guildId,
-    memberCount: 100,
-    vanityCode: null,
-  });
-  const trace = join(dir, 'future.jsonl');
-  const farFuture = start + 10 * 365 * 24 * 3_600_000;
-  await writeFile(
-    trace,
-    [guildLine(start), guildLine(start + 1_000), guildLine(farFuture)]
-      .map((l) => `${JSON.stringify(l)}\n`)
-      .join(''),
-  );
-  const began = Date.now();
-  const run = spawnTs(['libs/cli/src/run.ts', 'replay', trace]);
-  expect(await run.exited).toBe(1);
-  expect(Date.now() - began).toBeLessThan(20_000);
-  expect(run.output()).toMatch(/event 3 comes 87600 h after the one before it/);
-  const allowed = spawnTs(['libs/cli/src/run.ts', 'replay', trace, '--max-gap-hours', 'x']);
-  expect(await allowed.exited).toBe(2);
 });

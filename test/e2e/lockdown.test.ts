@@ -6,18 +6,23 @@ import { type System, startSystem } from '../support/system.ts';
 
 // The whole raid path on the sandbox with real discord.js, NATS, Redis and PostgreSQL:
 // joins → invite-tracker → anomaly-detector (two replicas) → enforcer → log-writer.
+// The traffic comes from the sandbox's own generator and from hand-written joins, never from
+// the raid lab's generators the model was trained and tuned on.
 
 let system: System;
 let detectors: Spawned[] = [];
-const guilds = { flood: '', shadow: '', surge: '' };
+const guilds = { flood: '', shadow: '', surge: '', lift: '', gate: '' };
 
 beforeAll(async () => {
   system = await startSystem({
-    sandbox: { guilds: [{ members: 30 }, { members: 30 }, { members: 30 }], seed: 11 },
+    sandbox: {
+      guilds: [{ members: 30 }, { members: 30 }, { members: 30 }, { members: 30 }, { members: 30 }],
+      seed: 11,
+    },
   });
-  const [flood, shadow, surge] = system.sandbox.guilds;
-  if (!flood || !shadow || !surge) throw new Error('three guilds expected');
-  Object.assign(guilds, { flood, shadow, surge });
+  const [flood, shadow, surge, lift, gate] = system.sandbox.guilds;
+  if (!flood || !shadow || !surge || !lift || !gate) throw new Error('five guilds expected');
+  Object.assign(guilds, { flood, shadow, surge, lift, gate });
   await Promise.all([
     system.start('gateway'),
     system.start('invite-tracker'),
@@ -113,6 +118,49 @@ function episode(guildId: string, scenario: 'fast-flood' | 'shout-out', seed: nu
     .filter((e) => e.type === 'member.joined' && e.ts >= label.start)
     .map((e) => (e as { userId: string }).userId);
   return { events, raiders, label };
+}
+
+/** What the detector replicas said of a guild's gates. */
+function gateLines(guildId: string): string[] {
+  return detectors
+    .flatMap((d) => d.output().split('\n'))
+    .filter((line) => line.includes(guildId) && /"msg":"gate (started|ended)/.test(line));
+}
+
+/**
+ * An ambiguous spike written by hand: 25 people in 25 seconds through the everyday invite,
+ * accounts made between 1 and 20 hours ago (no batch), default avatars, ordinary distinct
+ * names, nobody posting. Fresh accounts in a rush: worth the gate, not a lockdown.
+ */
+function ambiguousSpike(guildId: string): JoinTraceEvent[] {
+  const now = Date.now();
+  const names = [
+    'maple',
+    'orion',
+    'kestrel',
+    'juniper',
+    'basil',
+    'wren',
+    'sable',
+    'thistle',
+    'cobalt',
+    'fennel',
+  ];
+  return Array.from({ length: 25 }, (_, i) => {
+    const createdAt = now - (1 + ((i * 7) % 20)) * 3_600_000 - i * 61_000;
+    const userId = String(((BigInt(createdAt) - 1_420_070_400_000n) << 22n) | BigInt(i + 1));
+    return {
+      type: 'member.joined' as const,
+      ts: now + i * 1_000,
+      guildId,
+      userId,
+      username: `${names[i % names.length]}${['_art', '.gg', 'fan', ''][i % 4]}${(i * 37) % 97}`,
+      globalName: null,
+      avatar: null,
+      bot: false,
+      inviteCode: null,
+    };
+  });
 }
 
 async function lockdownsOf(guildId: string) {
@@ -252,4 +300,51 @@ describe('raid lockdown, end to end', () => {
     expect(await lockdownsOf(guildId)).toEqual([]);
     expect(alertsIn(guildId)).toEqual([]);
   }, 300_000);
+
+  it('holds an admin’s lift: the wave it answered does not start a new lockdown or gate', async () => {
+    const guildId = guilds.lift;
+    const { events } = episode(guildId, 'fast-flood', 8);
+    await system.sandbox.traffic.play(events, { speed: 2 });
+    await waitFor(async () => (await lockdownsOf(guildId)).length > 0, 'a lockdown', 120_000);
+    await waitFor(() => alertsIn(guildId).length > 0, 'the alert', 30_000);
+    const [alert] = alertsIn(guildId);
+    const [lockdown] = await lockdownsOf(guildId);
+    if (!alert?.messageIds?.[0] || !lockdown) throw new Error('no alert to answer');
+    system.sandbox.interactions.clickButton({
+      channelId: alert.channelId ?? '',
+      messageId: alert.messageIds[0],
+      userId: system.sandbox.inspect.guild(guildId).adminId ?? '',
+      customId: `lockdown:lift:${lockdown.id}`,
+    });
+    await waitFor(async () => (await lockdownsOf(guildId))[0]?.status === 'lifted', 'the lift', 60_000);
+    const gatesBefore = gateLines(guildId).length;
+    // The raid's joins are still in every window of the detector: an answered wave starts nothing.
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    expect((await lockdownsOf(guildId)).map((l) => l.status)).toEqual(['lifted']);
+    expect(gateLines(guildId).filter((l) => l.includes('gate started')).length).toBe(
+      gateLines(guildId)
+        .slice(0, gatesBefore)
+        .filter((l) => l.includes('gate started')).length,
+    );
+  }, 300_000);
+
+  it('answers an ambiguous spike with the gentle step only: newcomers gated, nothing locked', async () => {
+    const guildId = guilds.gate;
+    const untouched = await guildSettings(guildId);
+    await system.sandbox.traffic.play(ambiguousSpike(guildId), { speed: 1 });
+    await waitFor(() => gateLines(guildId).some((l) => l.includes('gate started')), 'a gate', 60_000).catch(
+      (err) => {
+        throw new Error(
+          `${err}\n${detectors
+            .map((d) => d.output())
+            .join('\n')
+            .slice(-4000)}`,
+        );
+      },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(await lockdownsOf(guildId)).toEqual([]);
+    // Under the default gate mode the member gate takes newcomers; existing members and invites are untouched.
+    expect(await guildSettings(guildId)).toEqual(untouched);
+  }, 180_000);
 });

@@ -135,6 +135,7 @@ describe('a lockdown', () => {
       since: req.requestedAt,
       holdUntil: null,
       suppressedUntil: null,
+      endedAt: null,
     });
     await startLockdown(deps, req);
     clock.offset += 5 * MINUTE;

@@ -45,6 +45,7 @@ describe('a lockdown, answered and held', () => {
       since: req.requestedAt,
       holdUntil: null,
       suppressedUntil: null,
+      endedAt: null,
     });
     await startLockdown(deps, req);
     clock.offset += 5 * MINUTE;

@@ -13,31 +13,30 @@ interface Entry {
 
 const MODEL_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   generate: {
-    summary: 'Write labelled synthetic traces (<scenario>-<seed>.jsonl, labels beside them) to --out',
-    options: ['seeds', 'hours', 'out'],
+    summary:
+      'Write labelled traces of generator A or B (<episode>-<seed>.jsonl, labels beside them) to --out',
+    options: ['generator', 'seeds', 'episodes', 'hours', 'out'],
   },
   train: {
-    summary: 'Fit the raid model on synthetic and exported traces and choose its threshold on validation',
-    options: [
-      'seeds',
-      'validation-seeds',
-      'hours',
-      'organic-guild-days',
-      'train-organic-guild-days',
-      'traces',
-      'epochs',
-      'out',
-    ],
+    summary: 'Fit on generator A, then calibrate and choose thresholds on generator B (the protocol)',
+    options: ['scale', 'epochs', 'out', 'ship'],
+  },
+  tune: {
+    summary: 'Redo only the calibration and thresholds on generator B for a trained model',
+    options: ['scale', 'model', 'ship'],
   },
   eval: {
-    summary: 'Compare the model with the baselines on held-out traces, with plots',
-    options: ['eval-seeds', 'hours', 'organic-guild-days', 'model', 'plots', 'record'],
+    summary: 'The cross-generator table on fresh seeds of A and B, feature AUCs, and plots',
+    options: ['scale', 'model', 'traces', 'plots', 'record'],
   },
   export: {
     summary: 'Write the join history and admin labels from PostgreSQL as a trace directory',
     options: ['database-url', 'out', 'guild', 'since'],
   },
-  bench: { summary: 'Time one detector tick: 1,000 guilds scored in one batch', options: ['model'] },
+  bench: {
+    summary: 'Time one whole detector tick (features and scoring) for many active guilds',
+    options: ['model', 'guilds'],
+  },
 };
 
 /**

@@ -27,8 +27,12 @@ export const lockdownSettingsSchema = z.strictObject({
   pauseDms: z.boolean().default(false),
   /** Deny @everyone's Send Messages in the lockdown channels: the most disruptive step… */
   denySend: z.boolean().default(true),
-  /** …so it is taken only at or above this raid score. */
-  denySendMinScore: z.number().min(0).max(1).default(0.9),
+  /**
+   * …so it is taken only at or above this raid score. The score is calibrated, and the detector
+   * asks for a lockdown only on strong evidence (newcomers posting spam, a batch of bought
+   * accounts), so by default every lockdown it asks for denies Send Messages.
+   */
+  denySendMinScore: z.number().min(0).max(1).default(0.5),
   /** Time out the accounts that joined in the raid window, for this many minutes (0: no quarantine). */
   quarantineMinutes: z.number().int().min(0).max(MAX_TIMEOUT_MINUTES).default(60),
   /** An on-call tool to POST each alert to, signed with the guild's own secret (screened: `libs/outbound`). */

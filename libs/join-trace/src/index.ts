@@ -1,5 +1,4 @@
 export {
-  checkTraceGaps,
   formatJoinTrace,
   formatLabels,
   type GuildTraceEvent,
@@ -12,6 +11,5 @@ export {
   parseJoinTrace,
   parseLabels,
   TraceFormatError,
-  TraceGapError,
   type TraceLabel,
 } from './joinTrace.ts';

@@ -151,26 +151,3 @@ export function labelsPathFor(tracePath: string): string {
     ? `${tracePath.slice(0, -'.jsonl'.length)}.labels.jsonl`
     : `${tracePath}.labels.jsonl`;
 }
-
-/** A trace whose clock jumps further than a replay can tick through. */
-export class TraceGapError extends Error {
-  constructor(
-    readonly eventIndex: number,
-    readonly gapMs: number,
-    readonly maxGapMs: number,
-  ) {
-    super(
-      `event ${eventIndex + 1} comes ${Math.round(gapMs / 3_600_000)} h after the one before it; ` +
-        `a replay ticks through every second of a gap, and gaps over ${maxGapMs / 3_600_000} h are refused`,
-    );
-    this.name = 'TraceGapError';
-  }
-}
-
-/** Throws TraceGapError at the first pair of consecutive events further apart than `maxGapMs`. */
-export function checkTraceGaps(events: readonly { readonly ts: number }[], maxGapMs: number): void {
-  for (let i = 1; i < events.length; i += 1) {
-    const gap = (events[i]?.ts ?? 0) - (events[i - 1]?.ts ?? 0);
-    if (gap > maxGapMs) throw new TraceGapError(i, gap, maxGapMs);
-  }
-}

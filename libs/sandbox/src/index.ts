@@ -1,5 +1,4 @@
 export {
-  checkTraceGaps,
   formatJoinTrace,
   formatLabels,
   type JoinTraceEvent,
@@ -7,7 +6,6 @@ export {
   parseJoinTrace,
   parseLabels,
   TraceFormatError,
-  TraceGapError,
   type TraceLabel,
 } from '@chat-guard/join-trace';
 export { DiscordHttpError, isDiscordHttpError, JoinRejectedError, SandboxUsageError } from './errors.ts';

@@ -1,5 +1,6 @@
 export * from './connect.ts';
 export * from './ensureDatabase.ts';
+export * from './gateState.ts';
 export * from './lockdownState.ts';
 export * from './migrate.ts';
 export * from './redisKeys.ts';

@@ -12,6 +12,11 @@ export interface LockdownState {
   readonly since: number | null;
   readonly holdUntil: number | null;
   readonly suppressedUntil: number | null;
+  /**
+   * When the last lockdown ended (by the detector or an admin): the detector counts joins from
+   * then on, so an admin's lift is not undone by the wave it answered.
+   */
+  readonly endedAt: number | null;
 }
 
 export const NO_LOCKDOWN: LockdownState = {
@@ -19,6 +24,7 @@ export const NO_LOCKDOWN: LockdownState = {
   since: null,
   holdUntil: null,
   suppressedUntil: null,
+  endedAt: null,
 };
 
 const storedState = z.object({
@@ -26,6 +32,7 @@ const storedState = z.object({
   since: z.number().nullable().default(null),
   holdUntil: z.number().nullable().default(null),
   suppressedUntil: z.number().nullable().default(null),
+  endedAt: z.number().nullable().default(null),
 });
 
 /**

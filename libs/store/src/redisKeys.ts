@@ -20,6 +20,8 @@ export const redisKeys = {
   lockdownState: (guildId: string) => `chatguard:lockdown:${guildId}`,
   /** A lockdown request the detector claimed but has not yet seen published (JSON). */
   lockdownPending: (guildId: string) => `chatguard:lockdown:pending:${guildId}`,
+  /** The detector's gate (the gentle step) of a guild (JSON); ended by the detector or an admin. */
+  gateState: (guildId: string) => `chatguard:gate:${guildId}`,
   /** The lease of the anomaly-detector replica that decides this tick. */
   detectorLeader: () => 'chatguard:anomaly:leader',
 } as const;

@@ -4,7 +4,7 @@ import { GuildWindow } from './guildWindow.ts';
 /** The join-trace events the detector reads (JOIN_TRACE.md); others are skipped. */
 export type TraceEvent =
   | { type: 'guild'; ts: number; guildId: string; memberCount: number }
-  | { type: 'invite.created'; ts: number; guildId: string; code: string }
+  | { type: 'invite.created'; ts: number; guildId: string; code: string; inviterId?: string | null }
   | {
       type: 'member.joined';
       ts: number;
@@ -15,7 +15,15 @@ export type TraceEvent =
       inviteCode: string | null;
     }
   | { type: 'member.left'; ts: number; guildId: string; userId: string }
-  | { type: 'message.created'; ts: number; guildId: string; userId: string }
+  | {
+      type: 'message.created';
+      ts: number;
+      guildId: string;
+      userId: string;
+      content?: string;
+      mentionCount?: number;
+      mentionsEveryone?: boolean;
+    }
   | { type: string; ts: number; guildId: string };
 
 /** Every guild's window, created on first sight. */
@@ -48,7 +56,7 @@ export class GuildWindows {
         if ('memberCount' in event) window.memberCount = event.memberCount;
         return;
       case 'invite.created':
-        if ('code' in event) window.addInvite(event.code, event.ts);
+        if ('code' in event) window.addInvite(event.code, event.ts, event.inviterId ?? null);
         return;
       case 'member.joined':
         if ('username' in event) {
@@ -58,7 +66,7 @@ export class GuildWindows {
             username: event.username,
             accountCreatedAt: snowflakeTimestamp(event.userId),
             defaultAvatar: event.avatar === null,
-            inviteCode: event.inviteCode === 'vanity' ? null : event.inviteCode,
+            inviteCode: event.inviteCode,
           });
         }
         return;
@@ -66,7 +74,15 @@ export class GuildWindows {
         window.addLeave(event.ts);
         return;
       case 'message.created':
-        if ('userId' in event) window.addMessage(event.userId, event.ts);
+        if ('userId' in event) {
+          window.addMessage({
+            ts: event.ts,
+            userId: event.userId,
+            content: 'content' in event ? (event.content ?? '') : '',
+            mentionCount: 'mentionCount' in event ? (event.mentionCount ?? 0) : 0,
+            mentionsEveryone: 'mentionsEveryone' in event ? event.mentionsEveryone === true : false,
+          });
+        }
         return;
       default:
         return;

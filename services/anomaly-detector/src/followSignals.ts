@@ -29,11 +29,18 @@ export function joinTraceEvent(payload: unknown): TraceEvent | null {
   };
 }
 
-/** What the detector reads of a message: who wrote it and when (not its content). */
+/**
+ * What the detector reads of a message: who wrote it, when, and whether it carries what spam
+ * carries (the text is read for links and pings, then dropped).
+ */
 const messageAuthor = z.object({
   guildId: snowflake,
   authorId: snowflake,
   authorIsBot: z.boolean(),
+  content: z.string(),
+  mentionUserIds: z.array(snowflake),
+  mentionRoleIds: z.array(snowflake),
+  mentionsEveryone: z.boolean(),
   createdAt: epochMs,
 });
 
@@ -50,6 +57,9 @@ export function discordTraceEvent(subject: string, payload: unknown): TraceEvent
       ts: m.data.createdAt,
       guildId: m.data.guildId,
       userId: m.data.authorId,
+      content: m.data.content,
+      mentionCount: m.data.mentionUserIds.length + m.data.mentionRoleIds.length,
+      mentionsEveryone: m.data.mentionsEveryone,
     };
   }
   if (subject.endsWith('.member.left')) {
@@ -61,7 +71,13 @@ export function discordTraceEvent(subject: string, payload: unknown): TraceEvent
   if (subject.endsWith('.invite.created')) {
     const m = inviteCreated.schema.safeParse(payload);
     return m.success
-      ? { type: 'invite.created', ts: m.data.createdAt, guildId: m.data.guildId, code: m.data.code }
+      ? {
+          type: 'invite.created',
+          ts: m.data.createdAt,
+          guildId: m.data.guildId,
+          code: m.data.code,
+          inviterId: m.data.inviterId,
+        }
       : null;
   }
   if (subject.endsWith('.guild.available')) {

@@ -1,3 +1,5 @@
+import { ReferenceMix } from './referenceMix.ts';
+
 /** What the detector keeps of one join. */
 export interface WindowJoin {
   readonly ts: number;
@@ -6,9 +8,33 @@ export interface WindowJoin {
   readonly defaultAvatar: boolean;
   /** The username with digits, separators and case folded away: look-alike names share it. */
   readonly nameSkeleton: string;
+  /** The invite used, `vanity` for the vanity URL, null where unknown. */
   readonly inviteCode: string | null;
+  /** The invite was made by someone who joined the guild within the window's horizon. */
+  readonly viaNewInviter: boolean;
   /** The member had joined this guild before. */
   readonly rejoin: boolean;
+}
+
+/** What the detector keeps of a newcomer's message: never its text, only what it looked like. */
+export interface NewcomerPost {
+  readonly ts: number;
+  readonly userId: string;
+  /** How long after the author joined. */
+  readonly sinceJoinMs: number;
+  /** A link, an invite, @everyone/@here or three mentions or more. */
+  readonly spammy: boolean;
+  /** The author posted this same text before, within their first half hour. */
+  readonly repeat: boolean;
+}
+
+/** A message as the window reads it. */
+export interface MessageSeen {
+  readonly ts: number;
+  readonly userId: string;
+  readonly content: string;
+  readonly mentionCount: number;
+  readonly mentionsEveryone: boolean;
 }
 
 /** Look-alike usernames (`luna_88`, `Luna.91`, `luna1337`) fold to one skeleton. */
@@ -19,49 +45,70 @@ export function nameSkeleton(username: string): string {
     .replace(/[^a-z]/g, '');
 }
 
-const HALF_LIFE_MS = 60 * 60_000;
+const LINK = /\bhttps?:\/\/|\bwww\.|discord(?:\.gg|app\.com\/invite|\.com\/invite)\//i;
+const EVERYONE = /@(?:everyone|here)\b/;
+
+/** Whether a message carries what spam carries: a link, an invite, a ping of everyone, many mentions. */
+export function looksSpammy(
+  message: Pick<MessageSeen, 'content' | 'mentionCount' | 'mentionsEveryone'>,
+): boolean {
+  return (
+    message.mentionsEveryone ||
+    message.mentionCount >= 3 ||
+    LINK.test(message.content) ||
+    EVERYONE.test(message.content)
+  );
+}
+
+const MINUTE = 60_000;
+const HALF_LIFE_MS = 60 * MINUTE;
 /** The long baseline forgets slowly, so a raid that drips for an hour does not become the norm. */
-const LONG_HALF_LIFE_MS = 12 * 60 * 60_000;
+const LONG_HALF_LIFE_MS = 12 * 60 * MINUTE;
 /** Until the guild has been watched this long, the long baseline assumes it saw this much time. */
-const LONG_MIN_SPAN_MS = 60 * 60_000;
+const LONG_MIN_SPAN_MS = 60 * MINUTE;
+/**
+ * Joins stay in the window this long: the last minute, 10 minutes and hour are scored; older
+ * joins make the guild's reference mix, what its usual newcomers look like.
+ */
+export const HORIZON_MS = 60 * MINUTE;
+/** Newcomers' first messages within this long of joining are kept. */
+const POST_WINDOW_MS = 30 * MINUTE;
+const MAX_POSTS_PER_USER = 4;
 
 /**
- * One guild's recent joins and first messages, plus a slow baseline of its join rate
- * (exponentially decaying, one-hour half-life), fed in time order. Plain data: the same
- * events in the same order always give the same window.
+ * One guild's recent joins, newcomers' messages and invites, a slow baseline of its join rate,
+ * and the mix of its usual newcomers, fed in time order. Plain data: the same events in the
+ * same order always give the same window.
  */
 export class GuildWindow {
   readonly joins: WindowJoin[] = [];
-  /** First message after joining, by user: ts of the message. */
-  readonly firstMessages = new Map<string, number>();
-  /** Joins in the window by member, so a message is matched to its author's join at once. */
-  readonly #inWindow = new Map<string, number>();
-  readonly invitesCreated = new Map<string, number>();
+  readonly posts: NewcomerPost[] = [];
+  readonly invitesCreated = new Map<string, { ts: number; inviterId: string | null }>();
   readonly seenMembers = new Set<string>();
+  readonly reference = new ReferenceMix();
   memberCount = 0;
+  /** When anything last changed what the features would read. */
+  changedAt = 0;
   #baselinePerMin = 0;
   #baselineAt: number | undefined;
   #firstAt: number | undefined;
-  /** Joins and watched time, both decayed with the long half-life: their ratio is a rate. */
   #longJoins = 0;
   #longSpanMs = 0;
+  /** Joins in the window by member: when each joined, newest last. */
+  readonly #joinedAt = new Map<string, number>();
+  readonly #postsBy = new Map<string, string[]>();
 
-  constructor(private readonly horizonMs = 15 * 60_000) {}
+  constructor(private readonly horizonMs = HORIZON_MS) {}
 
-  /** Joins per minute the guild usually sees, as of the last event. */
   get baselinePerMinute(): number {
     return this.#baselinePerMin;
   }
 
-  /**
-   * Joins per minute over the last half day or so (12-hour half-life, corrected for the time
-   * actually watched): the norm a 10-minute window is held against.
-   */
+  /** Joins per minute over the last half day or so, corrected for the time actually watched. */
   get longBaselinePerMinute(): number {
-    return (this.#longJoins / Math.max(this.#longSpanMs, LONG_MIN_SPAN_MS)) * 60_000;
+    return (this.#longJoins / Math.max(this.#longSpanMs, LONG_MIN_SPAN_MS)) * MINUTE;
   }
 
-  /** How long the window has watched the guild: a baseline means little in the first minutes. */
   watchedMs(now: number): number {
     return this.#firstAt === undefined ? 0 : now - this.#firstAt;
   }
@@ -80,11 +127,19 @@ export class GuildWindow {
     this.#baselineAt = ts;
   }
 
-  addJoin(join: Omit<WindowJoin, 'rejoin' | 'nameSkeleton'> & { username: string }): void {
+  addJoin(join: {
+    ts: number;
+    userId: string;
+    username: string;
+    accountCreatedAt: number;
+    defaultAvatar: boolean;
+    inviteCode: string | null;
+  }): void {
     this.#decayTo(join.ts);
-    // Each join adds its share of a per-minute rate averaged over the half-life.
-    this.#baselinePerMin += (Math.LN2 * 60_000) / HALF_LIFE_MS;
+    this.#baselinePerMin += (Math.LN2 * MINUTE) / HALF_LIFE_MS;
     this.#longJoins += 1;
+    const invite = join.inviteCode ? this.invitesCreated.get(join.inviteCode) : undefined;
+    const inviterJoined = invite?.inviterId ? this.#joinedAt.get(invite.inviterId) : undefined;
     this.joins.push({
       ts: join.ts,
       userId: join.userId,
@@ -92,11 +147,13 @@ export class GuildWindow {
       defaultAvatar: join.defaultAvatar,
       nameSkeleton: nameSkeleton(join.username),
       inviteCode: join.inviteCode,
+      viaNewInviter: inviterJoined !== undefined,
       rejoin: this.seenMembers.has(join.userId),
     });
     this.seenMembers.add(join.userId);
+    this.#joinedAt.set(join.userId, join.ts);
     this.memberCount++;
-    this.#inWindow.set(join.userId, (this.#inWindow.get(join.userId) ?? 0) + 1);
+    this.changedAt = join.ts;
     this.#prune(join.ts);
   }
 
@@ -105,46 +162,91 @@ export class GuildWindow {
     this.memberCount = Math.max(0, this.memberCount - 1);
   }
 
-  addMessage(userId: string, ts: number): void {
-    // Every message of every guild passes here: a map lookup, not a scan of the window.
-    if (!this.firstMessages.has(userId) && this.#inWindow.has(userId)) this.firstMessages.set(userId, ts);
+  /** Every message of every guild passes here: one map lookup unless its author is a newcomer. */
+  addMessage(message: MessageSeen): void {
+    const joined = this.#joinedAt.get(message.userId);
+    if (joined === undefined || message.ts - joined > POST_WINDOW_MS) return;
+    const before = this.#postsBy.get(message.userId) ?? [];
+    if (before.length >= MAX_POSTS_PER_USER) return;
+    const text = message.content.trim().toLowerCase();
+    before.push(text);
+    this.#postsBy.set(message.userId, before);
+    this.posts.push({
+      repeat: text.length > 0 && before.indexOf(text) < before.length - 1,
+      ts: message.ts,
+      userId: message.userId,
+      sinceJoinMs: Math.max(0, message.ts - joined),
+      spammy: looksSpammy(message),
+    });
+    this.changedAt = message.ts;
   }
 
-  addInvite(code: string, ts: number): void {
-    this.invitesCreated.set(code, ts);
+  addInvite(code: string, ts: number, inviterId: string | null = null): void {
+    this.invitesCreated.set(code, { ts, inviterId });
   }
 
-  /** How many joins came within `spanMs` before `now`, without copying them. */
-  recentCount(now: number, spanMs: number): number {
+  /** How many joins came within `spanMs` before `now` (and not before `since`). */
+  recentCount(now: number, spanMs: number, since = 0): number {
     let n = 0;
+    const from = Math.max(now - spanMs, since - 1);
     for (let i = this.joins.length - 1; i >= 0; i--) {
       const ts = this.joins[i]?.ts ?? 0;
-      if (ts <= now - spanMs) break;
+      if (ts <= from) break;
       if (ts <= now) n++;
     }
     return n;
   }
 
-  /** Joins within `spanMs` before `now`. */
-  recent(now: number, spanMs: number): WindowJoin[] {
-    // Joins are in time order: walk back from the newest instead of scanning them all.
+  /** Joins within `spanMs` before `now`, none before `since`. */
+  recent(now: number, spanMs: number, since = 0): WindowJoin[] {
+    const from = Math.max(now - spanMs, since - 1);
     let end = this.joins.length;
     while (end > 0 && (this.joins[end - 1]?.ts ?? 0) > now) end--;
     let start = end;
-    while (start > 0 && (this.joins[start - 1]?.ts ?? 0) > now - spanMs) start--;
+    while (start > 0 && (this.joins[start - 1]?.ts ?? 0) > from) start--;
     return this.joins.slice(start, end);
+  }
+
+  /** Newcomers' posts within `spanMs` before `now`, none before `since`. */
+  recentPosts(now: number, spanMs: number, since = 0): NewcomerPost[] {
+    const from = Math.max(now - spanMs, since - 1);
+    const out: NewcomerPost[] = [];
+    for (let i = this.posts.length - 1; i >= 0; i--) {
+      const post = this.posts[i];
+      if (!post || post.ts <= from) break;
+      if (post.ts <= now) out.push(post);
+    }
+    return out;
+  }
+
+  /** The time of the newest join at or before `now`, if any is in the window. */
+  lastJoinAt(now: number): number | undefined {
+    for (let i = this.joins.length - 1; i >= 0; i--) {
+      const ts = this.joins[i]?.ts ?? 0;
+      if (ts <= now) return ts;
+    }
+    return undefined;
   }
 
   #prune(now: number): void {
     const cutoff = now - this.horizonMs;
     let drop = 0;
     while (drop < this.joins.length && (this.joins[drop]?.ts ?? 0) < cutoff) drop++;
-    if (drop === 0) return;
-    for (const gone of this.joins.splice(0, drop)) {
-      this.firstMessages.delete(gone.userId);
-      const left = (this.#inWindow.get(gone.userId) ?? 1) - 1;
-      if (left > 0) this.#inWindow.set(gone.userId, left);
-      else this.#inWindow.delete(gone.userId);
+    if (drop > 0) {
+      for (const gone of this.joins.splice(0, drop)) {
+        // A join that has left the window is history: it joins the guild's usual mix.
+        this.reference.add(gone);
+        if (this.#joinedAt.get(gone.userId) === gone.ts) {
+          this.#joinedAt.delete(gone.userId);
+          this.#postsBy.delete(gone.userId);
+        }
+      }
+    }
+    let dropPosts = 0;
+    while (dropPosts < this.posts.length && (this.posts[dropPosts]?.ts ?? 0) < cutoff) dropPosts++;
+    if (dropPosts > 0) this.posts.splice(0, dropPosts);
+    for (const [code, invite] of this.invitesCreated) {
+      if (invite.ts < now - 7 * 24 * 60 * MINUTE) this.invitesCreated.delete(code);
     }
   }
 }

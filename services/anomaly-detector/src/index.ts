@@ -1,12 +1,13 @@
-export * from './baselines.ts';
-export * from './decideLockdown.ts';
+export * from './decideResponse.ts';
+export * from './denseNet.ts';
 export * from './features.ts';
 export * from './feedWindows.ts';
 export * from './guildWindow.ts';
+export * from './joinStats.ts';
 export * from './model.ts';
 export * from './modelFiles.ts';
+export * from './referenceMix.ts';
 export * from './replayTrace.ts';
 export type * from './scorer.ts';
 export * from './tfBackend.ts';
 export * from './tfScorer.ts';
-export * from './trainingSamples.ts';

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '@chat-guard/bus';
+import { gateEnded } from '@chat-guard/events';
 import { baseEnv, runService, startPeriodic } from '@chat-guard/runtime';
-import { redisKeys } from '@chat-guard/store';
+import { redisKeys, swapGateState } from '@chat-guard/store';
+import { DeliverPolicy } from '@nats-io/jetstream';
 import { metrics } from '@opentelemetry/api';
 import { z } from 'zod';
 import { GuildWindows } from './feedWindows.ts';
 import { followSignals } from './followSignals.ts';
 import { LeaderLease } from './leaderLease.ts';
-import { LockdownDetector } from './lockdownDetector.ts';
-import { modelTick } from './replayTrace.ts';
 import { ResilientFeed } from './resilientFeed.ts';
+import { ResponseDetector } from './responseDetector.ts';
 import { tensorflowFallbackReason } from './tfBackend.ts';
 import { loadTfScorer, policyFromMetadata } from './tfScorer.ts';
 
@@ -46,8 +47,8 @@ const guildsScored = meter.createHistogram('chatguard_detector_guilds_scored', {
   description: 'Active guilds scored in one tick',
   advice: { explicitBucketBoundaries: [0, 10, 100, 1_000, 10_000, 100_000] },
 });
-const lockdowns = meter.createCounter('chatguard_detector_lockdowns_total', {
-  description: 'Lockdowns started and lifted by the detector',
+const transitions = meter.createCounter('chatguard_detector_transitions_total', {
+  description: 'Gates and lockdowns started and ended by the detector, by level and transition',
 });
 const leader = meter.createObservableGauge('chatguard_detector_leader', {
   description: '1 while this replica holds the lease and decides for every guild, else 0',
@@ -59,9 +60,9 @@ await runService({
   env,
   needs: { redis: true },
   async start({ env, bus, redis, logger, onShutdown, addReadinessCheck }) {
-    // A missing or corrupt model stops the service here, naming the file.
+    // A missing or corrupt model, or one built for another feature spec, stops the service
+    // here, naming the file.
     const scorer = await loadTfScorer(env.MODEL_DIR);
-    const tick = modelTick(scorer); // …and so does a model built for another feature spec
     const policy = policyFromMetadata(scorer.metadata);
     logger.info(
       { modelDir: env.MODEL_DIR, backend: scorer.backend, featureVersion: scorer.featureVersion, policy },
@@ -97,13 +98,24 @@ await runService({
     });
     addReadinessCheck({ name: 'signals', check: () => feed.ready });
 
-    const detector = new LockdownDetector({
+    const detector = new ResponseDetector({
       windows,
-      tick,
+      score: (vectors) => scorer.score(vectors),
       policy,
       featureVersion: scorer.featureVersion,
       redis,
       now: Date.now,
+      startGate: async (gate) => {
+        await bus.publish('gate.started', gate);
+        logger.warn(
+          { guildId: gate.guildId, gateId: gate.gateId, score: gate.score, reasons: gate.reasons },
+          'gate started: newcomers must verify',
+        );
+      },
+      endGate: async (gate) => {
+        await bus.publish('gate.ended', gate);
+        logger.info({ guildId: gate.guildId, gateId: gate.gateId, reasons: gate.reasons }, 'gate ended');
+      },
       requestLockdown: async (request) => {
         await bus.publish('lockdown.requested', request);
         logger.warn(
@@ -123,7 +135,31 @@ await runService({
           'lockdown lifted',
         );
       },
+      publishScore: async (scored) => {
+        await bus.publish('raid.scored', scored);
+      },
+      onGuildError: (guildId, err) =>
+        logger.error({ guildId, err: errorMessage(err) }, 'a guild’s step failed; retried next tick'),
     });
+    // An admin's "End gate" arrives as gate.ended: the shared gate state ends with it, and joins
+    // before it no longer count towards the next step.
+    const adminEnds = await followAdminGateEnds(
+      bus,
+      async (ended) => {
+        const done = await swapGateState(redis, ended.guildId, ended.gateId, {
+          gateId: null,
+          since: null,
+          endedAt: ended.endedAt,
+        });
+        if (done)
+          logger.info(
+            { guildId: ended.guildId, gateId: ended.gateId, by: ended.endedBy },
+            'gate ended by an admin',
+          );
+      },
+      (err) => logger.error({ err: errorMessage(err) }, 'admin gate answers'),
+    );
+    onShutdown(() => adminEnds.close());
     const lease = new LeaderLease(redis, redisKeys.detectorLeader(), randomUUID(), env.LEADER_LEASE_MS);
     let leading = false;
     leader.addCallback((result) => result.observe(leading ? 1 : 0));
@@ -140,8 +176,10 @@ await runService({
         const report = await detector.tick();
         tickDuration.record((performance.now() - started) / 1000);
         guildsScored.record(report.scored);
-        if (report.started.length) lockdowns.add(report.started.length, { transition: 'started' });
-        if (report.lifted.length) lockdowns.add(report.lifted.length, { transition: 'lifted' });
+        for (const t of report.transitions) {
+          const [level, transition] = t.decision.split('.');
+          transitions.add(1, { level, transition });
+        }
         if (report.suppressed.length)
           logger.info({ guilds: report.suppressed }, 'a raid score held off by an admin’s false alarm');
       },
@@ -160,3 +198,34 @@ await runService({
     });
   },
 });
+
+/** Follows `gate.*.ended` from now on and hands on those an admin sent (not the detector's own). */
+async function followAdminGateEnds(
+  bus: Parameters<typeof followSignals>[0],
+  handle: (ended: z.infer<typeof gateEnded.schema>) => Promise<void>,
+  onError: (err: unknown) => void,
+): Promise<{ close: () => Promise<void> }> {
+  const consumer = await bus.js.consumers.get(bus.ns.stream('VERDICTS'), {
+    filter_subjects: bus.ns.subject(gateEnded.filter),
+    deliver_policy: DeliverPolicy.New,
+  });
+  const messages = await consumer.consume();
+  void (async () => {
+    for await (const msg of messages) {
+      let parsed: ReturnType<typeof gateEnded.schema.safeParse>;
+      try {
+        parsed = gateEnded.schema.safeParse(msg.json());
+      } catch (err) {
+        onError(new Error(`a gate.ended message is not JSON: ${errorMessage(err)}`));
+        continue;
+      }
+      if (!parsed.success) {
+        onError(new Error(`a gate.ended message does not match its schema: ${parsed.error.message}`));
+        continue;
+      }
+      if (parsed.data.endedBy === 'detector') continue;
+      await handle(parsed.data).catch(onError);
+    }
+  })().catch(onError);
+  return { close: () => messages.close().then(() => undefined) };
+}

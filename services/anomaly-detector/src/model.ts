@@ -1,31 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** The raid model: a small dense network from the feature vector to a raid probability. No I/O. */
-export function buildRaidModel(inputSize: number, seed = 7, options: { l2?: number } = {}): tf.LayersModel {
+export function buildRaidModel(
+  inputSize: number,
+  seed = 7,
+  options: { l2?: number; hidden?: readonly number[]; monotone?: boolean } = {},
+): tf.LayersModel {
   const init = (offset: number) => ({
     kernelInitializer: tf.initializers.glorotUniform({ seed: seed + offset }),
-    // A weight penalty keeps the scores off 0 and 1, so the threshold has something to trade.
+    // A weight penalty keeps the scores off 0 and 1, so a threshold has something to trade.
     ...(options.l2 ? { kernelRegularizer: tf.regularizers.l2({ l2: options.l2 }) } : {}),
+    // Monotone: more of any evidence never lowers the score, so the model cannot learn that a
+    // bigger crowd means a shout-out (true of one generator, not of the world).
+    ...(options.monotone ? { kernelConstraint: tf.constraints.nonNeg() } : {}),
   });
-  const model = tf.sequential({
-    layers: [
-      tf.layers.dense({ inputShape: [inputSize], units: 16, activation: 'relu', ...init(1) }),
-      tf.layers.dense({ units: 8, activation: 'relu', ...init(2) }),
-      tf.layers.dense({ units: 1, activation: 'sigmoid', ...init(3) }),
-    ],
+  const hidden = options.hidden ?? [16, 8];
+  const sizes = [...hidden, 1];
+  return tf.sequential({
+    layers: sizes.map((units, i) =>
+      tf.layers.dense({
+        ...(i === 0 ? { inputShape: [inputSize] } : {}),
+        units,
+        activation: i === sizes.length - 1 ? 'sigmoid' : 'relu',
+        ...init(i + 1),
+      }),
+    ),
   });
-  model.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-  return model;
-}
-
-/** Raid probabilities for a batch of feature vectors, in one call. */
-export async function predict(
-  model: tf.LayersModel,
-  vectors: readonly (readonly number[])[],
-): Promise<number[]> {
-  if (vectors.length === 0) return [];
-  return tf
-    .tidy(() => model.predict(tf.tensor2d(vectors as number[][])) as tf.Tensor)
-    .data()
-    .then((d) => Array.from(d));
 }

@@ -1,15 +1,14 @@
 import {
+  AT_REST,
   type Decision,
-  decideLockdown,
-  type GuildState,
-  guardrailAllows,
-  type LockdownPolicy,
+  type GuildResponse,
   type Observation,
-} from './decideLockdown.ts';
-import { computeFeatures, FEATURE_SPEC } from './features.ts';
+  type ResponsePolicy,
+  stepResponse,
+} from './decideResponse.ts';
+import { computeFeatures, FEATURE_SPEC, type GuildFeatures } from './features.ts';
 import { GuildWindows, type TraceEvent } from './feedWindows.ts';
 import type { GuildWindow } from './guildWindow.ts';
-import type { Scorer } from './scorer.ts';
 
 export interface ReplayDecision extends Decision {
   readonly guildId: string;
@@ -26,128 +25,156 @@ export class FeatureVersionError extends Error {
   }
 }
 
-/** What a detector says of each guild at a tick: a score in 0..1 and why. */
-export type TickScorer = (
-  windows: GuildWindows,
-  guilds: readonly string[],
-  now: number,
-) => Promise<{ score: number; reasons: readonly string[] }[]>;
-
-/** The model as a tick scorer: features of every guild, scored in one batch. */
-export function modelTick(scorer: Scorer): TickScorer {
-  if (scorer.featureVersion !== FEATURE_SPEC.version) {
-    throw new FeatureVersionError(FEATURE_SPEC.version, scorer.featureVersion);
-  }
-  return async (windows, guilds, now) => {
-    const features = guilds.map((g) => computeFeatures(windows.get(g), now));
-    const scores = await scorer.score(features.map((f) => f.vector));
-    return features.map((f, i) => ({ score: scores[i] ?? 0, reasons: f.reasons }));
-  };
+export function checkFeatureVersion(featureVersion: number): void {
+  if (featureVersion !== FEATURE_SPEC.version)
+    throw new FeatureVersionError(FEATURE_SPEC.version, featureVersion);
 }
 
-/** The hysteresis' view of a guild at `now`: the score and the join counts of its guardrail. */
-export function observe(
-  window: GuildWindow,
-  now: number,
-  scored: { score: number; reasons: readonly string[] },
-): Observation {
-  return {
-    now,
-    score: scored.score,
-    joinsLastMinute: window.recentCount(now, 60_000),
-    joinsLast10Minutes: window.recentCount(now, 600_000),
-    reasons: scored.reasons,
-  };
+/** A guild is scored while it has had a join this recently, or while a step is in force. */
+export const ACTIVE_MS = 10 * 60_000;
+/** A guild whose window has not changed is scored again after this long (its windows slide). */
+export const RESCORE_MS = 30_000;
+
+/** A guild's score at a tick, with what the response reads beside it. */
+export interface GuildTick {
+  readonly guildId: string;
+  readonly now: number;
+  readonly score: number;
+  readonly features: GuildFeatures;
+  readonly window: GuildWindow;
+  /** The features were computed afresh at this tick (else they are the last ones). */
+  readonly fresh: boolean;
 }
 
-export interface ReplayOptions {
+export interface ObserveOptions {
   readonly tickMs?: number;
-  /**
-   * Score every guild at every tick (detectors that learn from each tick need it). Otherwise
-   * only guilds that are locked or pass the guardrail are scored: the decisions are the same,
-   * since no score starts a lockdown the guardrail forbids.
-   */
-  readonly everyGuild?: boolean;
-  /** Sees every score computed, e.g. to plot it. */
-  readonly onScore?: (guildId: string, now: number, score: number) => void;
+  /** Keep ticking a guild that is not active (a step is in force). */
+  readonly keepTicking?: (guildId: string) => boolean;
 }
 
 /**
- * Replays a trace once for several policies (e.g. a sweep of thresholds over one scorer
- * without state): applies it to per-guild windows on a simulated clock, scores guilds at
- * each tick, and lets each policy's hysteresis decide. Decisions come per policy, in order.
+ * Runs a trace through the detector's windows on a simulated clock, one tick a second while a
+ * guild is active, skipping the idle time between events, and hands each active guild's score
+ * to `onTick`. Features are computed again when the guild's window changed, or every
+ * RESCORE_MS. The same trace and scorer always give the same ticks.
  */
-export async function replaySweep(
+export function observeTrace(
   events: readonly TraceEvent[],
-  tick: TickScorer,
-  policies: readonly LockdownPolicy[],
-  options: ReplayOptions = {},
-): Promise<ReplayDecision[][]> {
+  score: (vector: readonly number[]) => number,
+  onTick: (tick: GuildTick) => void,
+  options: ObserveOptions = {},
+): void {
   const tickMs = options.tickMs ?? 1_000;
   const windows = new GuildWindows();
-  const states = policies.map(() => new Map<string, GuildState>());
-  const decisions = policies.map((): ReplayDecision[] => []);
-  const first = events[0]?.ts;
-  const last = events.at(-1)?.ts;
-  if (first === undefined || last === undefined) return decisions;
-  const quietMs = Math.max(...policies.map((p) => p.quietMs));
-  let guilds: string[] = [];
+  const last = new Map<string, { at: number; features: GuildFeatures; score: number }>();
   let next = 0;
-  for (let now = Math.ceil(first / tickMs) * tickMs; now <= last + quietMs + tickMs; now += tickMs) {
+  let now = Math.ceil((events[0]?.ts ?? 0) / tickMs) * tickMs;
+  if (events.length === 0) return;
+  while (true) {
     while (next < events.length && (events[next]?.ts ?? Infinity) <= now) {
       const event = events[next++];
       if (event) windows.apply(event);
     }
-    if (guilds.length !== windows.guilds().length) guilds = windows.guilds().sort();
-    const counted = guilds.map((g) => observe(windows.get(g), now, { score: 0, reasons: [] }));
-    const needed = options.everyGuild
-      ? guilds
-      : guilds.filter((g, i) =>
-          policies.some((p, k) => {
-            const seen = counted[i];
-            return states[k]?.get(g)?.locked === true || (seen !== undefined && guardrailAllows(seen, p));
-          }),
-        );
-    if (needed.length === 0) continue;
-    const scored = await tick(windows, needed, now);
-    needed.forEach((guildId, i) => {
-      const result = scored[i];
-      if (!result) return;
-      options.onScore?.(guildId, now, result.score);
-      const observed = observe(windows.get(guildId), now, result);
-      policies.forEach((policy, k) => {
-        const byGuild = states[k] as Map<string, GuildState>;
-        const step = decideLockdown(byGuild.get(guildId) ?? { locked: false }, observed, policy);
-        byGuild.set(guildId, step.state);
-        if (step.decision) decisions[k]?.push({ guildId, ...step.decision });
-      });
-    });
+    let anyActive = false;
+    for (const guildId of windows.guilds()) {
+      const window = windows.get(guildId);
+      const lastJoin = window.lastJoinAt(now);
+      const active =
+        (lastJoin !== undefined && now - lastJoin < ACTIVE_MS) || options.keepTicking?.(guildId) === true;
+      if (!active) {
+        last.delete(guildId);
+        continue;
+      }
+      anyActive = true;
+      const previous = last.get(guildId);
+      const fresh = !previous || window.changedAt > previous.at || now - previous.at >= RESCORE_MS;
+      let current = previous;
+      if (fresh || !current) {
+        const features = computeFeatures(window, now);
+        current = { at: now, features, score: score(features.vector) };
+        last.set(guildId, current);
+      }
+      onTick({ guildId, now, score: current.score, features: current.features, window, fresh });
+    }
+    if (anyActive) {
+      now += tickMs;
+      if (next >= events.length && !hasActive(windows, now, options)) break;
+      continue;
+    }
+    const upcoming = events[next];
+    if (!upcoming) break;
+    now = Math.max(now + tickMs, Math.ceil(upcoming.ts / tickMs) * tickMs);
   }
-  return decisions;
+}
+
+function hasActive(windows: GuildWindows, now: number, options: ObserveOptions): boolean {
+  return windows.guilds().some((g) => {
+    const lastJoin = windows.get(g).lastJoinAt(now);
+    return (lastJoin !== undefined && now - lastJoin < ACTIVE_MS) || options.keepTicking?.(g) === true;
+  });
+}
+
+/** The response's view of a guild at a tick: counts from the epoch on. */
+export function observation(tick: GuildTick, epoch: number): Observation {
+  return {
+    now: tick.now,
+    score: tick.score,
+    joinsLastMinute: tick.window.recentCount(tick.now, 60_000, epoch),
+    joinsLast10Minutes: tick.window.recentCount(tick.now, 600_000, epoch),
+    joinsLastHour: tick.window.recentCount(tick.now, 3_600_000, epoch),
+    spike: tick.features.spike,
+    strong: tick.features.strong,
+    reasons: tick.features.reasons,
+    lastJoinAt: tick.window.lastJoinAt(tick.now),
+  };
 }
 
 /**
- * Applies a trace to per-guild windows on a simulated clock, scores every guild at each
- * tick, and lets the hysteresis decide. The same trace, scorer and policy always give the
- * same decisions.
+ * Replays a trace once for several policies (a sweep of thresholds over one scorer): each
+ * policy keeps its own response per guild. Decisions come per policy, in time order.
  */
-export async function replayDecisions(
+export function replaySweep(
   events: readonly TraceEvent[],
-  tick: TickScorer,
-  policy: LockdownPolicy,
-  tickMs = 1_000,
-): Promise<ReplayDecision[]> {
-  const [decisions] = await replaySweep(events, tick, [policy], { tickMs, everyGuild: true });
-  return decisions ?? [];
+  score: (vector: readonly number[]) => number,
+  policies: readonly ResponsePolicy[],
+  options: { tickMs?: number; onTick?: (tick: GuildTick) => void } = {},
+): ReplayDecision[][] {
+  const states = policies.map(() => new Map<string, GuildResponse>());
+  const decisions = policies.map((): ReplayDecision[] => []);
+  observeTrace(
+    events,
+    score,
+    (tick) => {
+      options.onTick?.(tick);
+      // Policies mostly share an epoch: count the joins once per epoch, not once per policy.
+      const seen = new Map<number, Observation>();
+      policies.forEach((policy, k) => {
+        const byGuild = states[k] as Map<string, GuildResponse>;
+        const state = byGuild.get(tick.guildId) ?? AT_REST;
+        let observed = seen.get(state.epoch);
+        if (!observed) {
+          observed = observation(tick, state.epoch);
+          seen.set(state.epoch, observed);
+        }
+        const step = stepResponse(state, observed, policy);
+        byGuild.set(tick.guildId, step.state);
+        for (const d of step.decisions) decisions[k]?.push({ guildId: tick.guildId, ...d });
+      });
+    },
+    {
+      ...(options.tickMs ? { tickMs: options.tickMs } : {}),
+      keepTicking: (guildId) => states.some((s) => (s.get(guildId)?.level ?? 'none') !== 'none'),
+    },
+  );
+  return decisions;
 }
 
-/** Runs the detector's own decision code (the model's scores, the hysteresis) over a trace. */
-export async function replayTrace(
+/** Runs the detector's own decision code (features, the model's score, the response) over a trace. */
+export function replayTrace(
   events: readonly TraceEvent[],
-  scorer: Scorer,
-  policy: LockdownPolicy,
+  score: (vector: readonly number[]) => number,
+  policy: ResponsePolicy,
   tickMs = 1_000,
-): Promise<ReplayDecision[]> {
-  const [decisions] = await replaySweep(events, modelTick(scorer), [policy], { tickMs });
-  return decisions ?? [];
+): ReplayDecision[] {
+  return replaySweep(events, score, [policy], { tickMs })[0] ?? [];
 }

@@ -2,28 +2,36 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { DEFAULT_POLICY, type LockdownPolicy } from './decideLockdown.ts';
-import { predict } from './model.ts';
+import { DEFAULT_POLICY, type ResponsePolicy } from './decideResponse.ts';
+import { type Calibration, calibrate, type DenseLayer, forward, IDENTITY_CALIBRATION } from './denseNet.ts';
 import { fileLoader, ModelFileError } from './modelFiles.ts';
+import { checkFeatureVersion } from './replayTrace.ts';
 import type { Scorer } from './scorer.ts';
 import { initTensorflow } from './tfBackend.ts';
 
-/** `metadata.json` beside the model: what it reads, where it decides, what it learnt from, how it did. */
+const unit = z.number().min(0).max(1);
+
+/** `metadata.json` beside the model: what it reads, how its output is calibrated, where it acts, what it learnt from. */
 export const modelMetadataSchema = z.object({
   featureVersion: z.number().int().positive(),
   featureNames: z.array(z.string()),
-  threshold: z.number().min(0).max(1),
-  exitThreshold: z.number().min(0).max(1),
-  /** The rest of the lockdown policy the thresholds were chosen with; DEFAULT_POLICY's where absent. */
+  /** Platt scaling fitted on the tuning generator: the score the policy's thresholds are in. */
+  calibration: z.object({ a: z.number(), b: z.number() }).optional(),
+  /** The graduated response the thresholds were chosen for; DEFAULT_POLICY's values where absent. */
   policy: z
     .object({
-      quietMs: z.number().int().positive(),
+      gateScore: unit,
+      lockdownScore: unit,
+      gateSpike: z.number().nonnegative(),
+      exitScore: unit,
+      gateQuietMs: z.number().int().positive(),
+      lockdownQuietMs: z.number().int().positive(),
       minJoinsLastMinute: z.number().int().nonnegative(),
       minJoinsLast10Minutes: z.number().int().nonnegative(),
+      minJoinsLastHour: z.number().int().nonnegative(),
     })
+    .partial()
     .optional(),
-  /** The baselines' thresholds chosen on the same validation data, in `baselineDetectors()` order. */
-  baselineThresholds: z.array(z.number()).optional(),
   trainedOn: z.record(z.string(), z.unknown()),
   evaluation: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
@@ -31,20 +39,48 @@ export const modelMetadataSchema = z.object({
 
 export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
 
-/** The lockdown policy a model was tuned for: its thresholds, and the guardrail and quiet period beside them. */
-export function policyFromMetadata(metadata: ModelMetadata): LockdownPolicy {
+export function policyFromMetadata(metadata: Pick<ModelMetadata, 'policy'>): ResponsePolicy {
+  const chosen = Object.entries(metadata.policy ?? {}).filter(([, v]) => v !== undefined);
+  return { ...DEFAULT_POLICY, ...Object.fromEntries(chosen) };
+}
+
+/** The dense layers of a sequential model, as plain numbers for `forward`. */
+export function denseLayers(model: tf.LayersModel): DenseLayer[] {
+  return model.layers.map((layer) => {
+    const [kernel, bias] = layer.getWeights();
+    const config = layer.getConfig() as { activation?: string };
+    const activation =
+      config.activation === 'relu' || config.activation === 'sigmoid' ? config.activation : 'linear';
+    if (!kernel || !bias) throw new Error(`layer ${layer.name} has no kernel and bias`);
+    return { kernel: kernel.arraySync() as number[][], bias: bias.arraySync() as number[], activation };
+  });
+}
+
+export type RaidScorer = Scorer & {
+  readonly metadata: ModelMetadata;
+  readonly backend: string;
+  scoreOne(vector: readonly number[]): number;
+};
+
+/** A scorer from a network and its calibration: batches through TF.js, single vectors in plain arithmetic. */
+export function raidScorer(model: tf.LayersModel, metadata: ModelMetadata, backend: string): RaidScorer {
+  const calibration: Calibration = metadata.calibration ?? IDENTITY_CALIBRATION;
+  const layers = denseLayers(model);
   return {
-    ...DEFAULT_POLICY,
-    ...metadata.policy,
-    enterScore: metadata.threshold,
-    exitScore: metadata.exitThreshold,
+    metadata,
+    backend,
+    featureVersion: metadata.featureVersion,
+    scoreOne: (vector) => calibrate(forward(layers, vector), calibration),
+    async score(vectors) {
+      if (vectors.length === 0) return [];
+      const raw = await tf.tidy(() => model.predict(tf.tensor2d(vectors as number[][])) as tf.Tensor).data();
+      return Array.from(raw, (p) => calibrate(p, calibration));
+    },
   };
 }
 
-/** The raid model from a directory (`models/raid-detector`), scoring guilds in one batch. */
-export async function loadTfScorer(
-  dir: string,
-): Promise<Scorer & { metadata: ModelMetadata; backend: string }> {
+/** The raid model from a directory (`models/raid-detector`), checked against this detector's features. */
+export async function loadTfScorer(dir: string): Promise<RaidScorer> {
   const backend = await initTensorflow();
   let metadata: ModelMetadata;
   try {
@@ -54,6 +90,7 @@ export async function loadTfScorer(
       cause: err,
     });
   }
+  checkFeatureVersion(metadata.featureVersion);
   const model = await tf.loadLayersModel(fileLoader(dir));
   const inputs = model.inputs[0]?.shape[1];
   if (inputs !== metadata.featureNames.length) {
@@ -62,10 +99,5 @@ export async function loadTfScorer(
       `the model reads ${inputs} features where metadata.json lists ${metadata.featureNames.length}`,
     );
   }
-  return {
-    metadata,
-    backend,
-    featureVersion: metadata.featureVersion,
-    score: (vectors) => predict(model, vectors),
-  };
+  return raidScorer(model, metadata, backend);
 }

@@ -83,7 +83,7 @@ async function carryOut(
         release: falseAlarm,
       });
       const suppressedUntil = falseAlarm ? answer.answeredAt + FALSE_ALARM_SUPPRESS_MS : null;
-      await endSharedLockdown(deps.redis, row.guild_id, row.id, suppressedUntil);
+      await endSharedLockdown(deps.redis, row.guild_id, row.id, suppressedUntil, answer.answeredAt);
       return lifted;
     }
   }

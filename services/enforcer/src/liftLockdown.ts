@@ -270,6 +270,6 @@ export async function onLockdownLifted(
       at: event.liftedAt,
     });
     const suppressedUntil = event.release ? event.liftedAt + FALSE_ALARM_SUPPRESS_MS : null;
-    await endSharedLockdown(deps.redis, row.guild_id, row.id, suppressedUntil);
+    await endSharedLockdown(deps.redis, row.guild_id, row.id, suppressedUntil, event.liftedAt);
   });
 }

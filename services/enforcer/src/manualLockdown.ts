@@ -21,5 +21,6 @@ export async function onLockdownRequested(deps: LockdownDeps, request: LockdownR
     since: row.started_at.getTime(),
     holdUntil: row.hold_until.getTime(),
     suppressedUntil: shared.suppressedUntil,
+    endedAt: shared.endedAt,
   });
 }

@@ -39,6 +39,7 @@ export class LockdownReclaimer {
         since: lockdown.started_at.getTime(),
         holdUntil: lockdown.hold_until?.getTime() ?? null,
         suppressedUntil: null,
+        endedAt: null,
       });
       if (claimed) reclaimed.push(lockdown.id);
     }

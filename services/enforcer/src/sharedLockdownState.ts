@@ -2,22 +2,29 @@ import { NO_LOCKDOWN, readLockdownState, swapLockdownState } from '@chat-guard/s
 import type { Redis } from 'ioredis';
 
 /**
- * Tells the detector an admin ended the lockdown: no lockdown holds, and after a false alarm
- * none starts before `suppressedUntil`. Changes nothing when another lockdown holds.
+ * Tells the detector an admin ended the lockdown at `endedAt`: no lockdown holds, joins before
+ * `endedAt` no longer count towards a new one (an admin's lift is an answer: only a new wave
+ * starts another), and after a false alarm none starts before `suppressedUntil`. Changes
+ * nothing when another lockdown holds.
  */
 export async function endSharedLockdown(
   redis: Redis,
   guildId: string,
   lockdownId: string,
   suppressedUntil: number | null,
+  endedAt: number,
 ): Promise<void> {
-  if (await swapLockdownState(redis, guildId, lockdownId, { ...NO_LOCKDOWN, suppressedUntil })) return;
-  if (suppressedUntil === null) return;
-  // The detector ended it already: the suppression still holds off the next start.
+  if (await swapLockdownState(redis, guildId, lockdownId, { ...NO_LOCKDOWN, suppressedUntil, endedAt }))
+    return;
+  // The detector ended it already: the admin's answer still moves the epoch and the suppression.
   const current = await readLockdownState(redis, guildId);
   if (current.lockdownId !== null) return;
-  const until = Math.max(current.suppressedUntil ?? 0, suppressedUntil);
-  await swapLockdownState(redis, guildId, null, { ...current, suppressedUntil: until });
+  const until = Math.max(current.suppressedUntil ?? 0, suppressedUntil ?? 0);
+  await swapLockdownState(redis, guildId, null, {
+    ...current,
+    suppressedUntil: until === 0 ? null : until,
+    endedAt: Math.max(current.endedAt ?? 0, endedAt),
+  });
 }
 
 /**
@@ -41,5 +48,6 @@ export async function holdSharedLockdown(
     since: lockdown.since,
     holdUntil,
     suppressedUntil: current.suppressedUntil,
+    endedAt: current.endedAt,
   });
 }

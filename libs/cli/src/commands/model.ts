@@ -1,210 +1,278 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { loadTfScorer } from '@chat-guard/anomaly-detector';
-import { formatJoinTrace, formatLabels } from '@chat-guard/sandbox';
-import { quantile } from '../bench/stats.ts';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  initTensorflow,
+  loadTfScorer,
+  type ModelMetadata,
+  modelMetadataSchema,
+  policyFromMetadata,
+} from '@chat-guard/anomaly-detector';
+import { formatJoinTrace, formatLabels } from '@chat-guard/join-trace';
+import {
+  benchTick,
+  crossGeneratorTable,
+  DEFAULT_FIT,
+  EPISODES,
+  type Episode,
+  evaluateModel,
+  evaluatePolicies,
+  featureAucTable,
+  GENERATORS,
+  markdownTable,
+  protocolSets,
+  readTraceDir,
+  trainRaidModel,
+  tuneModel,
+  writePlots,
+} from '@chat-guard/raid-lab';
+import * as tf from '@tensorflow/tfjs';
 import { type Command, intOption, type ParsedArgs, stringOption, UsageError } from '../command.ts';
 import { exportTraces } from '../model/exportTraces.ts';
-import { runEval } from '../model/runEval.ts';
-import { type LabelledTrace, organicDays, syntheticTraces } from '../model/syntheticTraces.ts';
-import { readTraceDir } from '../model/traceDirs.ts';
-import { DEFAULT_FIT, trainRaidModel } from '../model/trainModel.ts';
 import { repoRoot } from '../services.ts';
 
-/** Organic days are seeded apart from the scenario seeds: training, validation and evaluation never share one. */
-const ORGANIC_SEEDS = { train: 1000, validation: 2000, eval: 3000 } as const;
+const SHIPPED = join(repoRoot, 'models/raid-detector');
+const ACTIONS = ['generate', 'train', 'tune', 'eval', 'bench', 'export'] as const;
 
-function seedList(value: string, name: string): number[] {
+function seedList(value: string): number[] {
   const seeds = value.split(',').map((s) => Number(s.trim()));
   if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0)) {
-    throw new UsageError(`--${name} must be seeds separated by commas, e.g. 1,2,3`);
+    throw new UsageError('--seeds must be whole numbers separated by commas, e.g. 1,2,3');
   }
   return seeds;
 }
 
-function traceDirs(args: ParsedArgs): string[] {
-  const value = args.values.traces;
+function scaleOption(args: ParsedArgs): number {
+  const scale = Number(stringOption(args, 'scale'));
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 4)
+    throw new UsageError('--scale must be a number in (0, 4], e.g. 1 or 0.2');
+  return scale;
+}
+
+function listOption(args: ParsedArgs, name: string): string[] {
+  const value = args.values[name];
   return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);
 }
 
-function sinceOption(args: ParsedArgs): number | undefined {
-  const value = args.values.since;
-  if (value === undefined) return undefined;
-  const ms = Date.parse(String(value));
-  if (Number.isNaN(ms)) throw new UsageError(`--since must be an ISO date, e.g. 2026-01-31, not "${value}"`);
-  return ms;
+/**
+ * Where train and tune write: never into the shipped model unless told to with --ship, so an
+ * experiment cannot replace what the detector serves by accident.
+ */
+function writeTarget(args: ParsedArgs, option: 'out' | 'model'): string {
+  const ship = args.values.ship === true;
+  const given = args.values[option];
+  const target = typeof given === 'string' && given !== '' ? resolve(given) : ship ? SHIPPED : undefined;
+  if (!target)
+    throw new UsageError(
+      `say where to write with --${option} <dir> (or --ship to replace the shipped model)`,
+    );
+  if (resolve(target) === resolve(SHIPPED) && !ship) {
+    throw new UsageError(`${SHIPPED} is the shipped model: add --ship to write there`);
+  }
+  return target;
 }
 
-async function bench(modelDir: string): Promise<void> {
-  const scorer = await loadTfScorer(modelDir);
-  const width = scorer.metadata.featureNames.length;
-  const guilds = Array.from({ length: 1_000 }, (_, g) =>
-    Array.from({ length: width }, (_, k) => ((g * 31 + k * 7) % 100) / 100),
-  );
-  for (let i = 0; i < 10; i++) await scorer.score(guilds);
-  const times: number[] = [];
-  for (let i = 0; i < 100; i++) {
-    const started = performance.now();
-    await scorer.score(guilds);
-    times.push(performance.now() - started);
-  }
-  const median = quantile(times, 0.5);
-  const p99 = quantile(times, 0.99);
-  console.log(
-    `scoring 1,000 guilds in one batch on ${scorer.backend}: median ${median.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`,
-  );
-  console.log(
-    JSON.stringify({
-      guilds: 1000,
-      backend: scorer.backend,
-      medianMs: Number(median.toFixed(2)),
-      p99Ms: Number(p99.toFixed(2)),
-    }),
-  );
+async function readMetadata(dir: string): Promise<ModelMetadata> {
+  return modelMetadataSchema.parse(JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8')));
 }
 
 export const modelCommand: Command = {
   name: 'model',
-  summary:
-    'Generate labelled traces, export real ones, train the raid model, and evaluate it against the baselines',
-  positionals: '<generate | train | eval | bench | export>',
+  summary: 'The raid lab: generate labelled traces, train, tune, evaluate and bench the raid model',
+  positionals: `<${ACTIONS.join(' | ')}>`,
   options: {
-    seeds: { type: 'string', description: 'Seeds of the training traces', default: '1,2,3,4,5,6' },
-    'validation-seeds': {
+    generator: { type: 'string', description: 'generate: trace generator A or B', default: 'A' },
+    seeds: { type: 'string', description: 'generate: seeds, separated by commas', default: '1' },
+    episodes: {
       type: 'string',
-      description: 'Seeds of the validation traces (never trained on)',
-      default: '11,12,13,14',
+      description: `generate: episodes, separated by commas (${EPISODES.join(', ')})`,
+      default: EPISODES.join(','),
     },
-    'eval-seeds': {
+    hours: { type: 'string', description: 'generate: hours of traffic per trace', default: '6' },
+    scale: {
       type: 'string',
-      description: 'Seeds of the held-out evaluation traces',
-      default: '21,22,23,24',
+      description: 'train, tune, eval: share of the protocol’s seeds to use (1 = the whole protocol)',
+      default: '1',
     },
-    hours: { type: 'string', description: 'Hours of traffic per scenario trace', default: '6' },
-    'organic-guild-days': {
+    epochs: { type: 'string', description: 'train: epochs', default: String(DEFAULT_FIT.epochs) },
+    out: { type: 'string', description: 'generate, train, export: the directory to write' },
+    ship: { type: 'boolean', description: 'train, tune: write into the shipped models/raid-detector' },
+    model: {
       type: 'string',
-      description: 'Guild-days of organic traffic added to validation (train) or evaluation (eval)',
-      default: '100',
-    },
-    'train-organic-guild-days': {
-      type: 'string',
-      description: 'Guild-days of organic traffic added to training',
-      default: '200',
+      description: 'tune, eval, bench: the model directory (tune writes into it)',
+      default: SHIPPED,
     },
     traces: {
       type: 'string',
       multiple: true,
-      description: 'An exported trace directory (trace.jsonl + labels.jsonl) to train on; repeat for more',
+      description:
+        'eval: an exported trace directory (trace.jsonl + labels.jsonl) to report on too; repeat for more',
     },
-    epochs: { type: 'string', description: 'Training epochs', default: String(DEFAULT_FIT.epochs) },
-    out: {
-      type: 'string',
-      description: 'Model directory (train), traces directory (generate) or export directory (export)',
-      default: join(repoRoot, 'models/raid-detector'),
-    },
-    model: {
-      type: 'string',
-      description: 'Model directory to evaluate or bench',
-      default: join(repoRoot, 'models/raid-detector'),
-    },
-    plots: { type: 'string', description: 'eval: write eval.html (inline SVG plots) to this directory' },
-    record: { type: 'boolean', description: "eval: write the figures into the model's metadata.json" },
+    plots: { type: 'string', description: 'eval: write recall.svg, surges.svg, feature-auc.svg here' },
+    record: { type: 'boolean', description: "eval: store the report in the model's metadata.json" },
+    guilds: { type: 'string', description: 'bench: active guilds in the timed tick', default: '1000' },
     'database-url': { type: 'string', description: 'export: the PostgreSQL to read join history from' },
     guild: { type: 'string', description: 'export: only this guild' },
     since: { type: 'string', description: 'export: only history from this ISO date on' },
   },
   details: [
-    'generate writes labelled synthetic traces (<scenario>-<seed>.jsonl, labels beside them) to --out.',
-    'train samples features from synthetic traces of every scenario (--seeds), organic days and any',
-    "exported --traces directories, fits the model, then picks its threshold and the four baselines'",
-    'thresholds on validation traces (--validation-seeds plus --organic-guild-days of organic days,',
-    'never trained on) for at most 1 false lockdown per 1,000 guild-days, and writes model.json,',
-    'weights.bin and metadata.json. The metadata is printed on stdout.',
-    'eval replays held-out traces (--eval-seeds plus --organic-guild-days of organic days) through the',
-    'model and the baselines (10 joins in 10 s, rate plus young accounts, EWMA z-score, CUSUM) at the',
-    'thresholds chosen on validation, and prints per raid family and overall: recall, median and p95',
-    'time to lockdown, joins admitted before it, false lockdowns per 1,000 guild-days and the share of',
-    'surges locked down. --plots DIR writes DIR/eval.html; --record stores the figures in metadata.json.',
-    'export writes DIR/trace.jsonl and DIR/labels.jsonl from PostgreSQL (member_join, raid_label).',
-    'bench times scoring 1,000 guilds in one batch (one detector tick) and prints one JSON line last.',
-    'Progress goes to stderr; stdout holds only the result.',
+    'The protocol (docs/raid-model.md): train on generator A (seeds 1–40 and organic days); fit the',
+    'score calibration and choose the gate and lockdown thresholds on generator B (seeds 2001–2030);',
+    'report on fresh seeds 9001–9020 of both, which nothing is chosen on. All data is synthetic',
+    'unless exported traces are given.',
+    '',
+    '  generate  write labelled traces of one generator to --out (<episode>-<seed>.jsonl + .labels.jsonl)',
+    '  train     the whole protocol’s training half (fit on A, tune on B) into --out',
+    '  tune      redo only the calibration and thresholds on B for the model in --model',
+    '  eval      the cross-generator table (model and 10-joins-in-10-s rule, per raid family and',
+    '            surge kind) and each feature’s raid-against-surge AUC on both generators',
+    '  bench     time one whole detector tick (features and scoring) for --guilds active guilds',
+    '  export    write trace.jsonl + labels.jsonl from PostgreSQL history (member_join, raid_label)',
+    '',
+    'train and tune never write into models/raid-detector without --ship. Progress goes to stderr;',
+    'stdout holds only the result.',
   ].join('\n'),
   async run(args) {
     const [action, ...rest] = args.positionals;
-    if (!['train', 'generate', 'eval', 'bench', 'export'].includes(action ?? '') || rest.length > 0) {
-      throw new UsageError('say: model generate, model train, model eval, model bench or model export');
+    if (!ACTIONS.includes(action as (typeof ACTIONS)[number]) || rest.length > 0) {
+      throw new UsageError(`say one of: model ${ACTIONS.join(', model ')}`);
     }
     const progress = (line: string) => console.error(`[model] ${line}`);
-    if (action === 'bench') {
-      await bench(stringOption(args, 'model'));
-      return 0;
-    }
-    if (action === 'export') {
-      const guildId = args.values.guild === undefined ? undefined : String(args.values.guild);
-      const since = sinceOption(args);
-      const result = await exportTraces({
-        databaseUrl: stringOption(args, 'database-url'),
-        out: stringOption(args, 'out'),
-        progress,
-        ...(guildId === undefined ? {} : { guildId }),
-        ...(since === undefined ? {} : { since }),
-      });
-      console.log(JSON.stringify(result));
-      return 0;
-    }
-    const hours = intOption(args, 'hours', 1, 72);
-    const organic = intOption(args, 'organic-guild-days', 0, 100_000);
-    if (action === 'generate') {
-      const out = stringOption(args, 'out');
-      await mkdir(out, { recursive: true });
-      for (const trace of syntheticTraces(seedList(stringOption(args, 'seeds'), 'seeds'), hours)) {
-        const file = join(out, `${trace.name.replace('#', '-')}.jsonl`);
-        await writeFile(file, formatJoinTrace(trace.events));
-        await writeFile(file.replace(/\.jsonl$/, '.labels.jsonl'), formatLabels(trace.labels));
-        progress(`wrote ${file} (${trace.events.length} events, ${trace.labels.length} labels)`);
+    switch (action) {
+      case 'generate':
+        return generate(args, progress);
+      case 'export': {
+        const since = args.values.since === undefined ? undefined : Date.parse(String(args.values.since));
+        if (since !== undefined && Number.isNaN(since))
+          throw new UsageError('--since must be an ISO date, e.g. 2026-01-31');
+        const guildId = args.values.guild === undefined ? undefined : String(args.values.guild);
+        const result = await exportTraces({
+          databaseUrl: stringOption(args, 'database-url'),
+          out: stringOption(args, 'out'),
+          progress,
+          ...(guildId === undefined ? {} : { guildId }),
+          ...(since === undefined ? {} : { since }),
+        });
+        console.log(JSON.stringify(result));
+        return 0;
       }
-      return 0;
+      case 'train': {
+        const out = writeTarget(args, 'out');
+        await initTensorflow();
+        const metadata = await trainRaidModel({
+          scale: scaleOption(args),
+          out,
+          progress,
+          fit: { ...DEFAULT_FIT, epochs: intOption(args, 'epochs', 1, 500) },
+        });
+        progress(`wrote ${out}`);
+        console.log(JSON.stringify({ out, calibration: metadata.calibration, policy: metadata.policy }));
+        return 0;
+      }
+      case 'tune': {
+        const dir = writeTarget(args, 'model');
+        await initTensorflow();
+        const { fileLoader } = await import('@chat-guard/anomaly-detector');
+        const model = await tf.loadLayersModel(fileLoader(dir));
+        const metadata = await readMetadata(dir);
+        const tuned = await tuneModel(model, protocolSets(scaleOption(args)).tune, progress);
+        const next: ModelMetadata = {
+          ...metadata,
+          calibration: tuned.calibration,
+          policy: tuned.policy,
+          evaluation: { ...metadata.evaluation, tunedOn: { generator: 'B', figures: tuned.figures } },
+        };
+        await writeFile(join(dir, 'metadata.json'), `${JSON.stringify(next, null, 2)}\n`);
+        console.log(JSON.stringify({ model: dir, calibration: tuned.calibration, policy: tuned.policy }));
+        return 0;
+      }
+      case 'eval':
+        return evaluate(args, progress);
+      default: {
+        const scorer = await loadTfScorer(stringOption(args, 'model'));
+        const result = await benchTick(scorer, intOption(args, 'guilds', 1, 100_000));
+        console.log(
+          `one detector tick for ${result.guilds} active guilds on ${result.backend}: features ${result.featuresMedianMs} ms + scoring ${result.scoringMedianMs} ms = ${result.tickMedianMs} ms median (p99 ${result.tickP99Ms} ms)`,
+        );
+        console.log(JSON.stringify(result));
+        return 0;
+      }
     }
-    if (action === 'eval') {
-      const seeds = seedList(stringOption(args, 'eval-seeds'), 'eval-seeds');
-      const plots = args.values.plots === undefined ? undefined : String(args.values.plots);
-      const { table } = await runEval({
-        modelDir: stringOption(args, 'model'),
-        traces: function* () {
-          progress(
-            `evaluating on scenario seeds ${seeds.join(',')} (${hours} h) and ${organic} organic guild-days`,
-          );
-          yield* syntheticTraces(seeds, hours);
-          yield* organicDays(organic, ORGANIC_SEEDS.eval);
-        },
-        record: args.values.record === true,
-        progress,
-        ...(plots === undefined ? {} : { plotsDir: plots }),
-      });
-      console.log(table);
-      return 0;
-    }
-    const training: LabelledTrace[] = [
-      ...syntheticTraces(seedList(stringOption(args, 'seeds'), 'seeds'), hours),
-      ...organicDays(intOption(args, 'train-organic-guild-days', 0, 10_000), ORGANIC_SEEDS.train),
-    ];
-    for (const dir of traceDirs(args)) training.push(await readTraceDir(dir));
-    const validationSeeds = seedList(stringOption(args, 'validation-seeds'), 'validation-seeds');
-    progress(
-      `${training.length} training traces; validating on seeds ${validationSeeds.join(',')} and ${organic} organic guild-days`,
-    );
-    const out = stringOption(args, 'out');
-    const metadata = await trainRaidModel(
-      training,
-      function* () {
-        yield* syntheticTraces(validationSeeds, hours);
-        yield* organicDays(organic, ORGANIC_SEEDS.validation);
-      },
-      { fit: { epochs: intOption(args, 'epochs', 1, 500) }, progress, out },
-    );
-    await writeFile(join(out, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
-    progress(`wrote ${out}`);
-    console.log(JSON.stringify(metadata));
-    return 0;
   },
 };
+
+async function generate(args: ParsedArgs, progress: (line: string) => void): Promise<number> {
+  const name = stringOption(args, 'generator').toUpperCase();
+  if (name !== 'A' && name !== 'B') throw new UsageError('--generator must be A or B');
+  const episodes = stringOption(args, 'episodes')
+    .split(',')
+    .map((e) => e.trim());
+  const unknown = episodes.filter((e) => !EPISODES.includes(e as Episode));
+  if (unknown.length > 0)
+    throw new UsageError(`unknown episode ${unknown.join(', ')}; say some of ${EPISODES.join(', ')}`);
+  const hours = intOption(args, 'hours', 1, 72);
+  const out = writeTarget(args, 'out');
+  await mkdir(out, { recursive: true });
+  for (const seed of seedList(stringOption(args, 'seeds'))) {
+    for (const episode of episodes as Episode[]) {
+      const trace = GENERATORS[name]({ seed, episode, hours, startMs: Date.UTC(2026, 0, 5) });
+      const file = join(out, `${episode}-${seed}.jsonl`);
+      await writeFile(file, formatJoinTrace(trace.events));
+      await writeFile(file.replace(/\.jsonl$/, '.labels.jsonl'), formatLabels(trace.labels));
+      progress(`wrote ${file} (${trace.events.length} events, ${trace.labels.length} labels)`);
+    }
+  }
+  return 0;
+}
+
+async function evaluate(args: ParsedArgs, progress: (line: string) => void): Promise<number> {
+  const dir = stringOption(args, 'model');
+  const scorer = await loadTfScorer(dir);
+  const policy = policyFromMetadata(scorer.metadata);
+  const report = evaluateModel(scorer, policy, scaleOption(args), progress);
+  console.log(
+    'Trained on generator A; calibration and thresholds from generator B; reported on fresh seeds of each.',
+  );
+  console.log(
+    `Policy: gate at ${policy.gateScore}, lockdown at ${policy.lockdownScore} with strong evidence, end under ${policy.exitScore}.`,
+  );
+  console.log(
+    'Per family: recall (median time to the first protective step). Surges: locked + gate only / n.\n',
+  );
+  console.log(crossGeneratorTable(report));
+  const exported = listOption(args, 'traces');
+  if (exported.length > 0) {
+    const traces = await Promise.all(exported.map(readTraceDir));
+    const [figures] = evaluatePolicies(traces, (v) => scorer.scoreOne(v), [policy]);
+    if (figures) {
+      console.log('\nExported real traces:\n');
+      console.log(
+        markdownTable(
+          ['traces', 'raids', 'recall', 'surges locked', 'lockdowns /1000 gd', 'gates /1000 gd'],
+          [
+            [
+              String(traces.length),
+              String(figures.raids),
+              figures.recall.toFixed(2),
+              `${figures.surgesLocked} / ${figures.surges}`,
+              figures.lockdownsPer1000.toFixed(1),
+              figures.gatesPer1000.toFixed(1),
+            ],
+          ],
+        ),
+      );
+    }
+  }
+  console.log('\nEach feature’s raid-against-surge AUC on each generator’s report seeds:\n');
+  console.log(featureAucTable(report));
+  const plots = args.values.plots;
+  if (typeof plots === 'string' && plots !== '') {
+    for (const file of await writePlots(report, plots)) progress(`wrote ${file}`);
+  }
+  if (args.values.record === true) {
+    const metadata = await readMetadata(dir);
+    const next = { ...metadata, evaluation: { ...metadata.evaluation, report } };
+    await writeFile(join(dir, 'metadata.json'), `${JSON.stringify(next, null, 2)}\n`);
+    progress(`recorded the report in ${join(dir, 'metadata.json')}`);
+  }
+  return 0;
+}

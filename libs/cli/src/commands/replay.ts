@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadTfScorer, policyFromMetadata, replayTrace } from '@chat-guard/anomaly-detector';
-import { checkTraceGaps, parseJoinTrace } from '@chat-guard/sandbox';
+import { parseJoinTrace } from '@chat-guard/join-trace';
 import { type Command, stringOption, UsageError } from '../command.ts';
 import { repoRoot } from '../services.ts';
 
@@ -15,30 +15,32 @@ export const replayCommand: Command = {
       description: 'Model directory',
       default: join(repoRoot, 'models/raid-detector'),
     },
-    'max-gap-hours': {
-      type: 'string',
-      description: 'Refuse a trace with a longer gap between two events (the replay ticks every second)',
-      default: '24',
-    },
   },
   details: [
-    "Reads a join trace (JOIN_TRACE.md), runs exactly the detector's windows, features, model and",
-    'hysteresis on a simulated clock (one tick a second), and writes one JSON line per decision:',
-    '  {"ts","guildId","decision":"lockdown.start"|"lockdown.end","score","reasons":[...]}',
-    'and nothing else to stdout. The same trace and model always give the same decisions.',
+    "Reads a join trace (docs/join-trace.md), runs exactly the live detector's windows, features,",
+    'calibrated model and graduated response on a simulated clock (one tick a second while a guild',
+    'is active; idle time between events is skipped), and writes one JSON line per decision:',
+    '  {"ts","guildId","decision","score","reasons":[...]}',
+    'where decision is gate.start / gate.end (the gentle step: newcomers must verify) or',
+    'lockdown.start / lockdown.end (the strong step), and nothing else to stdout. The same trace',
+    'and model always give the same decisions.',
   ].join('\n'),
   async run(args) {
     const [path, ...rest] = args.positionals;
     if (!path || rest.length > 0) throw new UsageError('name one trace file');
-    const maxGapHours = Number(stringOption(args, 'max-gap-hours'));
-    if (!(maxGapHours > 0)) throw new UsageError('--max-gap-hours takes a positive number of hours');
     const events = parseJoinTrace(await readFile(path, 'utf8'));
-    checkTraceGaps(events, maxGapHours * 3_600_000);
     const scorer = await loadTfScorer(stringOption(args, 'model'));
-    for (const d of await replayTrace(events, scorer, policyFromMetadata(scorer.metadata))) {
-      const score = Math.round(d.score * 1000) / 1000;
+    const score = (vector: readonly number[]) => scorer.scoreOne(vector);
+    for (const d of replayTrace(events, score, policyFromMetadata(scorer.metadata))) {
+      const rounded = Math.round(d.score * 1000) / 1000;
       console.log(
-        JSON.stringify({ ts: d.ts, guildId: d.guildId, decision: d.decision, score, reasons: d.reasons }),
+        JSON.stringify({
+          ts: d.ts,
+          guildId: d.guildId,
+          decision: d.decision,
+          score: rounded,
+          reasons: d.reasons,
+        }),
       );
     }
     return 0;

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseJoinTrace, parseLabels } from '@chat-guard/sandbox';
-import type { LabelledTrace } from './syntheticTraces.ts';
+import { parseJoinTrace, parseLabels } from '@chat-guard/join-trace';
+import type { LabelledTrace } from './protocol.ts';
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * An exported trace directory (`trace.jsonl` + `labels.jsonl`, as `model export` writes) as a
- * labelled trace. Its guild-days count each guild from its first event to the trace's last.
+ * labelled trace. Its guild time counts each guild from its first event to the trace's last.
  */
 export async function readTraceDir(dir: string): Promise<LabelledTrace> {
   const events = parseJoinTrace(await readFile(join(dir, 'trace.jsonl'), 'utf8'));
@@ -15,7 +15,14 @@ export async function readTraceDir(dir: string): Promise<LabelledTrace> {
   const firstSeen = new Map<string, number>();
   for (const e of events) if (!firstSeen.has(e.guildId)) firstSeen.set(e.guildId, e.ts);
   const last = events.at(-1)?.ts ?? 0;
-  let guildDays = 0;
-  for (const first of firstSeen.values()) guildDays += (last - first) / DAY_MS;
-  return { name: `exported:${dir}`, events, labels, guildDays };
+  let hours = 0;
+  for (const first of firstSeen.values()) hours += (last - first) / HOUR_MS;
+  return {
+    name: `exported:${dir}`,
+    guildId: events[0]?.guildId ?? '',
+    events,
+    labels,
+    episode: 'none',
+    hours,
+  };
 }
