@@ -45,6 +45,7 @@ describe('lockdowns the detector lost track of', () => {
       since: orphan.startedAt.getTime(),
       holdUntil: null,
       suppressedUntil: null,
+      endedAt: null,
     });
     expect((await readLockdownState(redis, tracked.guildId)).since).toBe(1);
     expect((await readLockdownState(redis, lifted.guildId)).lockdownId).toBeNull();
