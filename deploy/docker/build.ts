@@ -35,7 +35,15 @@ export const EXTERNAL = [
   'zlib-sync',
 ];
 /** Tried at run time and used only when installed (native add-ons, the native TF.js backend). */
-const OPTIONAL = ['@tensorflow/tfjs-node', 'pg-native', 'bufferutil', 'utf-8-validate', 'zlib-sync'];
+const OPTIONAL = [
+  '@tensorflow/tfjs-node',
+  'pg-native',
+  'bufferutil',
+  'utf-8-validate',
+  'zlib-sync',
+  // Vega renders the raid lab's plots to SVG; it tries node-canvas only for PNG output.
+  'canvas',
+];
 /** Loaded by name at run time rather than imported: `register('@opentelemetry/instrumentation/hook.mjs')`. */
 const LOADED_BY_NAME = ['@opentelemetry/instrumentation', 'import-in-the-middle'];
 

@@ -1,4 +1,5 @@
 import type { EventBus } from '@chat-guard/bus';
+import { gateForAnswer } from '@chat-guard/enforcer/lockdowns';
 import type { GuildConfig } from '@chat-guard/events';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
@@ -23,12 +24,7 @@ export async function answerGateButton(
 ): Promise<string> {
   const decision = decideGateClick(click);
   if (decision.kind === 'refuse') return decision.reply;
-  const gate = await deps.db
-    .selectFrom('gate_step')
-    .select(['status', 'score', 'reasons'])
-    .where('gate_id', '=', decision.gateId)
-    .where('guild_id', '=', click.guildId)
-    .executeTakeFirst();
+  const gate = await gateForAnswer(deps.db, click.guildId, decision.gateId);
   if (!gate) return 'There is no such gate on record; nothing was done.';
   if (decision.kind === 'lockdown') {
     return runLockdownQuery(deps, {

@@ -1,4 +1,5 @@
 import { type DiscordPort, isDiscordRefused } from '@chat-guard/discord';
+import { gateAlertView } from '@chat-guard/enforcer/lockdowns';
 import { type EventPayload, type GuildConfig, gateAlert } from '@chat-guard/events';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
@@ -57,11 +58,7 @@ async function postToChannel(
 ): Promise<GateAlertReport['channel']> {
   const config = deps.config(alert.guildId);
   const nonce = alertNonce(gateAlert.dedupeId(alert));
-  const row = await deps.db
-    .selectFrom('gate_step')
-    .select(['status', 'ended_by', 'ended_at', 'alert_channel_id', 'alert_message_id'])
-    .where('gate_id', '=', alert.gateId)
-    .executeTakeFirst();
+  const row = await gateAlertView(deps.db, alert.gateId);
   const fallback = config.lockdown.alertChannelId ?? config.punishLogChannelId;
 
   if (alert.kind === 'started') {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { connectBus } from '@chat-guard/bus';
 import { announceGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
 import { verifyGuildChain } from '@chat-guard/log-writer';
@@ -96,6 +97,8 @@ export class FaultSystem {
     }
   }
 
+  readonly #verifySecret = randomBytes(32).toString('hex');
+
   /** Starts one service and resolves when it says it is ready. */
   async startService(name: string): Promise<void> {
     const child = spawn(process.execPath, serviceArgs(name), {
@@ -113,6 +116,8 @@ export class FaultSystem {
         LOG_LEVEL: 'info',
         LOG_FLUSH_INTERVAL_MS: '200',
         OTEL_SERVICE_NAME: name,
+        // The verifier signs its links; a fault run makes its own secret, as `up` does.
+        VERIFY_SECRET: this.#verifySecret,
       },
     });
     this.#running.set(name, child);
