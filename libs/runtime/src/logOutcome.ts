@@ -14,7 +14,6 @@ export function logOutcome(logger: Logger, outcome: Outcome): void {
     ...(outcome.error === undefined ? {} : { err: errorMessage(outcome.error) }),
   };
   if (outcome.kind === 'dead') logger.error(fields, 'message dead-lettered');
-  else if (outcome.kind === 'waiting') logger.warn(fields, 'message kept until a dependency is back');
   else if (outcome.kind === 'retry') logger.warn(fields, 'message will be retried');
   else logger.debug(fields, `message ${outcome.kind}`);
 }
