@@ -1,4 +1,4 @@
-import { consume, type EventBus, isDependencyDown, type MessageMeta, PermanentError } from '@chat-guard/bus';
+import { consume, type EventBus, isDependencyDown, PermanentError } from '@chat-guard/bus';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -40,7 +40,13 @@ async function queryOnce(url: string): Promise<void> {
 }
 
 describe('a dependency that is down', () => {
-  it('is told apart from a message at fault', () => {
+  it('is told apart from a message at fault, a real refused connection included', async () => {
+    const real = await queryOnce(DOWN_DATABASE_URL).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(isDependencyDown(real)).toBe(true);
+    await queryOnce(DATABASE_URL); // the PostgreSQL that is up answers
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const adminShutdown = Object.assign(new Error('terminating connection'), { code: '57P01' });
     const classified = Object.assign(new Error('webhook unreachable', { cause: refused }), {

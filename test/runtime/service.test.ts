@@ -126,7 +126,9 @@ describe('a service', () => {
       NATS_URL: 'nats://chatguard:hunter2-nats-password@127.0.0.1:1',
     });
     await service.waitForOutput(/is not reachable yet/);
-    expect(service.output()).toContain('NATS at nats://[redacted]@127.0.0.1:1 (NATS_URL) is not reachable yet');
+    expect(service.output()).toContain(
+      'NATS at nats://[redacted]@127.0.0.1:1 (NATS_URL) is not reachable yet',
+    );
     expect(service.output()).not.toContain('hunter2-nats-password');
     service.child.kill('SIGTERM');
     await service.exited;
