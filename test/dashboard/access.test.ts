@@ -250,3 +250,36 @@ describe('named profiles', () => {
     );
   });
 });
+
+describe('the overview’s drop-offs', () => {
+  it('counts newcomers the member gate held in the last day who never verified, from the verifier’s records', async () => {
+    // What the verifier records of five gated newcomers and one admitted, and one gated two days ago.
+    const statuses = ['passed', 'failed', 'expired', 'expired', 'pending', 'admitted'] as const;
+    const rows = statuses.map((status, i) => ({
+      guild_id: guildId,
+      user_id: String(1_300_000_000_000_000_100n + BigInt(i)),
+      joined_at: Date.now() - 60_000,
+      status,
+    }));
+    await system.database.db.insertInto('verification').values(rows).execute();
+    await system.database.db
+      .insertInto('verification')
+      .values({
+        guild_id: guildId,
+        user_id: '1300000000000000199',
+        joined_at: Date.now() - 2 * 86_400_000,
+        status: 'failed',
+        created_at: new Date(Date.now() - 2 * 86_400_000),
+      })
+      .execute();
+    const owner = await signedIn(view(guildId).ownerId);
+    const res = await owner.fetch(`/api/guilds/${guildId}/overview`);
+    const body = (await res.json()) as { dropOffs: Record<string, number> };
+    const gated: string[] = statuses.filter((s) => s !== 'admitted');
+    expect(body.dropOffs).toMatchObject({
+      gatedLastDay: gated.length,
+      neverVerified: gated.filter((s) => s === 'failed' || s === 'expired').length,
+      waiting: gated.filter((s) => s === 'pending').length,
+    });
+  });
+});

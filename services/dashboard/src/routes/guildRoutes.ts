@@ -2,6 +2,7 @@ import { dropOffs } from '@chat-guard/campaigns';
 import { listLockdowns } from '@chat-guard/enforcer';
 import { loadGuildConfig } from '@chat-guard/guild-config';
 import { readLockdownState } from '@chat-guard/store';
+import { gateStatus } from '@chat-guard/verifier';
 import { canManage, isGuildAccessDenied, requireManager } from '../guildAccess.ts';
 import { DiscordOAuthError, fetchUserGuilds } from '../oauthClient.ts';
 import type { DashboardDeps } from '../webApp.ts';
@@ -43,11 +44,13 @@ export function guildRoutes(deps: DashboardDeps) {
   app.get('/:guildId/overview', async (c) => {
     const guild = c.get('guild');
     const now = deps.now();
-    const [{ config }, state, lockdowns, drops] = await Promise.all([
+    const [{ config }, state, lockdowns, drops, gate] = await Promise.all([
       loadGuildConfig(deps.db, guild.id),
       readLockdownState(deps.redis, guild.id),
       listLockdowns(deps.db, guild.id, 1),
       dropOffs(deps.db, guild.id, new Date(now - DAY_MS), 24),
+      // The member gate's last day, read through the verifier's own query (it owns the tables).
+      gateStatus(deps.db, guild.id, 1),
     ]);
     const latest = lockdowns[0];
     const active = latest?.status === 'active' ? latest : undefined;
@@ -64,7 +67,13 @@ export function guildRoutes(deps: DashboardDeps) {
           }
         : null,
       suppressedUntil: state.suppressedUntil,
-      dropOffs: { joinsLastDay: drops.joins, leftWithinDay: drops.leftWithinWindow },
+      dropOffs: {
+        joinsLastDay: drops.joins,
+        leftWithinDay: drops.leftWithinWindow,
+        gatedLastDay: gate.gated,
+        neverVerified: gate.dropOff,
+        waiting: gate.pending,
+      },
     });
   });
   return app;

@@ -81,5 +81,12 @@ export interface Overview {
     readonly reasons: string[];
     readonly startedAt: number;
   } | null;
-  readonly dropOffs: { readonly joinsLastDay: number; readonly leftWithinDay: number };
+  readonly dropOffs: {
+    readonly joinsLastDay: number;
+    readonly leftWithinDay: number;
+    /** Newcomers the member gate held in the last day; of them, who failed or timed out, and who is still at it. */
+    readonly gatedLastDay: number;
+    readonly neverVerified: number;
+    readonly waiting: number;
+  };
 }

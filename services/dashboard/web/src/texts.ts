@@ -109,7 +109,10 @@ export const texts = {
     modes: (lockdown: string, gate: string) => `Lockdown mode: ${lockdown} · gate: ${gate}`,
     dropOffs: 'Drop-offs (last 24 h)',
     leftWithinDay: (left: number, joins: number) => `${left} of ${joins} joins left within 24 hours.`,
-    gatedNeverVerified: 'Gated and never verified: shown once the member gate runs.',
+    gatedNeverVerified: (never: number, gated: number, waiting: number) =>
+      gated === 0
+        ? 'Nobody was held at the member gate.'
+        : `${never} of ${gated} gated newcomers never verified (failed or timed out)${waiting > 0 ? `; ${waiting} still verifying` : ''}.`,
     alerts: 'Alerts',
     noAlerts: 'No alerts in the last hour.',
     recentJoins: 'Recent joins',

@@ -115,7 +115,15 @@ export function Overview(props: { guildId: string }) {
               )}
             </p>
           )}
-          <p className="muted">{texts.overview.gatedNeverVerified}</p>
+          {loaded.state === 'ready' && (
+            <p data-testid="gated-never-verified">
+              {texts.overview.gatedNeverVerified(
+                loaded.data.dropOffs.neverVerified,
+                loaded.data.dropOffs.gatedLastDay,
+                loaded.data.dropOffs.waiting,
+              )}
+            </p>
+          )}
         </div>
         <div className="card">
           <h2>{texts.overview.alerts}</h2>
