@@ -58,8 +58,8 @@ function setup() {
     featureVersion: 5,
     redis,
     now: () => clock.now,
-    startGate: async (g) => void sink.started.push(g),
-    endGate: async (g) => void sink.ended.push(g),
+    startGate: async (g) => void sink.started.push(gateStarted.schema.parse(g)),
+    endGate: async (g) => void sink.ended.push(gateEnded.schema.parse(g)),
     // What NATS would refuse, the test refuses too: every payload must pass its event's schema.
     requestLockdown: async (r) => void sink.requested.push(lockdownRequested.schema.parse(r)),
     liftLockdown: async (l) => void sink.lifted.push(lockdownLifted.schema.parse(l)),
