@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { redisKeys } from './redisKeys.ts';
+import { swapById } from './swapById.ts';
 
 /**
  * A guild's gate (the detector's gentle step) as the detector keeps it in Redis: which gate
@@ -47,20 +48,6 @@ export async function readGateStates(
   return states;
 }
 
-// Compare-and-set on the gate id: replicas and an admin's answer race safely.
-const CAS = `
-local raw = redis.call('GET', KEYS[1])
-local current = cjson.null
-if raw then current = cjson.decode(raw)['gateId'] end
-local expected = ARGV[1]
-if (expected == '' and (current == nil or current == cjson.null)) or (current ~= cjson.null and current == expected) then
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-  return 1
-end
-return 0`;
-
-const KEEP_MS = 7 * 24 * 60 * 60_000;
-
 /** Writes `next` only if the guild's current gate id is `expected` (null: none holds). */
 export async function swapGateState(
   redis: Redis,
@@ -68,13 +55,5 @@ export async function swapGateState(
   expected: string | null,
   next: GateState,
 ): Promise<boolean> {
-  const written = await redis.eval(
-    CAS,
-    1,
-    redisKeys.gateState(guildId),
-    expected ?? '',
-    JSON.stringify(gateStateSchema.parse(next)),
-    String(KEEP_MS),
-  );
-  return written === 1;
+  return swapById(redis, redisKeys.gateState(guildId), 'gateId', expected, gateStateSchema.parse(next));
 }

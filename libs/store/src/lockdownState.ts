@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { redisKeys } from './redisKeys.ts';
+import { swapById } from './swapById.ts';
 
 /**
  * A guild's lockdown as the detector and the enforcer share it in Redis: which lockdown
@@ -85,20 +86,6 @@ export async function readLockdownStates(
   return states;
 }
 
-// Compare-and-set on the lockdown id, atomically: replicas and services race safely.
-const CAS = `
-local raw = redis.call('GET', KEYS[1])
-local current = cjson.null
-if raw then current = cjson.decode(raw)['lockdownId'] end
-local expected = ARGV[1]
-if (expected == '' and (current == nil or current == cjson.null)) or (current ~= cjson.null and current == expected) then
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-  return 1
-end
-return 0`;
-
-const KEEP_MS = 7 * 24 * 60 * 60_000;
-
 /**
  * Writes `next` only if the guild's current lockdown id is `expected` (null: none holds).
  * Returns whether it was written.
@@ -109,13 +96,5 @@ export async function swapLockdownState(
   expected: string | null,
   next: LockdownState,
 ): Promise<boolean> {
-  const written = await redis.eval(
-    CAS,
-    1,
-    redisKeys.lockdownState(guildId),
-    expected ?? '',
-    JSON.stringify(next),
-    String(KEEP_MS),
-  );
-  return written === 1;
+  return swapById(redis, redisKeys.lockdownState(guildId), 'lockdownId', expected, next);
 }

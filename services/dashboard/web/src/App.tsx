@@ -59,7 +59,16 @@ export function App() {
   if (session === null) return <SignIn />;
 
   const signOut = async () => {
-    await api('/auth/logout', { method: 'POST', body: {} }).catch(() => undefined);
+    try {
+      await api('/auth/logout', { method: 'POST', body: {} });
+    } catch (err) {
+      // A session the server no longer knows is signed out already; any other failure leaves it
+      // live on the server, so say so rather than pretend.
+      if (!(err instanceof ApiError && err.status === 401)) {
+        setSession(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+    }
     setSession(null);
     location.hash = '';
   };
