@@ -282,4 +282,41 @@ describe('the overview’s drop-offs', () => {
       waiting: gated.filter((s) => s === 'pending').length,
     });
   });
+
+  it('shows a member’s passes through the gate, newest first, and names them', async () => {
+    const userId = view(guildId).memberIds[1] ?? '';
+    const user = system.sandbox.state.users[userId];
+    const joinedAt = Date.now() - 3_600_000;
+    await system.database.db
+      .insertInto('verification')
+      .values([
+        { guild_id: guildId, user_id: userId, joined_at: joinedAt - 86_400_000, status: 'expired' },
+        {
+          guild_id: guildId,
+          user_id: userId,
+          joined_at: joinedAt,
+          status: 'passed',
+          reasons: JSON.stringify(['raid-gate', 'new-account']),
+          finished_at: new Date(joinedAt + 40_000),
+          outcome: 'captcha',
+        },
+      ])
+      .execute();
+    const owner = await signedIn(view(guildId).ownerId);
+    const res = await owner.fetch(`/api/guilds/${guildId}/members/${userId}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      verifications: { joinedAt: number; status: string; reasons: string[]; outcome: string | null }[];
+      names: Record<string, string>;
+    };
+    expect(body.verifications.map((v) => [v.joinedAt, v.status])).toEqual([
+      [joinedAt, 'passed'],
+      [joinedAt - 86_400_000, 'expired'],
+    ]);
+    expect(body.verifications[0]?.reasons).toEqual(['raid-gate', 'new-account']);
+    expect(body.names[userId]).toBe(user?.globalName ?? user?.username);
+    // Another guild's member page is refused like every other page of that guild.
+    const other = await owner.fetch(`/api/guilds/${otherGuildId}/members/${userId}`);
+    expect(other.status).toBe(403);
+  });
 });
