@@ -198,11 +198,33 @@ describe('live events', () => {
     expect(await readUntil(new RegExp(`"userId":"${user.id}"`))).toBe(true);
     expect(text).toMatch(/event: join/);
 
-    const second = await open();
-    expect(second.status).toBe(200);
-    const third = await open();
-    expect(third.status).toBe(429);
-    await second.body?.cancel();
+    // The cap holds across replicas: the second view is on another replica, sharing the session.
+    const replica = await startDashboard(system, { DASHBOARD_SSE_PER_USER: '2' });
+    try {
+      const elsewhere = new ApiClient(replica.url, system);
+      for (const [name, value] of owner.cookies) elsewhere.cookies.set(name, value);
+      const second = await elsewhere.fetch(`/api/guilds/${guildId}/live`, {
+        headers: { Accept: 'text/event-stream' },
+      });
+      expect(second.status).toBe(200);
+      const third = await open();
+      expect(third.status).toBe(429);
+      await second.body?.cancel();
+      // Closing a view frees its slot for the user on every replica.
+      await waitFor(
+        async () => {
+          const again = await open();
+          if (again.status !== 200) return false;
+          await again.body?.cancel();
+          return true;
+        },
+        'a slot freed by a closed view',
+        10_000,
+      );
+    } finally {
+      replica.process.child.kill('SIGTERM');
+      await replica.process.exited;
+    }
 
     expect((await owner.send('POST', '/auth/logout', {})).status).toBe(200);
     // Sign-out ends the stream: the reader sees its end.
