@@ -9,7 +9,8 @@ interface OtlpSpan {
   traceId: string;
 }
 
-it('exports spans of pg, ioredis and http over OTLP when an endpoint is configured', async () => {
+/** The spans a child process that does pg, ioredis and http work exports, with its service name. */
+async function exportedSpans(extraEnv: Record<string, string>) {
   const spans: OtlpSpan[] = [];
   let serviceName = '';
   const collector = createServer((req, res) => {
@@ -44,15 +45,25 @@ it('exports spans of pg, ioredis and http over OTLP when an endpoint is configur
         OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
         TEST_DATABASE_URL: ADMIN_URL,
         TEST_HTTP_TARGET: endpoint,
+        ...extraEnv,
       },
     );
     expect(await work.exited, work.output()).toBe(0);
   } finally {
     await new Promise<void>((resolve) => collector.close(() => resolve()));
   }
-  const names = spans.map((s) => s.name);
+  return { names: spans.map((s) => s.name), serviceName };
+}
+
+it('exports spans of pg, ioredis and http over OTLP when an endpoint is configured', async () => {
+  const { names, serviceName } = await exportedSpans({ TRACE_SAMPLE_RATIO: '1' });
   expect(serviceName).toBe('telemetry-probe');
   expect(names.some((n) => /^pg\.query|select/i.test(n))).toBe(true);
   expect(names).toContain('ping');
   expect(names.some((n) => /^GET/.test(n))).toBe(true);
+});
+
+it('records no new trace with TRACE_SAMPLE_RATIO=0', async () => {
+  const { names } = await exportedSpans({ TRACE_SAMPLE_RATIO: '0' });
+  expect(names).toEqual([]);
 });

@@ -14,6 +14,7 @@ const env = parseEnv(
   z.object({
     OTEL_SERVICE_NAME: z.string().min(1).default('chat-guard'),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(0.1),
     npm_package_version: z.string().default('0.0.0'),
   }),
 );
@@ -22,4 +23,5 @@ startTelemetry({
   serviceName: env.OTEL_SERVICE_NAME,
   serviceVersion: env.npm_package_version,
   otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+  traceSampleRatio: env.TRACE_SAMPLE_RATIO,
 });

@@ -5,7 +5,12 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { startRuntimeMetrics } from './runtimeMetrics.ts';
 
@@ -20,6 +25,11 @@ export interface TelemetryOptions {
   readonly serviceVersion: string;
   /** OTLP/HTTP traces endpoint base, e.g. http://otel-collector:4318; traces stay local without it. */
   readonly otlpEndpoint: string | undefined;
+  /**
+   * Share of new traces recorded, 0 to 1 (1 unless told); a span whose parent is in the
+   * message's trace context follows the parent's choice, so a trace is whole or absent.
+   */
+  readonly traceSampleRatio?: number;
 }
 
 let current: Telemetry | undefined;
@@ -51,6 +61,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       [ATTR_SERVICE_NAME]: options.serviceName,
       [ATTR_SERVICE_VERSION]: options.serviceVersion,
     }),
+    // Unsampled spans are non-recording: the hot path then pays for ids and context only.
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.traceSampleRatio ?? 1) }),
     spanProcessors: [spanProcessor],
     metricReader: prometheus,
     logRecordProcessors: [],
