@@ -72,15 +72,15 @@ try {
   const consumeUs = (cpuUs() - consumeStart) / count;
   const seconds = (performance.now() - started) / 1000;
   await consumption.stop();
-  console.log(
-    JSON.stringify({
+  process.stdout.write(
+    `${JSON.stringify({
       mode,
       count,
       publishUs: Math.round(publishUs),
       consumeUs: Math.round(consumeUs),
       totalUs: Math.round(publishUs + consumeUs),
       consumeRate: Math.round(count / seconds),
-    }),
+    })}\n`,
   );
 } finally {
   for (const stream of topology.streams) await bus.jsm.streams.delete(bus.ns.stream(stream.name));
