@@ -88,7 +88,7 @@ export class RedisSpamWindowStore implements SpamWindowStore {
         ...batch.map((p) => p.key),
         ...batch.flatMap((p) => p.args),
       );
-      batch.forEach((p, i) => p.resolve(lists[i] ?? []));
+      for (const [i, p] of batch.entries()) p.resolve(lists[i] ?? []);
     } catch (err) {
       for (const p of batch) p.reject(err);
     }
