@@ -14,7 +14,7 @@ import { type EventBus, VERSION_HEADER } from './bus.ts';
 import { deadLetterAndTerm } from './deadLetter.ts';
 import { DependencyGate, MessageKeeper } from './dependencyGate.ts';
 import { errorMessage, isDependencyDown, isRetryable } from './errors.ts';
-import { deliveries, handlerDuration } from './metrics.ts';
+import { DeliveryTally, handlerDuration } from './metrics.ts';
 import { extractTraceContext, tracer } from './tracing.ts';
 
 export interface MessageMeta {
@@ -86,6 +86,7 @@ export async function consume(
   const inFlight = new Set<Promise<void>>();
   const held: JsMsg[] = [];
   const keeper = new MessageKeeper(spec.ackWaitMs);
+  const tally = new DeliveryTally(spec.durable);
   const report = options.onOutcome ?? (() => undefined);
   const gate = new DependencyGate(
     options.probeIntervalMs ?? 1_000,
@@ -98,9 +99,13 @@ export async function consume(
   const start = (msg: JsMsg) => {
     const started = performance.now();
     const work = handleOne(context, msg).then((outcome) => {
-      const labels = { consumer: spec.durable, event: outcome.event ?? 'unknown', outcome: outcome.kind };
-      deliveries.add(1, labels);
-      handlerDuration.record((performance.now() - started) / 1000, labels);
+      const event = outcome.event ?? 'unknown';
+      tally.count(event, outcome.kind);
+      handlerDuration.record((performance.now() - started) / 1000, {
+        consumer: spec.durable,
+        event,
+        outcome: outcome.kind,
+      });
       report(outcome);
       pump();
     });
@@ -136,6 +141,7 @@ export async function consume(
       // Left unacknowledged: the server redelivers them after the ack wait, to this or another replica.
       for (const msg of held.splice(0)) keeper.release(msg);
       keeper.close();
+      tally.close();
     }
   })();
 
