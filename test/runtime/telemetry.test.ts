@@ -12,8 +12,13 @@ interface OtlpSpan {
   traceId: string;
 }
 
-/** Runs the probe with the telemetry preload and returns the spans an OTLP collector received. */
-async function probeSpans(args: string[]): Promise<{ names: string[]; serviceName: string }> {
+const FROM_SOURCE = ['--import', '@chat-guard/runtime/instrument', 'test/fixtures/instrumentedWork.ts'];
+
+/** Runs the probe (pg, ioredis and http work) with the telemetry preload; the spans a collector got. */
+async function probeSpans(
+  args: string[],
+  extraEnv: Record<string, string>,
+): Promise<{ names: string[]; serviceName: string }> {
   const spans: OtlpSpan[] = [];
   let serviceName = '';
   const collector = createServer((req, res) => {
@@ -46,6 +51,7 @@ async function probeSpans(args: string[]): Promise<{ names: string[]; serviceNam
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       TEST_DATABASE_URL: ADMIN_URL,
       TEST_HTTP_TARGET: endpoint,
+      ...extraEnv,
     });
     expect(await work.exited, work.output()).toBe(0);
   } finally {
@@ -62,9 +68,7 @@ function expectEverySpan({ names, serviceName }: { names: string[]; serviceName:
 }
 
 it('exports spans of pg, ioredis and http over OTLP when an endpoint is configured', async () => {
-  expectEverySpan(
-    await probeSpans(['--import', '@chat-guard/runtime/instrument', 'test/fixtures/instrumentedWork.ts']),
-  );
+  expectEverySpan(await probeSpans(FROM_SOURCE, { TRACE_SAMPLE_RATIO: '1' }));
 });
 
 it('exports the same spans from the bundles, which load pg and ioredis without a loader hook', {
@@ -80,8 +84,17 @@ it('exports the same spans from the bundles, which load pg and ioredis without a
     });
     // The loader hook is a thread of its own: the bundled service must not start one.
     expect(readFileSync(join(out, 'instrument.mjs'), 'utf8')).not.toContain('hook.mjs');
-    expectEverySpan(await probeSpans(['--import', join(out, 'instrument.mjs'), join(out, 'probe.mjs')]));
+    expectEverySpan(
+      await probeSpans(['--import', join(out, 'instrument.mjs'), join(out, 'probe.mjs')], {
+        TRACE_SAMPLE_RATIO: '1',
+      }),
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+});
+
+it('records no new trace with TRACE_SAMPLE_RATIO=0', async () => {
+  const { names } = await probeSpans(FROM_SOURCE, { TRACE_SAMPLE_RATIO: '0' });
+  expect(names).toEqual([]);
 });
