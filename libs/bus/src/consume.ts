@@ -21,6 +21,8 @@ export interface MessageMeta {
   readonly streamSequence: number;
   readonly deliveryCount: number;
   readonly headers: MsgHdrs | undefined;
+  /** Extends this message's ack deadline, for a handler that is still at work (waiting on a rate limit). */
+  readonly working?: () => void;
 }
 
 export type Handler<N extends EventName> = (payload: EventPayload<N>, meta: MessageMeta) => Promise<void>;
@@ -136,7 +138,7 @@ async function handleOne(
     return { ...base, kind: 'ignored' };
   }
 
-  const meta: MessageMeta = { ...base, headers: msg.headers };
+  const meta: MessageMeta = { ...base, headers: msg.headers, working: () => msg.working() };
   const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject };
   return tracer.startActiveSpan(
     `${event} process`,

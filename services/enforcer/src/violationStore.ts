@@ -3,7 +3,7 @@ import type { Database } from '@chat-guard/store';
 import { type Kysely, sql } from 'kysely';
 import { insertCase } from './caseStore.ts';
 import { describeViolations } from './describeViolations.ts';
-import { type Escalation, type EscalationPolicy, nextEscalation } from './nextEscalation.ts';
+import { type Escalation, type EscalationPolicy, nextEscalation, noticeFor } from './nextEscalation.ts';
 
 export type Verdict = EventPayload<'verdict.violation'>;
 
@@ -12,16 +12,22 @@ export function verdictKey(verdict: Verdict): string {
   return `verdict:${verdict.messageId}:${verdict.revision}`;
 }
 
-/** The audit entries a verdict's case links to: the deletion and the warning or timeout. */
-export function verdictAuditKeys(verdict: Verdict, action: Escalation['action']): string[] {
+/** The audit entries a verdict's case links to: the deletion, and the warning or timeout if told. */
+export function verdictAuditKeys(
+  verdict: Verdict,
+  action: Escalation['action'],
+  notice: 'tell' | 'folded' = 'tell',
+): string[] {
   const ref = `${verdict.messageId}:${verdict.revision}`;
-  return [`delete:${ref}`, `${action}:${ref}`];
+  return notice === 'tell' ? [`delete:${ref}`, `${action}:${ref}`] : [`delete:${ref}`];
 }
 
 export interface RecordedViolation {
   readonly escalation: Escalation;
   /** The case the violation opened. */
   readonly caseNumber: number;
+  /** Whether the member is told, or the case is folded into a warning or timeout they had. */
+  readonly notice: 'tell' | 'folded';
 }
 
 interface CaseRow {
@@ -31,6 +37,7 @@ interface CaseRow {
   readonly number: number;
   readonly violation_count: number | null;
   readonly until: Date | null;
+  readonly notice: string | null;
 }
 
 /**
@@ -39,6 +46,8 @@ interface CaseRow {
  * per-member lock so that replicas count concurrent violations one by one. A verdict seen
  * before gets the decision and the case it got the first time. Two statements inside the
  * lock: one read (the verdict's own case and the counting history at once) and one insert.
+ * A member told within the notice window, or still timed out, is not told again: the case
+ * records `notice: folded` and links no warning or timeout.
  */
 export async function recordViolation(
   db: Kysely<Database>,
@@ -51,7 +60,8 @@ export async function recordViolation(
     const key = verdictKey(verdict);
     const now = verdict.detectedAt;
     const { rows } = await sql<CaseRow>`
-      select idempotency_key = ${key} as seen, created_at, action, number, violation_count, until
+      select idempotency_key = ${key} as seen, created_at, action, number, violation_count, until,
+        details->>'notice' as notice
       from moderation_case
       where guild_id = ${verdict.guildId} and user_id = ${verdict.userId}
         and (idempotency_key = ${key} or (counts and created_at > ${new Date(now - policy.windowMs)}))`.execute(
@@ -64,10 +74,21 @@ export async function recordViolation(
         seen.action === 'timeout' && seen.until
           ? { action: 'timeout', count, untilMs: seen.until.getTime() }
           : { action: 'warn', count, warningsLeft: Math.max(0, policy.warningsBeforeTimeout - count) };
-      return { escalation, caseNumber: seen.number };
+      return { escalation, caseNumber: seen.number, notice: seen.notice === 'folded' ? 'folded' : 'tell' };
     }
     const escalation = nextEscalation(
       rows.map((r) => r.created_at.getTime()),
+      policy,
+      now,
+    );
+    const notice = noticeFor(
+      escalation,
+      rows.map((r) => ({
+        atMs: r.created_at.getTime(),
+        action: r.action,
+        told: r.notice !== 'folded',
+        untilMs: r.until?.getTime() ?? null,
+      })),
       policy,
       now,
     );
@@ -85,10 +106,11 @@ export async function recordViolation(
       counts: true,
       violationCount: escalation.count,
       untilMs: escalation.action === 'timeout' ? escalation.untilMs : null,
-      auditKeys: verdictAuditKeys(verdict, escalation.action),
+      ...(notice === 'folded' ? { details: { notice } } : {}),
+      auditKeys: verdictAuditKeys(verdict, escalation.action, notice),
       idempotencyKey: key,
       createdAt: now,
     });
-    return { escalation, caseNumber };
+    return { escalation, caseNumber, notice };
   });
 }
