@@ -48,6 +48,7 @@ describe('one notice per member per window', () => {
     ['a first warning', warn, [], 'tell'],
     ['a warning 10 s after the last one the member heard', warn, [told(10_000)], 'folded'],
     ['a warning a minute and more after the last one', warn, [told(60_000)], 'tell'],
+    ['a warning handled after a later one the member heard', warn, [told(-10_000)], 'folded'],
     ['a warning 10 s after one that was itself folded', warn, [{ ...told(10_000), told: false }], 'tell'],
     ['the first timeout, 5 s after a warning', timeout, [told(5_000)], 'tell'],
     ['a timeout while the last one still runs', timeout, [told(5_000, 'timeout', now + 60_000)], 'folded'],

@@ -58,8 +58,9 @@ export interface PastNotice {
 
 /**
  * Whether the member is told about this escalation or it is folded into what they already
- * heard: a timeout is folded while an earlier one still runs, and a warning too, or when
- * they were told within the notice window. The case and the deletion stand either way.
+ * heard: a timeout is folded while an earlier one still runs, and a warning too, or when they
+ * were told within the notice window either side of this violation (a wave's verdicts are
+ * not always handled in order). The case and the deletion stand either way.
  */
 export function noticeFor(
   escalation: Escalation,
@@ -67,9 +68,9 @@ export function noticeFor(
   policy: EscalationPolicy,
   nowMs: number,
 ): 'tell' | 'folded' {
-  const told = past.filter((p) => p.told && p.atMs <= nowMs);
+  const told = past.filter((p) => p.told);
   const timedOut = told.some((p) => p.action === 'timeout' && p.untilMs !== null && p.untilMs > nowMs);
   if (timedOut) return 'folded';
   if (escalation.action === 'timeout') return 'tell';
-  return told.some((p) => p.atMs > nowMs - policy.noticeWindowMs) ? 'folded' : 'tell';
+  return told.some((p) => Math.abs(p.atMs - nowMs) < policy.noticeWindowMs) ? 'folded' : 'tell';
 }
