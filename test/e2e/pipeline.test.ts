@@ -55,8 +55,12 @@ function post(userId: string, content: string) {
   return system.sandbox.users.postMessage({ channelId: general, userId, content });
 }
 
+/** The bot's deletions, of one message or of several in bulk. */
 function deletions(): BotAction[] {
-  return system.sandbox.inspect.actions({ kind: 'message.deleted', guildId });
+  return [
+    ...system.sandbox.inspect.actions({ kind: 'message.deleted', guildId }),
+    ...system.sandbox.inspect.actions({ kind: 'messages.bulkDeleted', guildId }),
+  ];
 }
 
 async function deleted(messageId: string, timeoutMs = 20_000) {

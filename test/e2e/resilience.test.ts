@@ -18,10 +18,16 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => system?.stop());
 
+/** Every message id the bot deleted, alone or in bulk, as often as it was deleted. */
+function deletedList(): string[] {
+  return [
+    ...system.sandbox.inspect.actions({ kind: 'message.deleted', guildId }),
+    ...system.sandbox.inspect.actions({ kind: 'messages.bulkDeleted', guildId }),
+  ].flatMap((a) => a.messageIds ?? []);
+}
+
 function deletedIds(): Set<string> {
-  return new Set(
-    system.sandbox.inspect.actions({ kind: 'message.deleted', guildId }).flatMap((a) => a.messageIds ?? []),
-  );
+  return new Set(deletedList());
 }
 
 function warningsFor(userId: string) {
@@ -46,6 +52,7 @@ it('loses no action and doubles none when the enforcer is killed with SIGKILL mi
   await new Promise((r) => setTimeout(r, 1_500)); // room for a doubled action to show up
 
   expect(doneBeforeCrash).toBeLessThan(messages.length);
+  expect(deletedList()).toHaveLength(deletedIds().size);
   expect(authors.map((a) => warningsFor(a).length)).toEqual(authors.map(() => 1));
   const audited = await system.database.db
     .selectFrom('audit_log')
