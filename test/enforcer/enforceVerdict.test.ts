@@ -4,11 +4,11 @@ import {
   type AuditPayload,
   type EnforcerDeps,
   enforceVerdict,
-  Limiter,
   liftTimeout,
   MessageDeletions,
   type Verdict,
   type VerdictDeps,
+  ViolationBatches,
 } from '@chat-guard/enforcer';
 import { defaultGuildConfig } from '@chat-guard/events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -74,7 +74,7 @@ function deps(
     },
     now,
     deletions: new MessageDeletions({ db: database.db, discord, now }),
-    followUps: new Limiter(4),
+    violations: new ViolationBatches(database.db),
   };
 }
 

@@ -3,9 +3,9 @@ import { createDiscordRest } from '@chat-guard/discord';
 import {
   type AuditPayload,
   enforceVerdict,
-  Limiter,
   MessageDeletions,
   type VerdictDeps,
+  ViolationBatches,
 } from '@chat-guard/enforcer';
 import { type ConsumerSpec, topology } from '@chat-guard/events';
 import { GuildConfigCache } from '@chat-guard/guild-config';
@@ -73,7 +73,7 @@ beforeAll(async () => {
     },
     now: Date.now,
     deletions: new MessageDeletions({ db, discord, now: Date.now }),
-    followUps: new Limiter(6),
+    violations: new ViolationBatches(db),
   };
   const batches = new AuditBatches(db);
   const enforcer = await consume(

@@ -6,11 +6,11 @@ import type { Kysely } from 'kysely';
 import { type ActionOutcome, runOnce } from './actionLedger.ts';
 import { APPEALABLE_ACTIONS } from './appealRules.ts';
 import { describeViolations, warningText } from './describeViolations.ts';
-import type { Limiter } from './limiter.ts';
 import { actionNotice } from './memberNotice.ts';
 import type { MessageDeletions } from './messageDeletions.ts';
 import { type Escalation, escalationPolicy } from './nextEscalation.ts';
-import { recordViolation, type Verdict } from './violationStore.ts';
+import type { ViolationBatches } from './violationBatches.ts';
+import type { Verdict } from './violationStore.ts';
 
 export type AuditPayload = EventPayload<'audit.recorded'>;
 
@@ -27,12 +27,12 @@ export interface EnforcerDeps {
   readonly memberDm?: MemberDm;
 }
 
-/** What acting on verdicts needs beyond the enforcer's deps: the shared deleter and limiter. */
+/** What acting on verdicts needs beyond the enforcer's deps: the shared batches. */
 export interface VerdictDeps extends EnforcerDeps {
   /** Deletes each message once, in bulk per channel when messages queue. */
   readonly deletions: MessageDeletions;
-  /** Bounds the database work after the deletions, so it never starves the next claims. */
-  readonly followUps: Limiter;
+  /** Records the cases, per guild in batches. */
+  readonly violations: ViolationBatches;
 }
 
 /** How the enforcer reaches a member in private. */
@@ -70,9 +70,7 @@ export async function enforceVerdict(deps: VerdictDeps, verdict: Verdict): Promi
     reason: `Chat Guard: ${what}`,
   });
 
-  const { escalation, caseNumber, notice } = await deps.followUps.run(() =>
-    recordViolation(deps.db, verdict, escalationPolicy(config)),
-  );
+  const { escalation, caseNumber, notice } = await deps.violations.record(verdict, escalationPolicy(config));
   const details = {
     messageId: verdict.messageId,
     channelId: verdict.channelId,

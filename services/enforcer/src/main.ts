@@ -11,9 +11,9 @@ import { enforceVerdict } from './enforceVerdict.ts';
 import { recordGateAlertMessage } from './gateRecords.ts';
 import { type GateAlert, onGateEnded, onGateStarted } from './gateStep.ts';
 import { GuildNames } from './guildNames.ts';
+import { whileWorking } from './heartbeat.ts';
 import { onLockdownLifted } from './liftLockdown.ts';
 import { liftTimeout } from './liftTimeout.ts';
-import { Limiter, whileWorking } from './limiter.ts';
 import { recordAlertMessage } from './lockdownRecords.ts';
 import type { LockdownAlert } from './lockdownSteps.ts';
 import { onLockdownRequested } from './manualLockdown.ts';
@@ -21,6 +21,7 @@ import { MessageDeletions } from './messageDeletions.ts';
 import { moderate } from './moderate.ts';
 import { renewInvitePauses } from './pauseInvites.ts';
 import { LockdownReclaimer } from './reclaimLockdowns.ts';
+import { ViolationBatches } from './violationBatches.ts';
 
 /** How often the enforcer looks for invite pauses to renew (a pause lasts 24 hours at most). */
 const RENEWAL_INTERVAL_MS = 5 * 60_000;
@@ -28,8 +29,6 @@ const RENEWAL_INTERVAL_MS = 5 * 60_000;
 const env = discordEnv.extend({
   // Verdicts wait on their warning or timeout while later ones are deleted: many in hand at once.
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(256),
-  /** Verdicts whose case is recorded at once (each holds a PostgreSQL connection meanwhile). */
-  FOLLOW_UP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
 });
 
 /** A handler heartbeats three times per ack deadline, so a rate-limit wait keeps its message. */
@@ -73,7 +72,7 @@ await runService({
     const verdictDeps = {
       ...deps,
       deletions: new MessageDeletions(deps),
-      followUps: new Limiter(env.FOLLOW_UP_CONCURRENCY),
+      violations: new ViolationBatches(postgres.db),
     };
     await consume('enforcer', {
       'verdict.violation': (verdict, meta) =>

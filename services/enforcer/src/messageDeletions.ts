@@ -3,6 +3,7 @@ import { snowflakeTimestamp } from '@chat-guard/events';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
 import { ActionBusyError, type ActionOutcome, claimActions, markDone, markFailed } from './actionLedger.ts';
+import { LaneBatches, type Waiting as Queued } from './laneBatches.ts';
 
 /** Discord's bulk delete: 2 to 100 messages of one channel, none older than 14 days. */
 export const BULK_DELETE_MAX = 100;
@@ -26,11 +27,7 @@ export interface DeletionDeps {
   readonly now: () => number;
 }
 
-interface Waiting {
-  readonly request: DeleteRequest;
-  readonly resolve: (outcome: ActionOutcome) => void;
-  readonly reject: (err: unknown) => void;
-}
+type Waiting = Queued<DeleteRequest, ActionOutcome>;
 
 /** How the deletions went: requests, REST calls, and messages per bulk call. */
 export interface DeletionCounts {
@@ -48,8 +45,10 @@ export interface DeletionCounts {
  * queued or in flight here shares it instead of calling Discord again.
  */
 export class MessageDeletions {
-  private readonly lanes = new Map<string, Waiting[]>();
-  private readonly busyChannels = new Set<string>();
+  private readonly batches = new LaneBatches<DeleteRequest, ActionOutcome>(
+    BULK_DELETE_MAX,
+    (channelId, batch) => this.flushBatch(channelId, batch),
+  );
   private readonly inFlight = new Map<string, Promise<ActionOutcome>>();
   readonly counts: DeletionCounts = { requests: 0, singleCalls: 0, bulkCalls: 0, bulkMessages: 0 };
 
@@ -60,59 +59,27 @@ export class MessageDeletions {
     const shared = this.inFlight.get(request.key);
     if (shared) return shared;
     this.counts.requests++;
-    const outcome = new Promise<ActionOutcome>((resolve, reject) => {
-      const lane = this.lanes.get(request.channelId) ?? [];
-      lane.push({ request, resolve, reject });
-      this.lanes.set(request.channelId, lane);
-    });
+    const outcome = this.batches.add(request.channelId, request);
     this.inFlight.set(request.key, outcome);
     const forget = () => this.inFlight.delete(request.key);
     outcome.then(forget, forget);
-    this.pump(request.channelId);
     return outcome;
   }
 
-  private pump(channelId: string): void {
-    const lane = this.lanes.get(channelId);
-    if (!lane || this.busyChannels.has(channelId)) return;
-    const batch = lane.splice(0, BULK_DELETE_MAX);
-    if (lane.length === 0) this.lanes.delete(channelId);
-    this.busyChannels.add(channelId);
-    void this.flush(channelId, batch).finally(() => {
-      this.busyChannels.delete(channelId);
-      this.pump(channelId);
-    });
-  }
-
-  private async flush(channelId: string, batch: readonly Waiting[]): Promise<void> {
-    try {
-      await this.flushBatch(channelId, batch);
-    } catch (err) {
-      // Whatever is not settled yet is retried (settling twice is a no-op).
-      for (const w of batch) w.reject(err);
-    }
-  }
-
   private async flushBatch(channelId: string, batch: readonly Waiting[]): Promise<void> {
-    let states: Awaited<ReturnType<typeof claimActions>>;
-    try {
-      states = await claimActions(
-        this.deps.db,
-        batch.map((w) => ({ key: w.request.key, guildId: w.request.guildId, kind: 'message.delete' })),
-      );
-    } catch (err) {
-      for (const w of batch) w.reject(err);
-      return;
-    }
+    const states = await claimActions(
+      this.deps.db,
+      batch.map((w) => ({ key: w.item.key, guildId: w.item.guildId, kind: 'message.delete' })),
+    );
     const todo: Waiting[] = [];
     for (const w of batch) {
-      const state = states.get(w.request.key) ?? 'busy';
-      if (state === 'busy') w.reject(new ActionBusyError(w.request.key));
+      const state = states.get(w.item.key) ?? 'busy';
+      if (state === 'busy') w.reject(new ActionBusyError(w.item.key));
       else if (typeof state === 'object') w.resolve(state);
       else todo.push(w);
     }
     const youngest = this.deps.now() - BULK_DELETE_MAX_AGE_MS + AGE_MARGIN_MS;
-    const young = todo.filter((w) => snowflakeTimestamp(w.request.messageId) > youngest);
+    const young = todo.filter((w) => snowflakeTimestamp(w.item.messageId) > youngest);
     const bulk = young.length >= 2 ? young : [];
     const single = todo.filter((w) => !bulk.includes(w));
     if (bulk.length > 0 && !(await this.bulkDelete(channelId, bulk))) single.push(...bulk);
@@ -121,13 +88,13 @@ export class MessageDeletions {
 
   /** One bulk call; false when Discord refused the batch as such (then they go one by one). */
   private async bulkDelete(channelId: string, batch: readonly Waiting[]): Promise<boolean> {
-    const keys = batch.map((w) => w.request.key);
+    const keys = batch.map((w) => w.item.key);
     try {
       this.counts.bulkCalls++;
       this.counts.bulkMessages += batch.length;
       await this.deps.discord.bulkDeleteMessages(
         channelId,
-        batch.map((w) => w.request.messageId),
+        batch.map((w) => w.item.messageId),
         `Chat Guard: ${batch.length} messages breaking the rules`,
       );
     } catch (err) {
@@ -141,7 +108,7 @@ export class MessageDeletions {
   }
 
   private async deleteOne(w: Waiting): Promise<void> {
-    const { request } = w;
+    const request = w.item;
     try {
       this.counts.singleCalls++;
       await this.deps.discord.deleteMessage(request.channelId, request.messageId, request.reason);
