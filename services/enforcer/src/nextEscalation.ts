@@ -9,8 +9,11 @@ export interface EscalationPolicy {
   readonly noticeWindowMs: number;
 }
 
-/** A member hears at most one warning a minute: a spam burst gets one, not one per message. */
-export const NOTICE_WINDOW_MS = 60_000;
+/**
+ * A member hears at most one warning in 5 s (the span of Discord's per-channel send limit): a
+ * spam burst gets one, not one per message, and violations at a human pace each get theirs.
+ */
+export const NOTICE_WINDOW_MS = 5_000;
 
 export type Escalation =
   | { readonly action: 'warn'; readonly count: number; readonly warningsLeft: number }
