@@ -29,14 +29,6 @@ export interface DeletionDeps {
 
 type Waiting = Queued<DeleteRequest, ActionOutcome>;
 
-/** How the deletions went: requests, REST calls, and messages per bulk call. */
-export interface DeletionCounts {
-  requests: number;
-  singleCalls: number;
-  bulkCalls: number;
-  bulkMessages: number;
-}
-
 /**
  * Deletes messages once each, coalescing per channel: a channel with no call in flight gets its
  * message deleted at once; the messages that arrive while a call is in flight (a wave, or a rate
@@ -50,7 +42,6 @@ export class MessageDeletions {
     (channelId, batch) => this.flushBatch(channelId, batch),
   );
   private readonly inFlight = new Map<string, Promise<ActionOutcome>>();
-  readonly counts: DeletionCounts = { requests: 0, singleCalls: 0, bulkCalls: 0, bulkMessages: 0 };
 
   constructor(private readonly deps: DeletionDeps) {}
 
@@ -58,7 +49,6 @@ export class MessageDeletions {
   delete(request: DeleteRequest): Promise<ActionOutcome> {
     const shared = this.inFlight.get(request.key);
     if (shared) return shared;
-    this.counts.requests++;
     const outcome = this.batches.add(request.channelId, request);
     this.inFlight.set(request.key, outcome);
     const forget = () => this.inFlight.delete(request.key);
@@ -90,8 +80,6 @@ export class MessageDeletions {
   private async bulkDelete(channelId: string, batch: readonly Waiting[]): Promise<boolean> {
     const keys = batch.map((w) => w.item.key);
     try {
-      this.counts.bulkCalls++;
-      this.counts.bulkMessages += batch.length;
       await this.deps.discord.bulkDeleteMessages(
         channelId,
         batch.map((w) => w.item.messageId),
@@ -110,7 +98,6 @@ export class MessageDeletions {
   private async deleteOne(w: Waiting): Promise<void> {
     const request = w.item;
     try {
-      this.counts.singleCalls++;
       await this.deps.discord.deleteMessage(request.channelId, request.messageId, request.reason);
     } catch (err) {
       await this.settleFailure([w], [request.key], err);
