@@ -1,5 +1,6 @@
 import { createDiscordRest, DiscordUnavailableError } from '@chat-guard/discord';
-import { type DeleteRequest, MessageDeletions } from '@chat-guard/enforcer';
+import { ActionBusyError, claimActions, type DeleteRequest, MessageDeletions } from '@chat-guard/enforcer';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { database, guildId, moderationTestSetUp, sandbox, view } from './moderationHarness.ts';
 
@@ -50,6 +51,17 @@ describe('message deletions', () => {
     const [once, twice] = await Promise.all([deleter.delete(request), deleter.delete(request)]);
     expect([once, twice]).toEqual([{ status: 'done' }, { status: 'done' }]);
     // A restarted enforcer (a new deleter) reads the ledger and calls Discord no more.
+    expect(await deletions().delete(request)).toEqual({ status: 'done' });
+    expect(acted()).toEqual({ single: [request.messageId], bulk: [] });
+  });
+
+  it('leave a claim another delivery holds to it, and take it over once the lease has run out', async () => {
+    const request = post(0);
+    // Another replica claimed it a moment ago and is still at work (or died just now).
+    await claimActions(database.db, [{ key: request.key, guildId, kind: 'message.delete' }]);
+    await expect(deletions().delete(request)).rejects.toBeInstanceOf(ActionBusyError);
+    expect(acted()).toEqual({ single: [], bulk: [] });
+    await sql`update enforcement_action set created_at = now() - interval '31 seconds'`.execute(database.db);
     expect(await deletions().delete(request)).toEqual({ status: 'done' });
     expect(acted()).toEqual({ single: [request.messageId], bulk: [] });
   });

@@ -14,11 +14,17 @@ export interface LedgerAction {
 }
 
 /**
- * Where a claimed action stands: `new` (this call inserted it: act), `pending` (claimed before
- * and never finished: its holder died, so act again), `busy` (another delivery inserted it in
- * the same instant: let that one act), or finished.
+ * Where a claimed action stands: `new` (this call inserted it: act), `pending` (claimed before,
+ * and its holder died or gave up on a transient failure: act again), `busy` (another delivery
+ * claimed it within the lease and has not reported back: let that one act), or finished.
  */
 export type ClaimState = 'new' | 'pending' | 'busy' | ActionOutcome;
+
+/**
+ * How long a fresh claim is left to its holder: the ack deadline, since a live holder keeps
+ * its message (heartbeat) and only a dead one's comes back, after the deadline.
+ */
+export const CLAIM_LEASE_MS = 30_000;
 
 /**
  * Claims actions in one statement: inserts the keys not yet in the ledger and reads what the
@@ -31,6 +37,7 @@ export async function claimActions(
   const { rows } = await sql<{
     key: string;
     fresh: boolean;
+    held: boolean;
     status: string | null;
     last_error: string | null;
   }>`
@@ -43,15 +50,23 @@ export async function claimActions(
       on conflict (key) do nothing
       returning key
     )
-    select w.key, c.key is not null as fresh, a.status, a.last_error
+    select w.key, c.key is not null as fresh, a.status, a.last_error,
+      coalesce(a.status = 'pending' and a.last_error is null
+        and a.created_at > now() - make_interval(secs => ${CLAIM_LEASE_MS / 1000}), false) as held
     from wanted w
     left join claimed c on c.key = w.key
     left join enforcement_action a on a.key = w.key`.execute(db);
   return new Map(rows.map((r) => [r.key, claimState(r)]));
 }
 
-function claimState(row: { fresh: boolean; status: string | null; last_error: string | null }): ClaimState {
+function claimState(row: {
+  fresh: boolean;
+  held: boolean;
+  status: string | null;
+  last_error: string | null;
+}): ClaimState {
   if (row.fresh) return 'new';
+  if (row.held) return 'busy';
   if (row.status === 'done') return { status: 'done' };
   if (row.status === 'failed') return { status: 'failed', reason: row.last_error ?? 'refused' };
   return row.status === 'pending' ? 'pending' : 'busy';
