@@ -4,8 +4,10 @@ import { announcePending, GuildConfigCache, guildsWithPendingAnnouncements } fro
 import { outboundPolicy } from '@chat-guard/outbound';
 import { EXIT_CONFIG, runService, startPeriodic } from '@chat-guard/runtime';
 import { Events } from 'discord.js';
+import { answerOwnerRequests } from './answerOwnerRequests.ts';
 import { ChannelCursors } from './channelCursors.ts';
 import { commandBodies } from './commands/definitions.ts';
+import { dashboardChanges } from './dashboardChanges.ts';
 import { createDiscordClient } from './discordClient.ts';
 import { forwardDiscordEvents } from './forwardDiscordEvents.ts';
 import { Forwarder } from './forwarder.ts';
@@ -91,6 +93,11 @@ await runService({
         logger.warn({ err: errorMessage(err) }, 'announcing saved configuration changes failed; retrying'),
     );
     onShutdown(() => announcer.stop());
+    // The dashboard asks for changes to the tables this service owns, and waits for the answer.
+    const answering = answerOwnerRequests(bus, dashboardChanges(postgres.db, bus), (name, err) =>
+      logger.error({ request: name, err: errorMessage(err) }, 'answering a change request failed'),
+    );
+    onShutdown(async () => answering.stop());
     client.on(Events.InteractionCreate, (interaction) => {
       forwardInteraction(interaction, forwarder);
       answerInteraction(interaction, deps, (err, what) =>
