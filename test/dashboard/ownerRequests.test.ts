@@ -1,5 +1,6 @@
 import { topology } from '@chat-guard/events';
 import { loadGuildConfig } from '@chat-guard/guild-config';
+import { outboundPolicy } from '@chat-guard/outbound';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { askOwner } from '../../services/dashboard/src/askOwner.ts';
 import { answerOwnerRequests } from '../../services/gateway/src/answerOwnerRequests.ts';
@@ -33,11 +34,19 @@ it('says a change is unconfirmed, not saved, when the gateway does not answer', 
   expect((await loadGuildConfig(database.db, guildId)).revision).toBe(0);
 });
 
-it('has the gateway store a change it confirms, and refuse a bad one naming the field', async () => {
+it('has the gateway store a change it confirms, and refuse a bad one or an inward webhook URL naming the field', async () => {
   const [dashboard, gateway] = [await buses.open('dashboard'), await buses.open('gateway')];
-  const answering = answerOwnerRequests(gateway, dashboardChanges(database.db, gateway), (name, err) => {
-    throw new Error(`${name}: ${String(err)}`);
-  });
+  const answering = answerOwnerRequests(
+    gateway,
+    dashboardChanges(
+      database.db,
+      gateway,
+      outboundPolicy({ ALLOW_HTTP_WEBHOOKS: false, WEBHOOK_ALLOW_LIST: '' }),
+    ),
+    (name, err) => {
+      throw new Error(`${name}: ${String(err)}`);
+    },
+  );
   try {
     const guildId = nextSnowflake();
     const saved = await askOwner(dashboard, 'guild-config.update', {
@@ -67,6 +76,31 @@ it('has the gateway store a change it confirms, and refuse a bad one naming the 
       at: Date.now(),
     });
     expect(ended).toMatchObject({ ok: false, code: 'not-found' });
+
+    // The webhook URL is screened as the slash command screens it, the reason shown by the field.
+    for (const [url, reason] of [
+      ['https://127.0.0.1/hook', /loopback/],
+      ['https://169.254.169.254/latest', /link-local|metadata/],
+      ['http://example.com/hook', /https/],
+    ] as const) {
+      const answer = await askOwner(dashboard, 'guild-config.update', {
+        guildId,
+        settings: {
+          lockdown: { ...(await loadGuildConfig(database.db, guildId)).config.lockdown, webhookUrl: url },
+        },
+        by,
+        via: 'settings',
+        at: Date.now(),
+      });
+      expect(answer).toMatchObject({
+        ok: false,
+        code: 'invalid',
+        errors: [{ field: 'lockdown.webhookUrl' }],
+      });
+      const shown = answer.ok ? '' : (('errors' in answer ? answer.errors?.[0]?.message : '') ?? '');
+      expect(shown).toMatch(reason);
+    }
+    expect(await loadGuildConfig(database.db, guildId)).toMatchObject({ revision: 1 });
   } finally {
     answering.stop();
   }

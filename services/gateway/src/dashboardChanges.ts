@@ -2,6 +2,7 @@ import type { EventBus } from '@chat-guard/bus';
 import { CampaignExistsError, createCampaign, endCampaign, listCampaigns } from '@chat-guard/campaigns';
 import { guildConfigSchema, type OwnerRequest, problemsOf } from '@chat-guard/events';
 import { announceGuildConfig, loadGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
+import { isUnsafeUrl, type OutboundPolicy, screenUrlNow } from '@chat-guard/outbound';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
 import type { OwnerHandlers } from './answerOwnerRequests.ts';
@@ -34,10 +35,26 @@ function auditDashboardChange(
 }
 
 /**
+ * Why a webhook URL must not be called (screened as `/lockdown webhook` does: the scheme, the
+ * address and what the name resolves to now), or null. A name that does not resolve from here
+ * is let through: the log-writer screens the address again on every delivery.
+ */
+async function webhookRefusal(url: string, policy: OutboundPolicy): Promise<string | null> {
+  try {
+    await screenUrlNow(url, policy);
+    return null;
+  } catch (err) {
+    if (isUnsafeUrl(err)) return err.reason;
+    if ((err as { code?: unknown }).code === 'ENOTFOUND') return null;
+    throw err;
+  }
+}
+
+/**
  * What the gateway, owner of `guild_config` and `campaign`, does when the dashboard asks: the
  * change is stored here, announced and audited, and only then confirmed.
  */
-export function dashboardChanges(db: Kysely<Database>, bus: EventBus): OwnerHandlers {
+export function dashboardChanges(db: Kysely<Database>, bus: EventBus, policy: OutboundPolicy): OwnerHandlers {
   return {
     async 'guild-config.update'(request) {
       const current = await loadGuildConfig(db, request.guildId);
@@ -49,6 +66,17 @@ export function dashboardChanges(db: Kysely<Database>, bus: EventBus): OwnerHand
           message: 'the settings do not fit',
           errors: problemsOf(checked.error),
         };
+      const webhookUrl = checked.data.lockdown.webhookUrl;
+      if (webhookUrl !== null && webhookUrl !== current.config.lockdown.webhookUrl) {
+        const refused = await webhookRefusal(webhookUrl, policy);
+        if (refused)
+          return {
+            ok: false,
+            code: 'invalid',
+            message: `That webhook URL is refused: ${refused}.`,
+            errors: [{ field: 'lockdown.webhookUrl', message: `refused: ${refused}` }],
+          };
+      }
       const update = await updateGuildConfig(db, request.guildId, () => checked.data, request.by.userId);
       if (update.changes.length > 0) {
         await announceGuildConfig(

@@ -94,8 +94,11 @@ await runService({
     );
     onShutdown(() => announcer.stop());
     // The dashboard asks for changes to the tables this service owns, and waits for the answer.
-    const answering = answerOwnerRequests(bus, dashboardChanges(postgres.db, bus), (name, err) =>
-      logger.error({ request: name, err: errorMessage(err) }, 'answering a change request failed'),
+    const answering = answerOwnerRequests(
+      bus,
+      dashboardChanges(postgres.db, bus, deps.webhooks.policy),
+      (name, err) =>
+        logger.error({ request: name, err: errorMessage(err) }, 'answering a change request failed'),
     );
     onShutdown(async () => answering.stop());
     client.on(Events.InteractionCreate, (interaction) => {
