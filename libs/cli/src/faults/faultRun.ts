@@ -32,12 +32,17 @@ export interface FaultResult {
   readonly deadLettered: number;
   /** From the end of the fault until the counting. */
   readonly drainedS: number;
+  /** Services that died on their own during the fault (and were started again). */
+  readonly crashes: number;
   readonly recoveryS: number | null;
   readonly auditOk: boolean;
 }
 
 /** The actor id the fault run's own configuration change is recorded under (the sandbox's bot). */
 const FAULTS_ACTOR = '1000000000000000000';
+
+/** How much of a service's log is kept for the report when it dies on its own. */
+const TAIL_CHARS = 4_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -141,13 +146,39 @@ export class FaultSystem {
         reject(new Error(`${name} exited (${code}) before it was ready:\n${out.slice(-2000)}`)),
       );
     });
-    // Ready: its log is not read any more, but drained so the pipe never blocks it.
-    child.stdout?.removeAllListeners('data').resume();
-    child.stderr?.removeAllListeners('data').resume();
+    // Ready: only the tail of its log is kept, for the report if it dies on its own.
+    let tail = '';
+    const keepTail = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-TAIL_CHARS);
+    };
+    child.stdout?.removeAllListeners('data').on('data', keepTail);
+    child.stderr?.removeAllListeners('data').on('data', keepTail);
     child.removeAllListeners('exit');
     child.once('exit', (code, signal) => {
-      if (!this.#stopping && signal !== 'SIGKILL') this.log(`${name} exited on its own (${code ?? signal})`);
+      if (this.#stopping || signal === 'SIGKILL') return;
+      // As Kubernetes would: a service that dies on its own is counted and started again.
+      this.crashes += 1;
+      this.log(`${name} exited on its own (${code ?? signal}); starting it again. Its last words:`);
+      for (const line of tail.trim().split('\n').slice(-3)) this.log(`    ${line.slice(0, 400)}`);
+      void this.#restart(name);
     });
+  }
+
+  /** Services that died on their own since the run began. */
+  crashes = 0;
+
+  /** Starts a service that died again, backing off (1 s doubling to 30 s) while it cannot start. */
+  async #restart(name: string): Promise<void> {
+    for (let delayMs = 1_000; !this.#stopping; delayMs = Math.min(delayMs * 2, 30_000)) {
+      await sleep(delayMs);
+      if (this.#stopping) return;
+      try {
+        await this.startService(name);
+        return;
+      } catch (err) {
+        this.log(`${name} did not start again: ${String(err).split('\n')[0]}`);
+      }
+    }
   }
 
   /** `kill -9` of services; each is started again after 1 s (`whileDown` runs meanwhile). */
@@ -248,7 +279,7 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     // Discord forgets the session meanwhile: the resume is refused and the channels are read back.
-    name: 'kill -9 gateway, session expired',
+    name: 'kill -9 gateway (session expired)',
     inject: (system) =>
       system.killAndRestart(['gateway'], () => system.sandbox.faults.invalidateGatewaySessions()),
   },
@@ -318,6 +349,7 @@ export async function runFault(system: FaultSystem, fault: Fault, drainMs: numbe
   let n = 0;
   let loading = true;
   const deadBefore = await system.deadLettered();
+  const crashesBefore = system.crashes;
   const load = (async () => {
     while (loading) {
       n += 1;
@@ -400,6 +432,7 @@ export async function runFault(system: FaultSystem, fault: Fault, drainMs: numbe
     joinsJudged: judged.size,
     deadLettered: (await system.deadLettered()) - deadBefore,
     drainedS: Math.round((Date.now() - cleared) / 100) / 10,
+    crashes: system.crashes - crashesBefore,
     recoveryS: firstAfter ? Math.round((firstAfter.at - cleared) / 100) / 10 : null,
     auditOk,
   };
