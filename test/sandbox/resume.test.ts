@@ -80,4 +80,30 @@ describe('gateway connection recovery', () => {
     );
     expect(await arrived).toEqual(posted);
   });
+
+  it('an expired session is refused with op 9 and the client identifies anew', async () => {
+    const ready = new Promise<void>((resolve) => client.ws.on('READY' as never, () => resolve()));
+    expect(sandbox.faults.invalidateGatewaySessions()).toBe(1);
+    await ready;
+    expect(readies).toBe(1);
+    expect(sandbox.inspect.gatewaySessions()).toBe(1);
+  });
+
+  it('pages a channel forward with after=, each page newest first as Discord answers', async () => {
+    const info = sandbox.inspect.guild(sandbox.guilds[0] ?? '');
+    const channelId = info.channels.chat ?? '';
+    const posted = Array.from(
+      { length: 7 },
+      (_, i) =>
+        sandbox.actions.postMessage({ channelId, userId: info.memberIds[i % 3] ?? '', content: `m${i}` }).id,
+    );
+    const channel = await client.channels.fetch(channelId);
+    if (!channel?.isTextBased()) throw new Error('chat is not a text channel');
+    const first = await channel.messages.fetch({ after: posted[0] ?? '', limit: 3 });
+    expect([...first.keys()]).toEqual([posted[3], posted[2], posted[1]]);
+    const second = await channel.messages.fetch({ after: posted[3] ?? '', limit: 3 });
+    expect([...second.keys()]).toEqual([posted[6], posted[5], posted[4]]);
+    const newest = await channel.messages.fetch({ limit: 2 });
+    expect([...newest.keys()]).toEqual([posted[6], posted[5]]);
+  });
 });

@@ -54,7 +54,7 @@ describe('sweeping overdue verifications', () => {
     const start = Date.UTC(2026, 0, 1);
     const store = new VerificationStore(database.db);
     const key = { guildId: '10', userId: '20', joinedAt: start };
-    await store.recordJoin(key, {
+    await store.recordVerification(key, {
       status: 'pending',
       reasons: ['always'],
       gateId: null,

@@ -7,6 +7,7 @@ export * from './guildConfig.ts';
 export * from './ids.ts';
 export * from './lockdownEvents.ts';
 export * from './moderationEvents.ts';
+export * from './ownerRequests.ts';
 export * from './signalEvents.ts';
 export * from './topology.ts';
 export * from './verificationEvents.ts';

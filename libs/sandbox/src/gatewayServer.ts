@@ -90,6 +90,17 @@ export class GatewayServer {
     return dropped;
   }
 
+  /**
+   * Forgets every session, as Discord does once a session expires: a RESUME of any of them is
+   * answered with op 9 Invalid Session (`d: false`). Open connections are cut.
+   */
+  invalidateSessions(): number {
+    const forgotten = this.#sessions.size;
+    for (const ws of this.#wss.clients) ws.terminate();
+    this.#sessions.clear();
+    return forgotten;
+  }
+
   /** Sends op 7 Reconnect to every open connection. */
   requestReconnect(): void {
     for (const ws of this.#wss.clients)

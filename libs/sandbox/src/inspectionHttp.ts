@@ -87,6 +87,7 @@ const faultInput = z.object({
   memberSearch: z.enum(['normal', 'refuse', 'indexing', 'changed']).optional(),
   dropGatewayConnections: z.boolean().optional(),
   requestReconnect: z.boolean().optional(),
+  invalidateGatewaySessions: z.boolean().optional(),
 });
 
 const trafficInput = z.object({
@@ -176,7 +177,8 @@ export function inspectionHandler(deps: InspectionDeps): ExtraHandler {
       if (input.memberSearch) deps.faults.memberSearch(input.memberSearch);
       const dropped = input.dropGatewayConnections ? deps.faults.dropGatewayConnections() : 0;
       if (input.requestReconnect) deps.faults.requestReconnect();
-      return { status: 200, body: { ...deps.describe(), dropped } };
+      const invalidated = input.invalidateGatewaySessions ? deps.faults.invalidateGatewaySessions() : 0;
+      return { status: 200, body: { ...deps.describe(), dropped, invalidated } };
     }
     if (route === 'POST /messages')
       return { status: 200, body: deps.users.postMessage(defined(parseBody(messageInput, body))) };

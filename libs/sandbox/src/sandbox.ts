@@ -101,6 +101,8 @@ export interface Sandbox {
     dropGatewayConnections(): number;
     /** Sends op 7 Reconnect; clients reconnect and resume. */
     requestReconnect(): void;
+    /** Forgets every gateway session (cutting open connections): a RESUME gets op 9 `d: false`. */
+    invalidateGatewaySessions(): number;
     /** How the member search answers: `normal`, `refuse` (403), `indexing` (202) or `changed` (a new shape). */
     memberSearch(mode: MemberSearchMode): void;
   };
@@ -175,6 +177,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     dropGatewayConnections: () => gateway.dropConnections(),
     requestReconnect: () => gateway.requestReconnect(),
+    invalidateGatewaySessions: () => gateway.invalidateSessions(),
     memberSearch: (mode) => {
       core.memberSearchMode = mode;
     },

@@ -1,5 +1,6 @@
 import type { EventPayload } from '@chat-guard/events';
-import { type Client, Events, type Guild } from 'discord.js';
+import { type Client, Events, type Guild, type Message } from 'discord.js';
+import type { ChannelCursors } from './channelCursors.ts';
 import type { Forwarder } from './forwarder.ts';
 import { inviteCreated, memberJoined, memberLeft, memberUpdated, messageFields } from './toEvents.ts';
 
@@ -8,12 +9,26 @@ export interface GuildHooks {
   onGuild(guild: Guild): void;
 }
 
+/**
+ * Publishes a new guild message (live, replayed or read back: the same dedupe id each way) and,
+ * once NATS has it, moves its channel's cursor there.
+ */
+export function forwardMessageCreated(message: Message, forwarder: Forwarder, cursors: ChannelCursors): void {
+  const fields = messageFields(message);
+  if (!fields) return;
+  forwarder.forward('message.created', { ...fields, createdAt: message.createdTimestamp }, () =>
+    cursors.published(fields.guildId, fields.channelId, fields.messageId),
+  );
+}
+
 /** Turns every Discord event the services need into an event on the bus. */
-export function forwardDiscordEvents(client: Client, forwarder: Forwarder, hooks: GuildHooks): void {
-  client.on(Events.MessageCreate, (message) => {
-    const fields = messageFields(message);
-    if (fields) forwarder.forward('message.created', { ...fields, createdAt: message.createdTimestamp });
-  });
+export function forwardDiscordEvents(
+  client: Client,
+  forwarder: Forwarder,
+  cursors: ChannelCursors,
+  hooks: GuildHooks,
+): void {
+  client.on(Events.MessageCreate, (message) => forwardMessageCreated(message, forwarder, cursors));
   client.on(Events.MessageUpdate, async (_old, updated) => {
     const message = updated.partial ? await updated.fetch() : updated;
     const fields = messageFields(message);

@@ -26,22 +26,28 @@ export class Forwarder {
     return this.#pending;
   }
 
-  forward<N extends EventName>(name: N, payload: EventPayload<N>): void {
+  /** Publishes in the background; `onPublished` runs once NATS has stored the event. */
+  forward<N extends EventName>(name: N, payload: EventPayload<N>, onPublished?: () => void): void {
     if (this.#pending >= this.maxPending) {
       this.report.onDropped(name, `${this.maxPending} events already wait for NATS`);
       return;
     }
     this.#pending++;
-    void this.#deliver(name, payload).finally(() => {
+    void this.#deliver(name, payload, onPublished).finally(() => {
       this.#pending--;
     });
   }
 
-  async #deliver<N extends EventName>(name: N, payload: EventPayload<N>): Promise<void> {
+  async #deliver<N extends EventName>(
+    name: N,
+    payload: EventPayload<N>,
+    onPublished: (() => void) | undefined,
+  ): Promise<void> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         await this.bus.publish(name, payload);
+        onPublished?.();
         return;
       } catch (err) {
         if (!isRetryable(err)) {

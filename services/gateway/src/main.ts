@@ -4,7 +4,10 @@ import { announcePending, GuildConfigCache, guildsWithPendingAnnouncements } fro
 import { outboundPolicy } from '@chat-guard/outbound';
 import { EXIT_CONFIG, runService, startPeriodic } from '@chat-guard/runtime';
 import { Events } from 'discord.js';
+import { answerOwnerRequests } from './answerOwnerRequests.ts';
+import { ChannelCursors } from './channelCursors.ts';
 import { commandBodies } from './commands/definitions.ts';
+import { dashboardChanges } from './dashboardChanges.ts';
 import { createDiscordClient } from './discordClient.ts';
 import { forwardDiscordEvents } from './forwardDiscordEvents.ts';
 import { Forwarder } from './forwarder.ts';
@@ -14,7 +17,8 @@ import { guardDispatches } from './guardDispatches.ts';
 import { answerInteraction } from './handleInteraction.ts';
 import { fatalCloseError, loginToDiscord } from './loginToDiscord.ts';
 import { discordMemberLookup } from './memberLookup.ts';
-import { replayStaleSessions, sessionRecordingStrategy, storedSessions } from './sessionStore.ts';
+import { recoverMissedEvents } from './recoverMissedEvents.ts';
+import { sessionRecordingStrategy, storedSessions } from './sessionStore.ts';
 import { watchShards } from './shardMetrics.ts';
 
 const ANNOUNCE_SWEEP_INTERVAL_MS = 5_000;
@@ -47,7 +51,11 @@ await runService({
     observeRest(client.rest);
     watchShards(client);
     const commands = commandBodies();
-    forwardDiscordEvents(client, forwarder, {
+    const cursors = new ChannelCursors(redis, (err) =>
+      logger.warn({ err: errorMessage(err) }, 'storing where each channel was read up to failed'),
+    );
+    onShutdown(() => cursors.flush());
+    forwardDiscordEvents(client, forwarder, cursors, {
       onGuild: (guild) => {
         guild.commands.set(commands).then(
           () => logger.info({ guildId: guild.id, commands: commands.length }, 'slash commands registered'),
@@ -85,6 +93,14 @@ await runService({
         logger.warn({ err: errorMessage(err) }, 'announcing saved configuration changes failed; retrying'),
     );
     onShutdown(() => announcer.stop());
+    // The dashboard asks for changes to the tables this service owns, and waits for the answer.
+    const answering = answerOwnerRequests(
+      bus,
+      dashboardChanges(postgres.db, bus, deps.webhooks.policy),
+      (name, err) =>
+        logger.error({ request: name, err: errorMessage(err) }, 'answering a change request failed'),
+    );
+    onShutdown(async () => answering.stop());
     client.on(Events.InteractionCreate, (interaction) => {
       forwardInteraction(interaction, forwarder);
       answerInteraction(interaction, deps, (err, what) =>
@@ -104,15 +120,12 @@ await runService({
       logger.fatal({ variable: fatal.variable, shard, code: event.code }, fatal.message);
       process.exit(EXIT_CONFIG);
     });
-    // What the previous run left: read before this run's sessions replace it.
+    // What the previous run left: read before this run's sessions and messages replace it.
     const stale = await storedSessions(redis);
+    const lastPublished = await ChannelCursors.stored(redis);
     client.once(Events.ClientReady, () => {
-      replayStaleSessions(client, env.DISCORD_TOKEN, stale).then(
-        (reports) => {
-          for (const report of reports) logger.info(report, 'stale gateway session replayed');
-        },
-        (err: unknown) =>
-          logger.error({ err: errorMessage(err) }, 'replaying the stale gateway sessions failed'),
+      recoverMissedEvents(client, env.DISCORD_TOKEN, stale, lastPublished, forwarder, cursors, logger).catch(
+        (err: unknown) => logger.error({ err: errorMessage(err) }, 'recovering missed gateway events failed'),
       );
     });
     await loginToDiscord(client, env.DISCORD_TOKEN, {

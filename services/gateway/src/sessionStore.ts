@@ -90,6 +90,9 @@ export async function replayStaleSessions(
   return Promise.all(
     mine.map(async (session) => {
       let dispatches = 0;
+      let wasRefused = false;
+      let settled = false;
+      let refused = () => {};
       const connection = new WebSocketManager({
         token,
         intents: client.options.intents.bitfield,
@@ -97,21 +100,33 @@ export async function replayStaleSessions(
         shardCount: session.shardCount,
         shardIds: [session.shardId],
         retrieveSessionInfo: () => session,
-        updateSessionInfo: () => undefined,
+        // Op 9 Invalid Session drops the session (the only time this connection is told null):
+        // stop there, before it identifies anew and its READY reaches the client.
+        updateSessionInfo: (_shardId, info) => {
+          if (info === null) refused();
+        },
       });
       const outcome = await new Promise<ReplayReport['outcome']>((resolve) => {
-        const timer = setTimeout(() => resolve('timed out'), REPLAY_TIMEOUT_MS);
+        const timer = setTimeout(() => end('timed out'), REPLAY_TIMEOUT_MS);
         const end = (how: ReplayReport['outcome']) => {
+          settled = true;
           clearTimeout(timer);
           resolve(how);
         };
+        // Our own destroy() below drops the session too: only a drop before the outcome counts.
+        refused = () => {
+          if (settled) return;
+          wasRefused = true;
+          end('refused');
+        };
+        // A replayed dispatch may be emitted just after RESUMED (each is handled asynchronously),
+        // so only a refusal stops them.
         connection.on(WebSocketShardEvents.Dispatch, ({ data }) => {
+          if (wasRefused) return;
           dispatches += 1;
           handling.handlePacket(data, handling.shards.get(session.shardId));
         });
         connection.on(WebSocketShardEvents.Resumed, () => end('replayed'));
-        // The session was gone and the connection identified anew: nothing to replay.
-        connection.on(WebSocketShardEvents.Ready, () => end('refused'));
         connection.connect().catch(() => end('refused'));
       });
       await connection.destroy({ reason: 'stale session replayed' });

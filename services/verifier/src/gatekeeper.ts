@@ -62,7 +62,7 @@ export async function admitNewcomer(
       : null;
   const row =
     existing ??
-    (await deps.store.recordJoin(key, {
+    (await deps.store.recordVerification(key, {
       status: decision.gated ? 'pending' : 'admitted',
       reasons: decision.reasons,
       gateId: decision.gated && decision.reasons.includes('raid-gate') ? raidGateId : null,

@@ -72,8 +72,8 @@ export class VerificationStore {
     return result.numUpdatedRows > 0n;
   }
 
-  /** Records a join once (a redelivered join finds the first row); returns the row. */
-  async recordJoin(
+  /** Records the verification a join opens, once (a redelivered join finds the first row); returns the row. */
+  async recordVerification(
     key: MemberKey,
     entry: {
       status: 'admitted' | 'pending';

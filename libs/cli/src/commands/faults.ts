@@ -10,8 +10,9 @@ export const faultsCommand: Command = {
     only: { type: 'string', description: 'Comma-separated fault names (see the list below)' },
     settle: {
       type: 'string',
-      description: 'Seconds to wait after a fault for every violation to be acted on',
-      default: '45',
+      description:
+        'At most this many seconds after a fault for the system to drain (every violation acted on, or every backlog empty)',
+      default: '180',
     },
   },
   details: [
@@ -20,14 +21,18 @@ export const faultsCommand: Command = {
     "all after; the machine's own servers are never touched. Against a steady load (a message",
     'with an invite link every 250 ms, a join every 4 s) it injects, one at a time:',
     ...FAULTS.map((f) => `  ${f.name}`),
-    'and counts from the sandbox and the database: messages sent, Discord actions, violations',
-    'never acted on (lost), acted on twice (doubled), the time from the fault to the first',
-    'message acted on after it (recovery), and whether `audit verify` passes. It prints a table',
-    'and, as its last line, {"faults":N,"lost":N,"doubled":N,"maxRecoveryS":S,"auditOk":true}.',
+    'After each fault it waits until every violation was acted on or every consumer backlog has',
+    'been empty for 3 s (at most --settle), then counts from the sandbox and the database:',
+    'messages sent, Discord actions on them, violations never acted on (lost), acted on twice',
+    '(doubled), joins posted and judged (recorded by the invite-tracker), what was',
+    'dead-lettered, services that died on their own (started again after 1 s, as Kubernetes',
+    'would), the time from the fault to the first message acted on after it (recovery),',
+    'and whether `audit verify` passes. It prints a table and, as its last line,',
+    '{"faults":N,"lost":N,"doubled":N,"joinsLost":N,"maxRecoveryS":S,"auditOk":true}.',
     'Exits 1 when anything was lost or doubled or the audit chain is broken.',
   ].join('\n'),
   async run(args) {
-    const settleS = Number(args.values.settle ?? '45');
+    const settleS = Number(args.values.settle ?? '180');
     if (!(settleS > 0)) throw new UsageError('--settle takes a positive number of seconds');
     const only =
       typeof args.values.only === 'string' ? args.values.only.split(',').map((s) => s.trim()) : null;
@@ -58,16 +63,32 @@ export const faultsCommand: Command = {
       faults: results.length,
       lost: results.reduce((a, r) => a + r.lost, 0),
       doubled: results.reduce((a, r) => a + r.doubled, 0),
+      joinsLost: results.reduce((a, r) => a + r.joins - r.joinsJudged, 0),
       maxRecoveryS: Math.max(0, ...results.map((r) => r.recoveryS ?? 0)),
       auditOk: results.every((r) => r.auditOk),
     };
     console.log(JSON.stringify(summary));
-    return summary.lost === 0 && summary.doubled === 0 && summary.auditOk ? 0 : 1;
+    const clean = summary.lost === 0 && summary.joinsLost === 0 && summary.doubled === 0;
+    return clean && summary.auditOk ? 0 : 1;
   },
 };
 
 function formatTable(results: readonly FaultResult[]): string {
-  const header = ['fault', 'sent', 'refused', 'actions', 'lost', 'doubled', 'recovery s', 'audit'];
+  const header = [
+    'fault',
+    'sent',
+    'refused',
+    'actions',
+    'lost',
+    'doubled',
+    'joins',
+    'judged',
+    'dead-lettered',
+    'crashes',
+    'drained s',
+    'recovery s',
+    'audit',
+  ];
   const rows = results.map((r) => [
     r.fault,
     String(r.sent),
@@ -75,6 +96,11 @@ function formatTable(results: readonly FaultResult[]): string {
     String(r.actions),
     String(r.lost),
     String(r.doubled),
+    String(r.joins),
+    String(r.joinsJudged),
+    String(r.deadLettered),
+    String(r.crashes),
+    r.drainedS.toFixed(1),
     r.recoveryS === null ? '—' : r.recoveryS.toFixed(1),
     r.auditOk ? 'ok' : 'BROKEN',
   ]);

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { connectBus } from '@chat-guard/bus';
+import { connectBus, type EventBus } from '@chat-guard/bus';
+import { consumersOf, DEAD_LETTER_STREAM } from '@chat-guard/events';
 import { announceGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
 import { verifyGuildChain } from '@chat-guard/log-writer';
 import { type Sandbox, startSandbox, UserActionRejectedError } from '@chat-guard/sandbox';
@@ -24,12 +25,24 @@ export interface FaultResult {
   readonly actions: number;
   readonly lost: number;
   readonly doubled: number;
+  /** Joins posted, and how many the invite-tracker recorded (judged). */
+  readonly joins: number;
+  readonly joinsJudged: number;
+  /** Events the services gave up on during this fault (the dead-letter stream's growth). */
+  readonly deadLettered: number;
+  /** From the end of the fault until the counting. */
+  readonly drainedS: number;
+  /** Services that died on their own during the fault (and were started again). */
+  readonly crashes: number;
   readonly recoveryS: number | null;
   readonly auditOk: boolean;
 }
 
 /** The actor id the fault run's own configuration change is recorded under (the sandbox's bot). */
 const FAULTS_ACTOR = '1000000000000000000';
+
+/** How much of a service's log is kept for the report when it dies on its own. */
+const TAIL_CHARS = 4_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -133,17 +146,43 @@ export class FaultSystem {
         reject(new Error(`${name} exited (${code}) before it was ready:\n${out.slice(-2000)}`)),
       );
     });
-    // Ready: its log is not read any more, but drained so the pipe never blocks it.
-    child.stdout?.removeAllListeners('data').resume();
-    child.stderr?.removeAllListeners('data').resume();
+    // Ready: only the tail of its log is kept, for the report if it dies on its own.
+    let tail = '';
+    const keepTail = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-TAIL_CHARS);
+    };
+    child.stdout?.removeAllListeners('data').on('data', keepTail);
+    child.stderr?.removeAllListeners('data').on('data', keepTail);
     child.removeAllListeners('exit');
     child.once('exit', (code, signal) => {
-      if (!this.#stopping && signal !== 'SIGKILL') this.log(`${name} exited on its own (${code ?? signal})`);
+      if (this.#stopping || signal === 'SIGKILL') return;
+      // As Kubernetes would: a service that dies on its own is counted and started again.
+      this.crashes += 1;
+      this.log(`${name} exited on its own (${code ?? signal}); starting it again. Its last words:`);
+      for (const line of tail.trim().split('\n').slice(-3)) this.log(`    ${line.slice(0, 400)}`);
+      void this.#restart(name);
     });
   }
 
-  /** `kill -9` of services; each is started again after 1 s. */
-  async killAndRestart(names: readonly string[]): Promise<void> {
+  /** Services that died on their own since the run began. */
+  crashes = 0;
+
+  /** Starts a service that died again, backing off (1 s doubling to 30 s) while it cannot start. */
+  async #restart(name: string): Promise<void> {
+    for (let delayMs = 1_000; !this.#stopping; delayMs = Math.min(delayMs * 2, 30_000)) {
+      await sleep(delayMs);
+      if (this.#stopping) return;
+      try {
+        await this.startService(name);
+        return;
+      } catch (err) {
+        this.log(`${name} did not start again: ${String(err).split('\n')[0]}`);
+      }
+    }
+  }
+
+  /** `kill -9` of services; each is started again after 1 s (`whileDown` runs meanwhile). */
+  async killAndRestart(names: readonly string[], whileDown?: () => void): Promise<void> {
     await Promise.all(
       names.map(async (name) => {
         const child = this.#running.get(name);
@@ -153,8 +192,59 @@ export class FaultSystem {
         await exited;
       }),
     );
+    whileDown?.();
     await sleep(1_000);
     await Promise.all(names.map((name) => this.startService(name)));
+  }
+
+  /** Messages waiting in every consumer of every stream: delivered but unacknowledged, or not yet delivered. */
+  async backlog(): Promise<number> {
+    const bus = await this.#admin();
+    let waiting = 0;
+    for (const spec of services.flatMap((s) => consumersOf(s.name))) {
+      const info = await bus.jsm.consumers.info(spec.stream, spec.durable);
+      waiting += info.num_pending + info.num_ack_pending;
+    }
+    return waiting;
+  }
+
+  /** How many messages the dead-letter stream holds. */
+  async deadLettered(): Promise<number> {
+    const bus = await this.#admin();
+    const info = await bus.jsm.streams.info(DEAD_LETTER_STREAM).catch((err: unknown) => {
+      if (String(err).includes('stream not found')) return null;
+      throw err;
+    });
+    return info?.state.messages ?? 0;
+  }
+
+  /** Of these joined users, the ones the invite-tracker recorded in the join history. */
+  async joinsRecorded(userIds: readonly string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const postgres = connectPostgres(this.deps.databaseUrl, {
+      onError: (err) => this.log(`postgres (joins): ${err.message}`),
+    });
+    try {
+      const rows = await postgres.db
+        .selectFrom('member_join')
+        .select('user_id')
+        .where('guild_id', '=', this.guildId)
+        .where('user_id', 'in', [...userIds])
+        .execute();
+      return new Set(rows.map((r) => r.user_id));
+    } catch (err) {
+      // PostgreSQL may still be coming back from its own fault: not judged yet.
+      this.log(`reading the join history failed: ${err instanceof Error ? err.message : String(err)}`);
+      return new Set();
+    } finally {
+      await postgres.close();
+    }
+  }
+
+  #adminBus: EventBus | null = null;
+  async #admin(): Promise<EventBus> {
+    this.#adminBus ??= await connectBus({ servers: this.deps.natsUrl, name: 'faults-counting' });
+    return this.#adminBus;
   }
 
   /** A line for the run's log. */
@@ -164,6 +254,7 @@ export class FaultSystem {
 
   async stop(): Promise<void> {
     this.#stopping = true;
+    await this.#adminBus?.nc.close();
     await Promise.all(
       [...this.#running.values()].map(async (child) => {
         if (child.exitCode !== null || child.signalCode !== null) return;
@@ -185,6 +276,12 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'kill -9 gateway + log-writer',
     inject: (system) => system.killAndRestart(['gateway', 'log-writer']),
+  },
+  {
+    // Discord forgets the session meanwhile: the resume is refused and the channels are read back.
+    name: 'kill -9 gateway (session expired)',
+    inject: (system) =>
+      system.killAndRestart(['gateway'], () => system.sandbox.faults.invalidateGatewaySessions()),
   },
   { name: 'NATS restart (5 s)', inject: (system) => system.deps.restartNats(5_000) },
   { name: 'Redis restarted empty', inject: (system) => system.deps.restartRedisEmpty() },
@@ -232,19 +329,27 @@ export const FAULTS: readonly Fault[] = [
 /** The short subset `npm test` runs. */
 export const QUICK_FAULTS = ['kill -9 enforcer', '5xx after the effect (10 s)'];
 
+/** How long a fault's backlog must stay empty before what was not acted on counts as lost. */
+const QUIET_MS = 3_000;
+
 /**
  * Runs one fault under load: a message with an invite link every 250 ms, a join every 4 s,
- * before, during and after it; then counts from the sandbox what happened to each violation.
+ * before, during and after it. Then it waits, at most `drainMs`, until every violation was acted
+ * on or the system has nothing left to do (every consumer's backlog empty for 3 s), and only then
+ * counts: a violation not acted on by then is lost, not late.
  */
-export async function runFault(system: FaultSystem, fault: Fault, settleMs: number): Promise<FaultResult> {
+export async function runFault(system: FaultSystem, fault: Fault, drainMs: number): Promise<FaultResult> {
   const { sandbox, guildId } = system;
   const view = sandbox.inspect.guild(guildId);
   const channel = view.channels.general ?? '';
   const members = view.memberIds;
   const posted = new Map<string, number>();
+  const joined: string[] = [];
   let refused = 0;
   let n = 0;
   let loading = true;
+  const deadBefore = await system.deadLettered();
+  const crashesBefore = system.crashes;
   const load = (async () => {
     while (loading) {
       n += 1;
@@ -260,7 +365,7 @@ export async function runFault(system: FaultSystem, fault: Fault, settleMs: numb
         if (!(err instanceof UserActionRejectedError)) throw err;
         refused += 1; // timed out by an earlier violation: Discord would refuse it too
       }
-      if (n % 16 === 0) sandbox.users.addMember({ guildId });
+      if (n % 16 === 0) joined.push(sandbox.users.addMember({ guildId }).user.id);
       await sleep(250);
     }
   })();
@@ -271,24 +376,42 @@ export async function runFault(system: FaultSystem, fault: Fault, settleMs: numb
   await sleep(3_000);
   loading = false;
   await load;
-  const deadline = Date.now() + settleMs;
+  // Deletions of this fault's messages only: a backlog left by an earlier fault is not ours.
   const deletions = () => {
     const counts = new Map<string, number>();
-    for (const action of sandbox.inspect.actions({ kind: 'message.deleted', guildId, since }))
-      for (const id of action.messageIds ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
-    for (const action of sandbox.inspect.actions({ kind: 'messages.bulkDeleted', guildId, since }))
-      for (const id of action.messageIds ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const actions = [
+      ...sandbox.inspect.actions({ kind: 'message.deleted', guildId, since }),
+      ...sandbox.inspect.actions({ kind: 'messages.bulkDeleted', guildId, since }),
+    ];
+    for (const action of actions)
+      for (const id of action.messageIds ?? []) if (posted.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
     return counts;
   };
-  let counts = deletions();
-  while ([...posted.keys()].some((id) => !counts.has(id)) && Date.now() < deadline) {
+  const judgedJoins = () => system.joinsRecorded(joined);
+  const deadline = Date.now() + drainMs;
+  let quietSince: number | null = null;
+  for (;;) {
+    const done = deletions().size === posted.size && (await judgedJoins()).size === joined.length;
+    if (done || Date.now() >= deadline) break;
+    // Nothing waits in any consumer: what is still not acted on never will be.
+    const waiting = await system.backlog().catch((err: unknown) => {
+      system.report(`reading the consumers' backlog failed; waiting on: ${String(err)}`);
+      return -1;
+    });
+    quietSince = waiting === 0 ? (quietSince ?? Date.now()) : null;
+    if (quietSince !== null && Date.now() - quietSince >= QUIET_MS) break;
     await sleep(500);
-    counts = deletions();
   }
+  await sleep(1_000); // room for a doubled action to show up
+  const counts = deletions();
+  const judged = await judgedJoins();
   const lost = [...posted.keys()].filter((id) => !counts.has(id)).length;
   const doubled = [...counts.values()].filter((c) => c > 1).length;
   const after = sandbox.inspect.actions({ kind: 'message.deleted', guildId, since: cleared });
-  const firstAfter = after.find((a) => (a.messageIds ?? []).some((id) => (posted.get(id) ?? 0) >= cleared));
+  const bulkAfter = sandbox.inspect.actions({ kind: 'messages.bulkDeleted', guildId, since: cleared });
+  const firstAfter = [...after, ...bulkAfter]
+    .filter((a) => (a.messageIds ?? []).some((id) => (posted.get(id) ?? 0) >= cleared))
+    .sort((a, b) => a.at - b.at)[0];
   const postgres = connectPostgres(system.deps.databaseUrl, {
     onError: (err) => system.report(`postgres (audit verify): ${err.message}`),
   });
@@ -305,6 +428,11 @@ export async function runFault(system: FaultSystem, fault: Fault, settleMs: numb
     actions: [...counts.values()].reduce((a, b) => a + b, 0),
     lost,
     doubled,
+    joins: joined.length,
+    joinsJudged: judged.size,
+    deadLettered: (await system.deadLettered()) - deadBefore,
+    drainedS: Math.round((Date.now() - cleared) / 100) / 10,
+    crashes: system.crashes - crashesBefore,
     recoveryS: firstAfter ? Math.round((firstAfter.at - cleared) / 100) / 10 : null,
     auditOk,
   };

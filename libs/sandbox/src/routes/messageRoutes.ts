@@ -31,14 +31,16 @@ export const messageRoutes: RouteDef[] = [
       const limit = Math.min(100, Math.max(1, Number(req.query.get('limit') ?? 50) || 50));
       const before = req.query.get('before');
       const after = req.query.get('after');
-      const list = Object.values(guild.messages)
+      const newestFirst = Object.values(guild.messages)
         .filter((m) => m.channelId === channel.id)
         .filter(
           (m) =>
             (before ? BigInt(m.id) < BigInt(before) : true) && (after ? BigInt(m.id) > BigInt(after) : true),
         )
-        .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
-        .slice(0, limit);
+        .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+      // As Discord: always newest first; `after` alone pages forward, so it answers the `limit`
+      // messages right after the id (the oldest of them), `before` or nothing the newest.
+      const list = after && !before ? newestFirst.slice(-limit) : newestFirst.slice(0, limit);
       return ok(list.map((m) => apiMessage(core.state, m, guild)));
     },
   },

@@ -1,10 +1,9 @@
-import { guildConfigSchema } from '@chat-guard/events';
-import { announceGuildConfig, loadGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
+import { guildConfigSchema, problemsOf } from '@chat-guard/events';
+import { loadGuildConfig } from '@chat-guard/guild-config';
 import { type APIMessage, ChannelType, Routes } from 'discord-api-types/v10';
 import { bodyLimit } from 'hono/body-limit';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import type { ZodError } from 'zod';
-import { auditChange } from '../auditChange.ts';
+import { askOwner, refusalBody, refusalStatus } from '../askOwner.ts';
 import { tryRules } from '../tryRules.ts';
 import type { DashboardDeps } from '../webApp.ts';
 import { guardedGuild } from './guardedGuild.ts';
@@ -17,17 +16,7 @@ const TRY_CHANNELS = 10;
 export const MAX_CONFIG_BYTES = 64 * 1024;
 
 /** Each problem with the field it is about, for the form to show beside that field. */
-export function fieldErrors(error: ZodError): { field: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    field:
-      issue.path.length > 0
-        ? issue.path.join('.')
-        : issue.code === 'unrecognized_keys'
-          ? issue.keys.join(', ')
-          : '(config)',
-    message: issue.message,
-  }));
-}
+export const fieldErrors = problemsOf;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -44,6 +33,7 @@ export function configRoutes(deps: DashboardDeps) {
       ),
   });
 
+  // The gateway owns guild_config: it checks, stores, announces and audits; this waits for it.
   const apply = async (
     guildId: string,
     proposed: unknown,
@@ -55,34 +45,15 @@ export function configRoutes(deps: DashboardDeps) {
         status: 422 as const,
         body: { error: 'invalid', errors: [{ field: 'config', message: 'must be an object' }] },
       };
-    const current = await loadGuildConfig(deps.db, guildId);
-    const checked = guildConfigSchema.safeParse({ ...current.config, ...proposed });
-    if (!checked.success)
-      return { status: 422 as const, body: { error: 'invalid', errors: fieldErrors(checked.error) } };
-    const update = await updateGuildConfig(deps.db, guildId, () => checked.data, session.userId);
-    if (update.changes.length > 0) {
-      const at = deps.now();
-      await announceGuildConfig(
-        deps.bus,
-        guildId,
-        { config: update.after, revision: update.revision },
-        session.userId,
-        at,
-      );
-      await auditChange(deps.bus, {
-        guildId,
-        action: 'config.update',
-        by: session,
-        reason: `dashboard (${via})`,
-        details: { changes: update.changes.join('; ').slice(0, 1000), revision: update.revision },
-        idempotencyKey: `config:${guildId}:${update.revision}`,
-        at,
-      });
-    }
-    return {
-      status: 200 as const,
-      body: { config: update.after, revision: update.revision, changes: update.changes },
-    };
+    const answer = await askOwner(deps.bus, 'guild-config.update', {
+      guildId,
+      settings: proposed,
+      by: { userId: session.userId, username: session.username },
+      via,
+      at: deps.now(),
+    });
+    if (answer.ok) return { status: 200 as const, body: answer.result };
+    return { status: refusalStatus(answer.code), body: refusalBody(answer) };
   };
 
   app.get('/:guildId/config', async (c) => {

@@ -1,17 +1,8 @@
-import {
-  CampaignExistsError,
-  campaignStats,
-  createCampaign,
-  endCampaign,
-  findCampaign,
-  inviteCounts,
-  joinSources,
-  listCampaigns,
-} from '@chat-guard/campaigns';
+import { campaignStats, findCampaign, inviteCounts, joinSources, listCampaigns } from '@chat-guard/campaigns';
 import { loadGuildConfig } from '@chat-guard/guild-config';
 import { ChannelType } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { auditChange } from '../auditChange.ts';
+import { askOwner, refusalBody, refusalStatus } from '../askOwner.ts';
 import type { DashboardDeps } from '../webApp.ts';
 import { guardedGuild } from './guardedGuild.ts';
 import { jsonBody } from './jsonBody.ts';
@@ -94,34 +85,23 @@ export function inviteRoutes(deps: DashboardDeps) {
       maxUses,
       reason: `Chat Guard campaign "${name}" (dashboard, ${session.username})`,
     });
-    try {
-      const campaign = await createCampaign(deps.db, {
-        guildId,
-        name,
-        inviteCode: code,
-        channelId,
-        createdBy: session.userId,
-      });
-      await auditChange(deps.bus, {
-        guildId,
-        action: 'campaign.create',
-        by: session,
-        reason: `campaign "${name}" created on the dashboard`,
-        details: { inviteCode: code, channelId },
-        idempotencyKey: `campaign.create:${guildId}:${code}`,
-        at: deps.now(),
-      });
-      return c.json({ campaign }, 201);
-    } catch (err) {
-      // The invite exists but the campaign does not: take the invite back.
-      await deps.discord.deleteInvite(code, 'campaign not stored');
-      if (err instanceof CampaignExistsError)
-        return c.json(
-          { error: 'invalid', errors: [{ field: 'name', message: `"${name}" is already running` }] },
-          422,
-        );
-      throw err;
-    }
+    // The gateway owns the campaign table: it stores and audits the campaign, this waits for it.
+    const answer = await askOwner(deps.bus, 'campaign.create', {
+      guildId,
+      name,
+      inviteCode: code,
+      channelId,
+      by: { userId: session.userId, username: session.username },
+      at: deps.now(),
+    });
+    if (answer.ok) return c.json(answer.result, 201);
+    // The invite exists but the campaign was not confirmed: take the invite back. (Unconfirmed
+    // but stored after all, the campaign then names an invite that is gone; it can be ended.)
+    await deps.discord.deleteInvite(code, 'campaign not stored');
+    return c.json(
+      answer.code === 'conflict' ? { error: 'invalid', errors: answer.errors ?? [] } : refusalBody(answer),
+      answer.code === 'conflict' ? 422 : refusalStatus(answer.code),
+    );
   });
 
   app.post('/:guildId/campaigns/:campaignId/end', async (c) => {
@@ -132,16 +112,13 @@ export function inviteRoutes(deps: DashboardDeps) {
     if (campaign.endedAt)
       return c.json({ error: 'conflict', message: 'This campaign has ended already.' }, 409);
     await deps.discord.deleteInvite(campaign.inviteCode, `Chat Guard campaign "${campaign.name}" ended`);
-    await endCampaign(deps.db, campaign.id, new Date(deps.now()));
-    await auditChange(deps.bus, {
+    const answer = await askOwner(deps.bus, 'campaign.end', {
       guildId,
-      action: 'campaign.end',
-      by: session,
-      reason: `campaign "${campaign.name}" ended on the dashboard`,
-      details: { inviteCode: campaign.inviteCode },
-      idempotencyKey: `campaign.end:${guildId}:${campaign.inviteCode}`,
+      campaignId: campaign.id,
+      by: { userId: session.userId, username: session.username },
       at: deps.now(),
     });
+    if (!answer.ok) return c.json(refusalBody(answer), refusalStatus(answer.code));
     return c.json({ ok: true });
   });
   return app;

@@ -1,9 +1,9 @@
 import { defaultGuildConfig, guildConfigSchema } from '@chat-guard/events';
-import { announceGuildConfig, loadGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
+import { loadGuildConfig } from '@chat-guard/guild-config';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { auditChange } from '../auditChange.ts';
+import { askOwner, refusalBody, refusalStatus } from '../askOwner.ts';
 import { type GuildView, isGuildAccessDenied, requireManager } from '../guildAccess.ts';
 import { deleteProfile, findProfile, listProfiles, saveProfile } from '../profileStore.ts';
 import type { AppEnv, DashboardDeps } from '../webApp.ts';
@@ -85,33 +85,23 @@ export function profileRoutes(deps: DashboardDeps): Hono<AppEnv> {
       if (!checked.success)
         return c.json({ error: 'invalid', guildId: guild.id, errors: fieldErrors(checked.error) }, 422);
     }
+    // The gateway owns guild_config: each guild's change is confirmed by it before the next.
     const results: { guildId: string; changes: string[] }[] = [];
     for (const guild of guilds) {
-      const update = await updateGuildConfig(deps.db, guild.id, () => profile.settings, session.userId);
-      if (update.changes.length > 0) {
-        const at = deps.now();
-        await announceGuildConfig(
-          deps.bus,
-          guild.id,
-          { config: update.after, revision: update.revision },
-          session.userId,
-          at,
+      const answer = await askOwner(deps.bus, 'guild-config.update', {
+        guildId: guild.id,
+        settings: profile.settings,
+        by: { userId: session.userId, username: session.username },
+        via: 'profile',
+        profile: profile.name,
+        at: deps.now(),
+      });
+      if (!answer.ok)
+        return c.json(
+          { ...refusalBody(answer), guildId: guild.id, applied: results },
+          refusalStatus(answer.code),
         );
-        await auditChange(deps.bus, {
-          guildId: guild.id,
-          action: 'config.update',
-          by: session,
-          reason: `dashboard (profile "${profile.name}")`,
-          details: {
-            changes: update.changes.join('; ').slice(0, 1000),
-            revision: update.revision,
-            profile: profile.name,
-          },
-          idempotencyKey: `config:${guild.id}:${update.revision}`,
-          at,
-        });
-      }
-      results.push({ guildId: guild.id, changes: update.changes });
+      results.push({ guildId: guild.id, changes: answer.result.changes });
     }
     return c.json({ results });
   });
