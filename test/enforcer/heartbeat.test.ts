@@ -1,5 +1,5 @@
-import { consume, type EventBus } from '@chat-guard/bus';
-import { whileWorking } from '@chat-guard/enforcer';
+import { consume, type EventBus, type Handlers } from '@chat-guard/bus';
+import { withHeartbeat } from '@chat-guard/enforcer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   busFactory,
@@ -26,14 +26,14 @@ afterEach(() => factory.cleanup());
 async function slowDelivery(heartbeat: boolean): Promise<number[]> {
   const deliveries: number[] = [];
   let acked = false;
-  const consumption = await consume(bus, slow, {
+  const handlers: Handlers = {
     'message.created': async (_payload, meta) => {
       deliveries.push(meta.deliveryCount);
-      const work = () => new Promise<void>((r) => setTimeout(r, 3_000));
-      await (heartbeat ? whileWorking(meta.working, 300, work) : work());
+      await new Promise<void>((r) => setTimeout(r, 3_000));
       acked = true;
     },
-  });
+  };
+  const consumption = await consume(bus, slow, heartbeat ? withHeartbeat(handlers, 300) : handlers);
   await bus.publish('message.created', messageCreatedPayload());
   await waitFor(() => acked, 'the slow handler to finish', 10_000);
   await new Promise((r) => setTimeout(r, 1_500)); // room for a redelivery to show up

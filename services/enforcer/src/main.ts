@@ -1,3 +1,4 @@
+import type { Handlers } from '@chat-guard/bus';
 import { createDiscordRest } from '@chat-guard/discord';
 import { topology } from '@chat-guard/events';
 import { GuildConfigCache } from '@chat-guard/guild-config';
@@ -11,7 +12,7 @@ import { enforceVerdict } from './enforceVerdict.ts';
 import { recordGateAlertMessage } from './gateRecords.ts';
 import { type GateAlert, onGateEnded, onGateStarted } from './gateStep.ts';
 import { GuildNames } from './guildNames.ts';
-import { whileWorking } from './heartbeat.ts';
+import { withHeartbeat } from './heartbeat.ts';
 import { onLockdownLifted } from './liftLockdown.ts';
 import { liftTimeout } from './liftTimeout.ts';
 import { recordAlertMessage } from './lockdownRecords.ts';
@@ -31,7 +32,7 @@ const env = discordEnv.extend({
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(256),
 });
 
-/** A handler heartbeats three times per ack deadline, so a rate-limit wait keeps its message. */
+/** Handlers heartbeat three times per ack deadline, so a rate-limit wait keeps its message. */
 const HEARTBEAT_MS = (topology.consumers.find((c) => c.durable === 'enforcer')?.ackWaitMs ?? 30_000) / 3;
 
 await runService({
@@ -74,9 +75,9 @@ await runService({
       deletions: new MessageDeletions(deps),
       violations: new ViolationBatches(postgres.db),
     };
-    await consume('enforcer', {
-      'verdict.violation': (verdict, meta) =>
-        whileWorking(meta.working, HEARTBEAT_MS, () => enforceVerdict(verdictDeps, verdict)),
+    // Every step may wait on Discord's rate limits: each handler keeps its message meanwhile.
+    const handlers: Handlers = {
+      'verdict.violation': (verdict) => enforceVerdict(verdictDeps, verdict),
       'admin.unmute': (request) => liftTimeout(deps, request),
       'lockdown.requested': (request) => onLockdownRequested(deps, request),
       'lockdown.lifted': (lift) => onLockdownLifted(deps, lift),
@@ -96,7 +97,8 @@ await runService({
       'case.reason_edited': (edit) => editCaseReason(deps, edit),
       'appeal.submitted': async (appeal) => logAppeal(appeal, await submitAppeal(deps, appeal)),
       'appeal.decided': async (decision) => logAppeal(decision, await decideAppeal(deps, decision)),
-    });
+    };
+    await consume('enforcer', withHeartbeat(handlers, HEARTBEAT_MS));
 
     function logAppeal(event: { guildId: string; caseNumber: number }, result: AppealResult): void {
       const about = { guildId: event.guildId, caseNumber: event.caseNumber };
