@@ -89,6 +89,22 @@ describe('raid features', () => {
     expect(bought.joins60m).toBe(people.joins60m);
   });
 
+  it('tell the admin when the evidence is a drip through one invite over the hour', () => {
+    const HOUR = 3_600_000;
+    const seller = T0 - 400 * DAY;
+    const windows = newWindows();
+    const drip = Array.from({ length: 12 }, (_, i) => {
+      const ts = T0 - HOUR + 2_000 + i * 5 * 60_000;
+      return { ts, ageDays: (ts - seller - i * 60_000) / DAY, invite: 'drip1' };
+    });
+    addJoins(
+      windows,
+      [...usualTraffic(T0, { perHour: 10 }), ...drip].sort((a, b) => a.ts - b.ts),
+    );
+    const { reasons } = computeFeatures(windows.get(GUILD), T0);
+    expect(reasons[0]).toMatch(/^12 of the last hour's 22 joins came through one invite/);
+  });
+
   it('call a burst of newcomers posting links strong evidence, and the same newcomers saying hi not', () => {
     for (const [content, strong] of [
       ['join my server discord.gg/abcdef', true],

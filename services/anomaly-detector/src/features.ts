@@ -189,7 +189,7 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
     version: FEATURE_SPEC.version,
     vector: FEATURE_SPEC.names.map((n) => named[n]),
     named,
-    reasons: reasonsFor({ n1, n10, rate, young1, avatars, lookAlike, ref, top, spam }),
+    reasons: reasonsFor({ n1, n10, rate, young1, avatars, lookAlike, ref, top, spam, hour: h }),
     strong,
     joinsLastMinute: n1,
     joinsLast10Minutes: n10,
@@ -271,8 +271,21 @@ function reasonsFor(s: {
   ref: { youngUnder1d: number; defaultAvatar: number };
   top: { code: string | null; count: number };
   spam: number;
+  hour: HourStats;
 }): string[] {
   const out: [number, string][] = [];
+  // A slow drip shows only over the hour: say so, or the alert reads "2 joins in 10 min".
+  const { hour } = s;
+  if (hour.inviteBatch >= 5 && hour.inviteBatch >= 0.3 * hour.joins)
+    out.push([
+      hour.inviteBatch / hour.joins,
+      `${hour.inviteBatch} of the last hour's ${hour.joins} joins came through one invite, accounts made together`,
+    ]);
+  else if (hour.agedBatch >= 5 && hour.agedBatch >= 0.3 * hour.joins)
+    out.push([
+      hour.agedBatch / hour.joins,
+      `${hour.agedBatch} of the last hour's ${hour.joins} joins are accounts made together`,
+    ]);
   if (s.n1 >= 5 && s.rate >= 5) out.push([s.rate / 10, `join rate ${Math.round(s.rate)}x baseline`]);
   if (s.spam >= 2) out.push([s.spam / 3, `${s.spam} newcomers posted links, invites or mass pings`]);
   if (s.n10 >= 5) {
