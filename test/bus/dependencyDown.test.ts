@@ -15,8 +15,9 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 // Nothing listens here: connecting fails as it does while PostgreSQL is down.
 const DOWN_DATABASE_URL = 'postgres://postgres@127.0.0.1:1/test';
 
-// Three deliveries 50–200 ms apart and a 1-s ack wait: the old budget ran out in well under a second.
-const worker = testConsumer({ maxDeliver: 3, ackWaitMs: 1_000, retry: { baseMs: 50, maxMs: 200 } });
+// Three deliveries 50–200 ms apart: the old budget ran out in well under a second. A 2-s ack
+// wait leaves the heartbeat (every third of it) room on a loaded machine.
+const worker = testConsumer({ maxDeliver: 3, ackWaitMs: 2_000, retry: { baseMs: 50, maxMs: 200 } });
 let factory: ReturnType<typeof busFactory>;
 let bus: EventBus;
 
@@ -73,7 +74,7 @@ describe('a dead-lettered message', () => {
     await bus.publish('message.created', messageCreatedPayload());
     await waitFor(async () => (await readDeadLetters(bus)).length === 1, 'the dead letter');
     // Past the ack wait and every backoff step: a terminate the server ignored shows up as calls.
-    await sleep(2_500);
+    await sleep(3_000);
     await consumption.stop();
     expect(calls).toBe(1);
   });
@@ -113,11 +114,11 @@ describe('while a dependency is down', () => {
     await waitFor(async () => (await readDeadLetters(bus)).length === 1, 'the poison message dead-lettered');
     const waiting = [messageCreatedPayload(), messageCreatedPayload()];
     for (const m of waiting) await bus.publish('message.created', m);
-    // Three ack waits and many times the three-delivery budget: the old consumer dead-lettered these.
-    await sleep(3_500);
+    // Two ack waits and many times the three-delivery budget: the old consumer dead-lettered these.
+    await sleep(4_500);
     expect(await readDeadLetters(bus)).toHaveLength(1);
     databaseUrl = DATABASE_URL;
-    await waitFor(() => handled.length === waiting.length, 'the waiting messages handled');
+    await waitFor(() => handled.length >= waiting.length, 'the waiting messages handled');
     await poison(); // once the dependency answers, poison goes straight to the dead letter again
     await waitFor(async () => (await readDeadLetters(bus)).length === 2, 'the second poison message');
     await consumption.stop();
@@ -147,9 +148,9 @@ describe('while a dependency is down', () => {
 
     databaseUrl = DATABASE_URL;
     const second = await consume(await factory.open('replica-2'), worker, handlers);
-    await waitFor(() => handled.length === sent.length, 'every message handled by the next replica');
+    await waitFor(() => handled.length >= sent.length, 'every message handled by the next replica');
     await second.stop();
-    expect(new Set(handled).size).toBe(sent.length);
+    expect(handled.sort()).toEqual(sent.map((m) => m.messageId).sort()); // each once
     expect(await readDeadLetters(bus)).toEqual([]);
   }, 20_000);
 });

@@ -12,12 +12,11 @@ interface OtlpSpan {
   traceId: string;
 }
 
-const FROM_SOURCE = ['--import', '@chat-guard/runtime/instrument', 'test/fixtures/instrumentedWork.ts'];
-
-/** Runs the probe (pg, ioredis and http work) with the telemetry preload; the spans a collector got. */
+/** Runs the probe with the telemetry preload and returns the spans an OTLP collector received. */
 async function probeSpans(
   args: string[],
-  extraEnv: Record<string, string>,
+  // Every new trace recorded unless a test says otherwise (the services' default keeps 0.1).
+  extraEnv: Record<string, string> = { TRACE_SAMPLE_RATIO: '1' },
 ): Promise<{ names: string[]; serviceName: string }> {
   const spans: OtlpSpan[] = [];
   let serviceName = '';
@@ -68,7 +67,9 @@ function expectEverySpan({ names, serviceName }: { names: string[]; serviceName:
 }
 
 it('exports spans of pg, ioredis and http over OTLP when an endpoint is configured', async () => {
-  expectEverySpan(await probeSpans(FROM_SOURCE, { TRACE_SAMPLE_RATIO: '1' }));
+  expectEverySpan(
+    await probeSpans(['--import', '@chat-guard/runtime/instrument', 'test/fixtures/instrumentedWork.ts']),
+  );
 });
 
 it('exports the same spans from the bundles, which load pg and ioredis without a loader hook', {
@@ -84,17 +85,16 @@ it('exports the same spans from the bundles, which load pg and ioredis without a
     });
     // The loader hook is a thread of its own: the bundled service must not start one.
     expect(readFileSync(join(out, 'instrument.mjs'), 'utf8')).not.toContain('hook.mjs');
-    expectEverySpan(
-      await probeSpans(['--import', join(out, 'instrument.mjs'), join(out, 'probe.mjs')], {
-        TRACE_SAMPLE_RATIO: '1',
-      }),
-    );
+    expectEverySpan(await probeSpans(['--import', join(out, 'instrument.mjs'), join(out, 'probe.mjs')]));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
 });
 
 it('records no new trace with TRACE_SAMPLE_RATIO=0', async () => {
-  const { names } = await probeSpans(FROM_SOURCE, { TRACE_SAMPLE_RATIO: '0' });
+  const { names } = await probeSpans(
+    ['--import', '@chat-guard/runtime/instrument', 'test/fixtures/instrumentedWork.ts'],
+    { TRACE_SAMPLE_RATIO: '0' },
+  );
   expect(names).toEqual([]);
 });

@@ -64,12 +64,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   });
   // The tracer and meter providers themselves rather than the all-in-one NodeSDK: it loads every
   // exporter and its file-configuration validator (megabytes each service would hold for nothing).
-  const tracerProvider = new NodeTracerProvider({
-    resource,
-    // Unsampled spans are non-recording: the hot path then pays for ids and context only.
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.traceSampleRatio ?? 1) }),
-    spanProcessors: [spanProcessor],
+  // Unsampled spans are non-recording: the hot path then pays for ids and context only.
+  const sampler = new ParentBasedSampler({
+    root: new TraceIdRatioBasedSampler(options.traceSampleRatio ?? 1),
   });
+  const tracerProvider = new NodeTracerProvider({ resource, sampler, spanProcessors: [spanProcessor] });
   tracerProvider.register();
   const meterProvider = new MeterProvider({ resource, readers: [prometheus] });
   metrics.setGlobalMeterProvider(meterProvider);
