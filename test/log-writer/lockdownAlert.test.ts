@@ -121,6 +121,14 @@ describe('lockdown alerts', () => {
     expect(row).toEqual({ alert_channel_id: alertsChannel, alert_message_id: message?.id });
   });
 
+  it('posts one alert for a lockdown whose start is announced twice before its alert is recorded', async () => {
+    // The enforcer has not recorded where the first went when the second start arrives.
+    const unrecorded = deps({ announcePosted: async () => undefined });
+    await postLockdownAlert(unrecorded, alert());
+    await postLockdownAlert(unrecorded, alert({ at: STARTED_AT + 2_000 }));
+    expect(messagesIn(alertsChannel)).toHaveLength(1);
+  });
+
   it('marks shadow mode, falls back to the log channel, and sends one message when it is not remembered', async () => {
     const logChannel = sandbox.inspect.guild(guildId).channels['mod-log'] ?? '';
     config = { ...defaultGuildConfig(), punishLogChannelId: logChannel };

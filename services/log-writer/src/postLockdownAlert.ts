@@ -84,7 +84,9 @@ async function postToChannel(
     const sent = await deps.discord.sendMessage(channelId, {
       ...message,
       allowed_mentions: { parse: [] },
-      nonce: alertNonce(dedupeId),
+      // One alert per lockdown, whatever the event: a start handled again (a redelivery, a
+      // replica taking over) carries another time, and must not post a second alert.
+      nonce: alertNonce(`lockdown.alert:${alert.lockdownId}:started`),
       enforce_nonce: true,
     });
     // The lockdown record is the enforcer's: it keeps where the alert is. A redelivery before it
