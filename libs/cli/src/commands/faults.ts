@@ -1,5 +1,6 @@
 import { type Command, UsageError } from '../command.ts';
-import { FAULTS, type FaultResult, FaultSystem, QUICK_FAULTS, runFault } from '../faults/faultRun.ts';
+import { FAULTS, type FaultResult, QUICK_FAULTS, runFault } from '../faults/faultRun.ts';
+import { FaultSystem } from '../faults/faultSystem.ts';
 import { startPrivateDeps } from '../faults/privateDeps.ts';
 
 export const faultsCommand: Command = {

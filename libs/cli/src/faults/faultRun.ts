@@ -1,16 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { connectBus, type EventBus } from '@chat-guard/bus';
-import { consumersOf, DEAD_LETTER_STREAM } from '@chat-guard/events';
-import { announceGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
 import { verifyGuildChain } from '@chat-guard/log-writer';
-import { type Sandbox, startSandbox, UserActionRejectedError } from '@chat-guard/sandbox';
-import { connectPostgres, ensureDatabase, migrateToLatest } from '@chat-guard/store';
-import { services as allServices, repoRoot, serviceArgs } from '../services.ts';
-import type { PrivateDeps } from './privateDeps.ts';
-
-/** The six core services (the dashboard serves people, not the pipeline the faults measure). */
-const services = allServices.filter((s) => s.name !== 'dashboard');
+import { UserActionRejectedError } from '@chat-guard/sandbox';
+import { connectPostgres } from '@chat-guard/store';
+import { type FaultSystem, services } from './faultSystem.ts';
 
 /** One fault: what it does to the running system, and how long to wait for the system after it. */
 export interface Fault {
@@ -38,234 +29,7 @@ export interface FaultResult {
   readonly auditOk: boolean;
 }
 
-/** The actor id the fault run's own configuration change is recorded under (the sandbox's bot). */
-const FAULTS_ACTOR = '1000000000000000000';
-
-/** How much of a service's log is kept for the report when it dies on its own. */
-const TAIL_CHARS = 4_000;
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The whole system on the sandbox, with its own NATS, Redis and PostgreSQL. */
-export class FaultSystem {
-  readonly #running = new Map<string, ChildProcess>();
-  #stopping = false;
-  /** The next member to post: each posts once in a run. */
-  nextAuthor = 3;
-  private constructor(
-    readonly deps: PrivateDeps,
-    readonly sandbox: Sandbox,
-    readonly guildId: string,
-    private readonly log: (line: string) => void,
-  ) {}
-
-  static async start(deps: PrivateDeps, log: (line: string) => void): Promise<FaultSystem> {
-    await ensureDatabase(deps.databaseUrl);
-    const postgres = connectPostgres(deps.databaseUrl, { onError: (err) => log(`postgres: ${err.message}`) });
-    try {
-      await migrateToLatest(postgres.db);
-    } finally {
-      await postgres.close();
-    }
-    // Enough members that no author posts twice in a run: a violation escalates (a timeout the
-    // next time), and a timed-out author's messages are refused by Discord, not judged.
-    const sandbox = await startSandbox({ guilds: [{ members: 4_000 }], seed: 99, rateLimits: true });
-    const system = new FaultSystem(deps, sandbox, sandbox.guilds[0] ?? '', log);
-    try {
-      await Promise.all(services.map((s) => system.startService(s.name)));
-      await system.shadowLockdowns();
-    } catch (err) {
-      await system.stop();
-      throw err;
-    }
-    return system;
-  }
-
-  /**
-   * Lockdowns in shadow mode: the steady joins may look like a raid to the detector, and a
-   * lockdown's send ban would turn the rest of the load into refusals nobody judges.
-   */
-  async shadowLockdowns(): Promise<void> {
-    const postgres = connectPostgres(this.deps.databaseUrl, {
-      onError: (err) => this.log(`postgres: ${err.message}`),
-    });
-    const bus = await connectBus({ servers: this.deps.natsUrl, name: 'faults' });
-    try {
-      const update = await updateGuildConfig(
-        postgres.db,
-        this.guildId,
-        (c) => ({ lockdown: { ...c.lockdown, mode: 'shadow' } }),
-        FAULTS_ACTOR,
-      );
-      await announceGuildConfig(
-        bus,
-        this.guildId,
-        { config: update.after, revision: update.revision },
-        FAULTS_ACTOR,
-        Date.now(),
-      );
-    } finally {
-      await bus.nc.close();
-      await postgres.close();
-    }
-  }
-
-  readonly #verifySecret = randomBytes(32).toString('hex');
-
-  /** Starts one service and resolves when it says it is ready. */
-  async startService(name: string): Promise<void> {
-    const child = spawn(process.execPath, serviceArgs(name), {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        NATS_URL: this.deps.natsUrl,
-        REDIS_URL: this.deps.redisUrl,
-        DATABASE_URL: this.deps.databaseUrl,
-        DISCORD_API_URL: this.sandbox.api,
-        DISCORD_TOKEN: this.sandbox.token,
-        HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: '0',
-        LOG_LEVEL: 'info',
-        LOG_FLUSH_INTERVAL_MS: '200',
-        OTEL_SERVICE_NAME: name,
-        // The verifier signs its links; a fault run makes its own secret, as `up` does.
-        VERIFY_SECRET: this.#verifySecret,
-      },
-    });
-    this.#running.set(name, child);
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      const onData = (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('"msg":"ready"')) resolve();
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('exit', (code) =>
-        reject(new Error(`${name} exited (${code}) before it was ready:\n${out.slice(-2000)}`)),
-      );
-    });
-    // Ready: only the tail of its log is kept, for the report if it dies on its own.
-    let tail = '';
-    const keepTail = (chunk: Buffer) => {
-      tail = (tail + chunk.toString()).slice(-TAIL_CHARS);
-    };
-    child.stdout?.removeAllListeners('data').on('data', keepTail);
-    child.stderr?.removeAllListeners('data').on('data', keepTail);
-    child.removeAllListeners('exit');
-    child.once('exit', (code, signal) => {
-      if (this.#stopping || signal === 'SIGKILL') return;
-      // As Kubernetes would: a service that dies on its own is counted and started again.
-      this.crashes += 1;
-      this.log(`${name} exited on its own (${code ?? signal}); starting it again. Its last words:`);
-      for (const line of tail.trim().split('\n').slice(-3)) this.log(`    ${line.slice(0, 400)}`);
-      void this.#restart(name);
-    });
-  }
-
-  /** Services that died on their own since the run began. */
-  crashes = 0;
-
-  /** Starts a service that died again, backing off (1 s doubling to 30 s) while it cannot start. */
-  async #restart(name: string): Promise<void> {
-    for (let delayMs = 1_000; !this.#stopping; delayMs = Math.min(delayMs * 2, 30_000)) {
-      await sleep(delayMs);
-      if (this.#stopping) return;
-      try {
-        await this.startService(name);
-        return;
-      } catch (err) {
-        this.log(`${name} did not start again: ${String(err).split('\n')[0]}`);
-      }
-    }
-  }
-
-  /** `kill -9` of services; each is started again after 1 s (`whileDown` runs meanwhile). */
-  async killAndRestart(names: readonly string[], whileDown?: () => void): Promise<void> {
-    await Promise.all(
-      names.map(async (name) => {
-        const child = this.#running.get(name);
-        if (!child) return;
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGKILL');
-        await exited;
-      }),
-    );
-    whileDown?.();
-    await sleep(1_000);
-    await Promise.all(names.map((name) => this.startService(name)));
-  }
-
-  /** Messages waiting in every consumer of every stream: delivered but unacknowledged, or not yet delivered. */
-  async backlog(): Promise<number> {
-    const bus = await this.#admin();
-    let waiting = 0;
-    for (const spec of services.flatMap((s) => consumersOf(s.name))) {
-      const info = await bus.jsm.consumers.info(spec.stream, spec.durable);
-      waiting += info.num_pending + info.num_ack_pending;
-    }
-    return waiting;
-  }
-
-  /** How many messages the dead-letter stream holds. */
-  async deadLettered(): Promise<number> {
-    const bus = await this.#admin();
-    const info = await bus.jsm.streams.info(DEAD_LETTER_STREAM).catch((err: unknown) => {
-      if (String(err).includes('stream not found')) return null;
-      throw err;
-    });
-    return info?.state.messages ?? 0;
-  }
-
-  /** Of these joined users, the ones the invite-tracker recorded in the join history. */
-  async joinsRecorded(userIds: readonly string[]): Promise<Set<string>> {
-    if (userIds.length === 0) return new Set();
-    const postgres = connectPostgres(this.deps.databaseUrl, {
-      onError: (err) => this.log(`postgres (joins): ${err.message}`),
-    });
-    try {
-      const rows = await postgres.db
-        .selectFrom('member_join')
-        .select('user_id')
-        .where('guild_id', '=', this.guildId)
-        .where('user_id', 'in', [...userIds])
-        .execute();
-      return new Set(rows.map((r) => r.user_id));
-    } catch (err) {
-      // PostgreSQL may still be coming back from its own fault: not judged yet.
-      this.log(`reading the join history failed: ${err instanceof Error ? err.message : String(err)}`);
-      return new Set();
-    } finally {
-      await postgres.close();
-    }
-  }
-
-  #adminBus: EventBus | null = null;
-  async #admin(): Promise<EventBus> {
-    this.#adminBus ??= await connectBus({ servers: this.deps.natsUrl, name: 'faults-counting' });
-    return this.#adminBus;
-  }
-
-  /** A line for the run's log. */
-  report(line: string): void {
-    this.log(line);
-  }
-
-  async stop(): Promise<void> {
-    this.#stopping = true;
-    await this.#adminBus?.nc.close();
-    await Promise.all(
-      [...this.#running.values()].map(async (child) => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }),
-    );
-    await this.sandbox.close();
-  }
-}
 
 /** The faults, by name: each one at a time, against a steady load. */
 export const FAULTS: readonly Fault[] = [
@@ -285,22 +49,14 @@ export const FAULTS: readonly Fault[] = [
   },
   { name: 'NATS restart (5 s)', inject: (system) => system.deps.restartNats(5_000) },
   { name: 'Redis restarted empty', inject: (system) => system.deps.restartRedisEmpty() },
-  {
-    name: 'PostgreSQL down 30 s',
-    inject: async (system) => {
+  ...[30, 90].map((seconds) => ({
+    name: `PostgreSQL down ${seconds} s`,
+    inject: async (system: FaultSystem) => {
       await system.deps.stopPostgres();
-      await sleep(30_000);
+      await sleep(seconds * 1_000);
       await system.deps.startPostgres();
     },
-  },
-  {
-    name: 'PostgreSQL down 90 s',
-    inject: async (system) => {
-      await system.deps.stopPostgres();
-      await sleep(90_000);
-      await system.deps.startPostgres();
-    },
-  },
+  })),
   {
     name: '429 storm (10 s)',
     inject: async (system) => {
