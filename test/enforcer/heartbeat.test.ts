@@ -1,26 +1,11 @@
-import { consume, type EventBus, type Handlers } from '@chat-guard/bus';
+import { consume, type Handlers } from '@chat-guard/bus';
 import { withHeartbeat } from '@chat-guard/enforcer';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  busFactory,
-  messageCreatedPayload,
-  testConsumer,
-  testTopology,
-  uniqueNamespace,
-  waitFor,
-} from '../support/bus.ts';
+import { describe, expect, it } from 'vitest';
+import { messageCreatedPayload, testConsumer, useTestBus, waitFor } from '../support/bus.ts';
 
 // A handler that outlasts the ack deadline, as one waiting on Discord's rate limit does.
 const slow = testConsumer({ durable: 'slow', ackWaitMs: 1_000, maxDeliver: 5 });
-let factory: ReturnType<typeof busFactory>;
-let bus: EventBus;
-
-beforeEach(async () => {
-  factory = busFactory(uniqueNamespace(), testTopology([slow]));
-  bus = await factory.open();
-  await bus.provision();
-});
-afterEach(() => factory.cleanup());
+const testBus = useTestBus([slow]);
 
 /** Runs one slow delivery (3 s against a 1-s deadline); returns each delivery count seen. */
 async function slowDelivery(heartbeat: boolean): Promise<number[]> {
@@ -33,8 +18,8 @@ async function slowDelivery(heartbeat: boolean): Promise<number[]> {
       acked = true;
     },
   };
-  const consumption = await consume(bus, slow, heartbeat ? withHeartbeat(handlers, 300) : handlers);
-  await bus.publish('message.created', messageCreatedPayload());
+  const consumption = await consume(testBus.bus, slow, heartbeat ? withHeartbeat(handlers, 300) : handlers);
+  await testBus.bus.publish('message.created', messageCreatedPayload());
   await waitFor(() => acked, 'the slow handler to finish', 10_000);
   await new Promise((r) => setTimeout(r, 1_500)); // room for a redelivery to show up
   await consumption.stop();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connectBus, type EventBus } from '@chat-guard/bus';
 import { type ConsumerSpec, type EventPayload, type Topology, topology } from '@chat-guard/events';
+import { afterEach, beforeEach } from 'vitest';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -83,4 +84,22 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, what:
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * A bus of its own for each test: a fresh namespace with `consumers`, opened and provisioned
+ * before each test and removed after it. Read `.bus` inside the tests.
+ */
+export function useTestBus(consumers: ConsumerSpec[]): {
+  readonly bus: EventBus;
+  readonly factory: ReturnType<typeof busFactory>;
+} {
+  const state = {} as { bus: EventBus; factory: ReturnType<typeof busFactory> };
+  beforeEach(async () => {
+    state.factory = busFactory(uniqueNamespace(), testTopology(consumers));
+    state.bus = await state.factory.open();
+    await state.bus.provision();
+  });
+  afterEach(() => state.factory.cleanup());
+  return state;
 }
