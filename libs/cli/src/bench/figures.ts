@@ -76,7 +76,11 @@ export function waveFigures(
   return {
     deleted: done.length,
     notDeleted: wave.ids.length - done.length,
-    clearS: done.length === 0 ? Number.NaN : Math.max(0, Math.max(...done) - wave.lastAt) / 1000,
+    // Not cleared while any message stays: no figure (null in JSON) rather than a flattering one.
+    clearS:
+      done.length === 0 || done.length < wave.ids.length
+        ? Number.NaN
+        : Math.max(0, Math.max(...done) - wave.lastAt) / 1000,
     restPerViolation: wave.ids.length === 0 ? Number.NaN : restCalls / wave.ids.length,
   };
 }

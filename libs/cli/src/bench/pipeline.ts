@@ -131,15 +131,22 @@ export class Pipeline {
   }
 
   /**
-   * Messages the running services' consumers have not yet settled (pending + awaiting ack).
+   * Messages each running service's consumer has not yet settled (pending + awaiting ack).
    * The verifier's consumers are provisioned too, but nobody reads them in the benchmark.
    */
-  async unsettled(): Promise<number> {
-    let total = 0;
+  async unsettledByConsumer(): Promise<Map<string, number>> {
+    const unsettled = new Map<string, number>();
     for (const spec of CORE_SERVICES.flatMap((name) => consumersOf(name, this.bus.topology))) {
       const info = await this.bus.jsm.consumers.info(this.bus.ns.stream(spec.stream), spec.durable);
-      total += info.num_pending + info.num_ack_pending;
+      unsettled.set(spec.durable, info.num_pending + info.num_ack_pending);
     }
+    return unsettled;
+  }
+
+  /** Messages the running services' consumers have not yet settled, in all. */
+  async unsettled(): Promise<number> {
+    let total = 0;
+    for (const n of (await this.unsettledByConsumer()).values()) total += n;
     return total;
   }
 

@@ -108,7 +108,7 @@ export async function searchSustainedRate(
     phases.push({ rate, achieved: run.achieved, keptUp, settledS });
     log(
       `  ${rate}/s offered (${Math.round(run.achieved)}/s posted): ` +
-        (keptUp ? `kept up, settled ${settledS?.toFixed(1)} s after` : 'fell behind'),
+        (keptUp ? `kept up, settled ${settledS?.toFixed(1)} s after` : await behind(pipeline, judged)),
     );
     if (!keptUp) {
       rss ??= phaseRss;
@@ -119,6 +119,13 @@ export async function searchSustainedRate(
   }
   await judged.drain(600_000, 'after the sustained-rate search');
   return { sustained, phases, rss: rss ?? new Map<string, number>() };
+}
+
+/** Where the backlog is when a phase fell behind: unjudged messages and each unsettled consumer. */
+async function behind(pipeline: Pipeline, judged: Judged): Promise<string> {
+  const unjudged = Math.max(0, judged.target - (await pipeline.judged()));
+  const consumers = [...(await pipeline.unsettledByConsumer())].filter(([, n]) => n > 0);
+  return `fell behind: ${unjudged} not yet judged; unsettled ${consumers.map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`;
 }
 
 async function settleWithin(judged: Judged, seconds: number): Promise<number | null> {
@@ -177,7 +184,7 @@ export async function measureWave(pipeline: Pipeline, judged: Judged, plan: Benc
   const since = Date.now();
   const wave = await pipeline.host.wave(plan.wave);
   judged.add(wave.ids.length);
-  const deletions = await awaitDeletions(pipeline, since, wave.ids, 300_000);
+  const deletions = await awaitDeletions(pipeline, since, wave.ids, 900_000);
   await judged.drain(600_000, 'after the wave');
   // Warnings and timeouts may follow the last deletion: counted once everything has settled.
   const calls = await pipeline.host.restCalls(since);
