@@ -137,18 +137,39 @@ async function settleWithin(judged: Judged, seconds: number): Promise<number | n
   return null;
 }
 
-/** Waits until every id is deleted in the sandbox (or `timeoutMs` passes); returns the deletions. */
-async function awaitDeletions(pipeline: Pipeline, since: number, ids: readonly string[], timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Waits until every id is deleted in the sandbox (or `timeoutMs` passes), saying every 15 s how
+ * far it is; returns the deletions.
+ */
+async function awaitDeletions(
+  pipeline: Pipeline,
+  since: number,
+  ids: readonly string[],
+  timeoutMs: number,
+  log: (line: string) => void,
+) {
+  const started = Date.now();
+  let said = started;
   for (;;) {
     const deletions = firstDeletions(await pipeline.host.actions(since));
-    if (ids.every((id) => deletions.has(id)) || Date.now() > deadline) return deletions;
+    const done = ids.filter((id) => deletions.has(id)).length;
+    if (done === ids.length || Date.now() > started + timeoutMs) return deletions;
+    if (Date.now() - said >= 15_000) {
+      said = Date.now();
+      log(`  ${done} of ${ids.length} deleted after ${Math.round((said - started) / 1000)} s`);
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
 }
 
 /** Latency from the gateway's receipt to the enforcer's delete call at `perSecond`, after a drain. */
-export async function measureLatency(pipeline: Pipeline, judged: Judged, plan: BenchPlan, perSecond: number) {
+export async function measureLatency(
+  pipeline: Pipeline,
+  judged: Judged,
+  plan: BenchPlan,
+  perSecond: number,
+  log: (line: string) => void,
+) {
   await judged.drain(600_000, 'before the latency run');
   const seconds = Math.max(
     plan.phaseSeconds,
@@ -162,7 +183,7 @@ export async function measureLatency(pipeline: Pipeline, judged: Judged, plan: B
   });
   judged.add(run.posted);
   const ids = run.violations.map((v) => v.id);
-  const deletions = await awaitDeletions(pipeline, since, ids, 300_000);
+  const deletions = await awaitDeletions(pipeline, since, ids, 300_000, log);
   await judged.drain(600_000, 'after the latency run');
   const wanted = new Set(ids);
   const discord = await storedTimes(pipeline.bus, 'DISCORD', 'discord.*.message.created', since, wanted);
@@ -179,12 +200,18 @@ export async function measureLatency(pipeline: Pipeline, judged: Judged, plan: B
 }
 
 /** The spam wave in its own guild: how soon after its last message its last deletion comes. */
-export async function measureWave(pipeline: Pipeline, judged: Judged, plan: BenchPlan) {
+export async function measureWave(
+  pipeline: Pipeline,
+  judged: Judged,
+  plan: BenchPlan,
+  log: (line: string) => void,
+) {
   await judged.drain(600_000, 'before the wave');
   const since = Date.now();
   const wave = await pipeline.host.wave(plan.wave);
   judged.add(wave.ids.length);
-  const deletions = await awaitDeletions(pipeline, since, wave.ids, 900_000);
+  log(`  ${wave.ids.length} accepted, ${wave.refused} refused; waiting for their deletion`);
+  const deletions = await awaitDeletions(pipeline, since, wave.ids, 900_000, log);
   await judged.drain(600_000, 'after the wave');
   // Warnings and timeouts may follow the last deletion: counted once everything has settled.
   const calls = await pipeline.host.restCalls(since);

@@ -141,9 +141,9 @@ export const benchCommand: Command = {
       const rate = await searchSustainedRate(pipeline, judged, plan, progress);
       const atRate = Math.max(10, Math.round(rate.sustained * 0.6));
       progress(`latency at ${atRate}/s, at least ${plan.latencySamples} violations`);
-      const latency = await measureLatency(pipeline, judged, plan, atRate);
+      const latency = await measureLatency(pipeline, judged, plan, atRate, progress);
       progress(`spam wave: ${plan.wave.messages} messages in ${plan.wave.seconds} s`);
-      const wave = await measureWave(pipeline, judged, plan);
+      const wave = await measureWave(pipeline, judged, plan, progress);
       const duplicates = duplicateActions(
         await pipeline.host.actions(runStart),
         await pipeline.host.restCalls(runStart),
