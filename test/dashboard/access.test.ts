@@ -198,11 +198,33 @@ describe('live events', () => {
     expect(await readUntil(new RegExp(`"userId":"${user.id}"`))).toBe(true);
     expect(text).toMatch(/event: join/);
 
-    const second = await open();
-    expect(second.status).toBe(200);
-    const third = await open();
-    expect(third.status).toBe(429);
-    await second.body?.cancel();
+    // The cap holds across replicas: the second view is on another replica, sharing the session.
+    const replica = await startDashboard(system, { DASHBOARD_SSE_PER_USER: '2' });
+    try {
+      const elsewhere = new ApiClient(replica.url, system);
+      for (const [name, value] of owner.cookies) elsewhere.cookies.set(name, value);
+      const second = await elsewhere.fetch(`/api/guilds/${guildId}/live`, {
+        headers: { Accept: 'text/event-stream' },
+      });
+      expect(second.status).toBe(200);
+      const third = await open();
+      expect(third.status).toBe(429);
+      await second.body?.cancel();
+      // Closing a view frees its slot for the user on every replica.
+      await waitFor(
+        async () => {
+          const again = await open();
+          if (again.status !== 200) return false;
+          await again.body?.cancel();
+          return true;
+        },
+        'a slot freed by a closed view',
+        10_000,
+      );
+    } finally {
+      replica.process.child.kill('SIGTERM');
+      await replica.process.exited;
+    }
 
     expect((await owner.send('POST', '/auth/logout', {})).status).toBe(200);
     // Sign-out ends the stream: the reader sees its end.
@@ -281,5 +303,42 @@ describe('the overview’s drop-offs', () => {
       neverVerified: gated.filter((s) => s === 'failed' || s === 'expired').length,
       waiting: gated.filter((s) => s === 'pending').length,
     });
+  });
+
+  it('shows a member’s passes through the gate, newest first, and names them', async () => {
+    const userId = view(guildId).memberIds[1] ?? '';
+    const user = system.sandbox.state.users[userId];
+    const joinedAt = Date.now() - 3_600_000;
+    await system.database.db
+      .insertInto('verification')
+      .values([
+        { guild_id: guildId, user_id: userId, joined_at: joinedAt - 86_400_000, status: 'expired' },
+        {
+          guild_id: guildId,
+          user_id: userId,
+          joined_at: joinedAt,
+          status: 'passed',
+          reasons: JSON.stringify(['raid-gate', 'new-account']),
+          finished_at: new Date(joinedAt + 40_000),
+          outcome: 'captcha',
+        },
+      ])
+      .execute();
+    const owner = await signedIn(view(guildId).ownerId);
+    const res = await owner.fetch(`/api/guilds/${guildId}/members/${userId}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      verifications: { joinedAt: number; status: string; reasons: string[]; outcome: string | null }[];
+      names: Record<string, string>;
+    };
+    expect(body.verifications.map((v) => [v.joinedAt, v.status])).toEqual([
+      [joinedAt, 'passed'],
+      [joinedAt - 86_400_000, 'expired'],
+    ]);
+    expect(body.verifications[0]?.reasons).toEqual(['raid-gate', 'new-account']);
+    expect(body.names[userId]).toBe(user?.globalName ?? user?.username);
+    // Another guild's member page is refused like every other page of that guild.
+    const other = await owner.fetch(`/api/guilds/${otherGuildId}/members/${userId}`);
+    expect(other.status).toBe(403);
   });
 });

@@ -6,6 +6,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboardWeb } from '../../deploy/docker/build.ts';
 import { waitFor } from '../support/bus.ts';
+import { episode } from '../support/episodes.ts';
 import { repoRoot } from '../support/processes.ts';
 import { type System, startSystem } from '../support/system.ts';
 import { type RunningDashboard, startDashboard } from './dashboardHarness.ts';
@@ -37,6 +38,7 @@ beforeAll(async () => {
     system.start('enforcer'),
     system.start('log-writer'),
     system.start('invite-tracker'),
+    system.start('anomaly-detector'),
   ]);
   dashboard = await startDashboard(system, { DASHBOARD_STATIC_DIR: web });
   mkdirSync(SHOTS, { recursive: true });
@@ -92,7 +94,9 @@ describe('the dashboard in a browser', () => {
     await shot('servers');
   });
 
-  it('shows joins arriving live on the overview, and a lockdown as an alert', async () => {
+  it('shows joins arriving live on the overview, and a raid the detector found as it happens', {
+    timeout: 240_000,
+  }, async () => {
     await page.getByRole('link', { name: view(guildId).name }).click();
     await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 20_000 }).toBe('Live');
     const joined = Array.from({ length: 6 }, () => system.sandbox.users.addMember({ guildId }).user);
@@ -101,12 +105,40 @@ describe('the dashboard in a browser', () => {
         .locator(`[data-testid=recent-joins] li[data-user="${user.id}"]`)
         .waitFor({ timeout: 20_000 });
     levelBeforeLockdown = system.sandbox.state.guilds[guildId]?.verificationLevel;
-    expect(await system.command(guildId, 'lockdown', { reason: 'dashboard test' }, 'start')).toMatch(/lock/i);
+    // Nobody types /lockdown: a flood from the sandbox's generator plays, the detector scores
+    // it and asks for the lockdown, and the page shows each step as it arrives.
+    const { events, raiders } = episode(system.sandbox, guildId, 'fast-flood', 5);
+    const playing = system.sandbox.traffic.play(events, { speed: 2 });
+    const latest = page.getByTestId('raid-score-latest');
     await page
       .getByText(/lockdown started/)
       .first()
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 180_000 })
+      .catch((err) => {
+        throw new Error(`${err}\n${system.logs().slice(-8000)}`);
+      });
     await page.getByText(/^Lockdown in force/).waitFor({ timeout: 30_000 });
+    const [lockdown, ...more] = await system.database.db
+      .selectFrom('lockdown')
+      .selectAll()
+      .where('guild_id', '=', guildId)
+      .execute();
+    expect(more).toEqual([]);
+    // Asked for by the detector (an admin's /lockdown start names the admin), and in force.
+    expect(lockdown?.started_by).toBeNull();
+    expect(lockdown?.shadow).toBe(false);
+    // The score the page shows is the detector's, live, for the raid's joins.
+    expect(await page.getByTestId('lockdown-state').textContent()).toContain(
+      `score ${Number(lockdown?.score).toFixed(2)}`,
+    );
+    expect(await latest.textContent()).toMatch(
+      /^Latest score \d\.\d\d at .+: [1-9]\d* joins? in the last minute/,
+    );
+    const shown = await page
+      .locator('[data-testid=recent-joins] li')
+      .evaluateAll((items) => items.map((li) => li.getAttribute('data-user')));
+    expect(shown.some((id) => id !== null && raiders.includes(id))).toBe(true);
+    await playing;
     await shot('overview');
     await page.setViewportSize({ width: 390, height: 844 });
     await shot('overview-phone');
@@ -211,6 +243,12 @@ describe('the dashboard in a browser', () => {
     timeout: 60_000,
   }, async () => {
     await page.goto(`${dashboard.url}/#/g/${guildId}/invites`);
+    const exactJoins = async () => {
+      const text = (await page.getByTestId('join-sources').locator('li').first().textContent()) ?? '';
+      const match = /^Exact(\d+)$/.exec(text);
+      if (!match) throw new Error(`join sources begin with "${text}", not the exact count`);
+      return Number(match[1]);
+    };
     await page.locator('form input[name=name]').fill('spring-launch');
     await page.getByRole('button', { name: 'Create campaign' }).click();
     const created = page.getByText(/^Campaign created: invite /);
@@ -229,7 +267,17 @@ describe('the dashboard in a browser', () => {
       'the campaign’s join counted',
       30_000,
     );
-    expect(await page.getByTestId('join-sources').locator('li').first().textContent()).toBe('Exact1');
+    // The flood's joins came through invites too: the page counts every exact attribution the
+    // invite-tracker recorded, the campaign's join among them.
+    const exact = await system.database.db
+      .selectFrom('member_join')
+      .select(['user_id'])
+      .where('guild_id', '=', guildId)
+      .where('confidence', '=', 'exact')
+      .execute();
+    expect(exact.map((r) => r.user_id)).toContain(user.id);
+    await page.reload();
+    expect(await exactJoins()).toBe(exact.length);
     await shot('invites');
 
     await page.getByRole('link', { name: 'Members' }).click();
@@ -237,6 +285,10 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     const detail = page.getByTestId('member-detail');
     await detail.getByText(`invite ${code} (exact)`, { exact: false }).waitFor();
+    // The member gate was off: the page says so rather than showing nothing.
+    expect(await detail.getByTestId('member-verification').textContent()).toContain(
+      'Never held by the member gate',
+    );
     await shot('members');
   });
 

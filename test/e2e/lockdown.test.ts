@@ -1,6 +1,7 @@
-import type { JoinTraceEvent, TraceLabel } from '@chat-guard/sandbox';
+import type { JoinTraceEvent } from '@chat-guard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/bus.ts';
+import { episode as generatedEpisode } from '../support/episodes.ts';
 import type { Spawned } from '../support/processes.ts';
 import { type System, startSystem } from '../support/system.ts';
 
@@ -89,36 +90,9 @@ async function timedOutUntil(guildId: string, userId: string): Promise<string | 
   return member.communication_disabled_until ?? null;
 }
 
-/**
- * The generator's episode of `scenario` in one guild, from a minute before it to its end,
- * timed so that it starts a minute from now (account ages stay as generated).
- */
-function episode(guildId: string, scenario: 'fast-flood' | 'shout-out', seed: number) {
-  const plan = (startMs: number) =>
-    system.sandbox.traffic.generate({
-      scenario,
-      durationMs: 10 * 60_000,
-      seed,
-      guildIds: [guildId],
-      startMs,
-    });
-  const labelOf = (p: ReturnType<typeof plan>) => {
-    const label = p.labels.find((l: TraceLabel) => l.guildId === guildId && l.family === scenario);
-    if (!label) throw new Error(`no ${scenario} in the plan`);
-    return label;
-  };
-  const now = Date.now();
-  const offset = labelOf(plan(now)).start - now;
-  const timed = plan(now - offset + 60_000);
-  const label = labelOf(timed);
-  const events = timed.events.filter(
-    (e: JoinTraceEvent) => e.ts >= label.start - 60_000 && e.ts <= label.end && e.type !== 'guild',
-  );
-  const raiders = events
-    .filter((e) => e.type === 'member.joined' && e.ts >= label.start)
-    .map((e) => (e as { userId: string }).userId);
-  return { events, raiders, label };
-}
+/** The sandbox generator's episode in one guild, starting a minute from now. */
+const episode = (guildId: string, scenario: 'fast-flood' | 'shout-out', seed: number) =>
+  generatedEpisode(system.sandbox, guildId, scenario, seed);
 
 /** What the detector replicas said of a guild's gates. */
 function gateLines(guildId: string): string[] {

@@ -4,7 +4,7 @@ import { createDiscordRest } from '@chat-guard/discord';
 import { runService } from '@chat-guard/runtime';
 import { serve } from '@hono/node-server';
 import { authorizeUrlFor, dashboardEnv } from './dashboardEnv.ts';
-import { LiveHub } from './liveHub.ts';
+import { LEASE_MS, LiveHub } from './liveHub.ts';
 import { SessionStore } from './sessionStore.ts';
 import { UserNames } from './userNames.ts';
 import { createWebApp } from './webApp.ts';
@@ -23,7 +23,13 @@ await runService({
     if (!existsSync(`${staticDir}/index.html`))
       logger.warn({ staticDir }, 'no built front end here (run `npm run build`): serving the API only');
     const ended = bus.ns.subject('dashboard.session.ended');
-    const live = new LiveHub(env.DASHBOARD_SSE_PER_USER, (sessionId) => bus.nc.publish(ended, sessionId));
+    const live = new LiveHub(redis, env.DASHBOARD_SSE_PER_USER, (sessionId) =>
+      bus.nc.publish(ended, sessionId),
+    );
+    // Open views keep their leases; a lease not renewed (this replica gone) frees its slot.
+    const renewing = setInterval(() => {
+      live.renew().catch((err: unknown) => logger.error({ err }, 'could not renew the live views’ leases'));
+    }, LEASE_MS / 3);
     bus.nc.subscribe(ended, { callback: (_err, msg) => live.closeLocal(msg.string()) });
     const discord = createDiscordRest({ api: env.DISCORD_API_URL, token: env.DISCORD_TOKEN });
     const app = createWebApp({
@@ -54,6 +60,7 @@ await runService({
       });
     });
     onShutdown(async () => {
+      clearInterval(renewing);
       live.closeAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });

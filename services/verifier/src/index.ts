@@ -1,1 +1,2 @@
 export { type GateStatus, gateStatus } from './gateStatus.ts';
+export { type MemberVerification, memberVerifications } from './memberVerifications.ts';

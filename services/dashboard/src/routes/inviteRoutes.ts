@@ -51,11 +51,14 @@ export function inviteRoutes(deps: DashboardDeps) {
         ...(await campaignStats(deps.db, campaign.id, rules, now)),
       })),
     );
+    const top = leaderboard.slice(0, 25);
+    const names = await deps.names.of(top.map((l) => l.inviterId));
     return c.json({
       sourcesDays: SOURCES_DAYS,
       sources,
       campaigns: withStats,
-      leaderboard: leaderboard.slice(0, 25),
+      leaderboard: top,
+      names,
       channels: channels
         .filter((ch) => ch.type === ChannelType.GuildText)
         .map((ch) => ({ id: ch.id, name: ch.name })),

@@ -10,11 +10,11 @@ const KEEPALIVE_MS = 25_000;
 /** Server-Sent Events of one guild: joins, leaves, raid scores, lockdowns, gates and audit entries. */
 export function liveRoutes(deps: DashboardDeps) {
   const app = guardedGuild(deps);
-  app.get('/:guildId/live', (c) => {
+  app.get('/:guildId/live', async (c) => {
     const session = c.get('session');
     const guildId = c.get('guild').id;
     let closeStream = (): void => undefined;
-    const release = deps.live.open(session.id, session.userId, () => closeStream());
+    const release = await deps.live.open(session.id, session.userId, () => closeStream());
     if (!release)
       return c.json({ error: 'too-many', message: 'Too many live views open; close one and reload.' }, 429);
     return streamSSE(c, async (stream) => {
@@ -42,7 +42,7 @@ export function liveRoutes(deps: DashboardDeps) {
         await ended;
       } finally {
         clearInterval(keepalive);
-        release();
+        await release().catch((err: unknown) => deps.onError(err, `live ${guildId}: releasing the view`));
         await follow.stop();
         await stream.close();
       }

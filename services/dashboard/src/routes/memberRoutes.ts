@@ -1,6 +1,7 @@
 import { searchMemberJoins } from '@chat-guard/campaigns';
 import { memberCases } from '@chat-guard/enforcer';
 import { browseAuditLog } from '@chat-guard/log-writer';
+import { memberVerifications } from '@chat-guard/verifier';
 import { z } from 'zod';
 import type { DashboardDeps } from '../webApp.ts';
 import { guardedGuild } from './guardedGuild.ts';
@@ -31,12 +32,28 @@ export function memberRoutes(deps: DashboardDeps) {
     const userId = c.req.param('userId');
     if (!/^\d{1,20}$/.test(userId))
       return c.json({ error: 'invalid', errors: [{ field: 'userId', message: 'not an id' }] }, 400);
-    const [joins, cases, actions] = await Promise.all([
+    const [joins, cases, actions, verifications] = await Promise.all([
       searchMemberJoins(deps.db, guildId, userId, 100),
       memberCases(deps.db, guildId, userId, { page: 1, size: 100 }),
       browseAuditLog(deps.db, guildId, { targetId: userId, limit: 200 }),
+      memberVerifications(deps.db, guildId, userId),
     ]);
-    return c.json({ userId, joins, cases: cases.cases, casesTotal: cases.total, actions });
+    // Who invited them and who acted on them, by name (the member's own name too).
+    const names = await deps.names.of([
+      userId,
+      ...joins.map((j) => j.inviterId),
+      ...cases.cases.map((k) => k.actor_id),
+      ...actions.map((a) => a.actorId),
+    ]);
+    return c.json({
+      userId,
+      joins,
+      verifications,
+      cases: cases.cases,
+      casesTotal: cases.total,
+      actions,
+      names,
+    });
   });
   return app;
 }

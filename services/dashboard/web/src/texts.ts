@@ -86,8 +86,22 @@ export const texts = {
     left: 'Left',
     stillHere: 'still here',
     via: (code: string | null, confidence: string) => `invite ${code ?? 'unknown'} (${confidence})`,
-    invitedBy: (id: string) => `invited by ${id}`,
+    invitedBy: (who: string) => `invited by ${who}`,
     accountCreated: 'Account created',
+    verification: 'Member gate',
+    noVerification: 'Never held by the member gate (or it was off).',
+    verificationStatus: (status: string) =>
+      ({
+        admitted: 'let in without a challenge',
+        pending: 'waiting to verify',
+        passed: 'verified',
+        failed: 'failed verification',
+        expired: 'never verified',
+      })[status] ?? status,
+    gateReasons: (status: string, reasons: readonly string[]) =>
+      `${status === 'admitted' ? 'entry checks noted' : 'held for'}: ${reasons.join(', ')}`,
+    attempts: (n: number) => `${n} attempt${n === 1 ? '' : 's'}`,
+    deadline: (at: string) => `must verify by ${at}`,
     cases: 'Cases',
     noCases: 'No case.',
     actions: 'Everything done to this member',
@@ -103,6 +117,9 @@ export const texts = {
     leaves: 'Leaves',
     raidScore: 'Raid score (lockdowns and gates marked)',
     score: 'Score',
+    latestScore: (score: string, at: string, joins: number, reasons: readonly string[]) =>
+      `Latest score ${score} at ${at}: ${joins} join${joins === 1 ? '' : 's'} in the last minute${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}.`,
+    noScore: 'No raid score yet: the detector scores a server when people join.',
     state: 'Current state',
     calm: 'No lockdown in force.',
     lockdownActive: (score: string) => `Lockdown in force (score ${score}).`,

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { type AuditEntry, api } from '../api.ts';
+import { named } from '../names.ts';
 import { Status } from '../Status.tsx';
 import { texts } from '../texts.ts';
 
@@ -17,8 +18,6 @@ interface Verification {
 const t = texts.audit;
 
 /** A name with its id, or the id alone when the name is not known. */
-const named = (name: string | undefined, id: string) => (name ? `${name} (${id})` : id);
-
 /** An entry's details on one short line: what changed, else each field (long values cut). */
 function describeDetails(details: Record<string, unknown>): string {
   if (typeof details.changes === 'string') return details.changes;

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api.ts';
+import { named } from '../names.ts';
 import { Status } from '../Status.tsx';
 import { texts } from '../texts.ts';
 import { useApi } from '../useApi.ts';
@@ -31,6 +32,8 @@ interface InvitesData {
     total: number;
   }[];
   channels: { id: string; name: string }[];
+  /** Display names of the inviters on the leaderboard. */
+  names: Record<string, string>;
 }
 
 const t = texts.invites;
@@ -189,7 +192,7 @@ export function Invites(props: { guildId: string }) {
             <tbody>
               {data.leaderboard.map((l) => (
                 <tr key={l.inviterId}>
-                  <td>{l.inviterId}</td>
+                  <td>{named(data.names[l.inviterId], l.inviterId)}</td>
                   <td>{l.regular}</td>
                   <td>{l.left}</td>
                   <td>{l.fake}</td>

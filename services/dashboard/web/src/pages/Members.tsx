@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { type AuditEntry, api } from '../api.ts';
+import { named } from '../names.ts';
 import { Status } from '../Status.tsx';
 import { texts } from '../texts.ts';
 import { useApi } from '../useApi.ts';
@@ -22,11 +23,24 @@ interface Case {
   rule: string | null;
   created_at: string;
 }
+interface Verification {
+  joinedAt: number;
+  status: 'admitted' | 'pending' | 'passed' | 'failed' | 'expired';
+  reasons: string[];
+  gateId: string | null;
+  attempts: number;
+  deadlineAt: string | null;
+  finishedAt: string | null;
+  outcome: string | null;
+}
 interface Member {
   userId: string;
   joins: Join[];
+  verifications: Verification[];
   cases: Case[];
   actions: AuditEntry[];
+  /** Display names of the member, their inviters and whoever acted on them. */
+  names: Record<string, string>;
 }
 
 const t = texts.members;
@@ -37,8 +51,10 @@ function MemberDetail(props: { guildId: string; userId: string }) {
   if (loaded.state !== 'ready')
     return <Status error={loaded.state === 'error' ? loaded.error : undefined} onRetry={reload} />;
   const m = loaded.data;
+  const who = (id: string) => named(m.names[id], id);
   return (
     <div data-testid="member-detail">
+      <h2>{who(m.userId)}</h2>
       <div className="card">
         <h2>{t.joins}</h2>
         <ul>
@@ -46,11 +62,33 @@ function MemberDetail(props: { guildId: string; userId: string }) {
             <li key={j.joinedAt}>
               {t.joined} {when(j.joinedAt)} · {j.leftAt ? `${t.left} ${when(j.leftAt)}` : t.stillHere} ·{' '}
               {t.via(j.inviteCode, j.confidence)}
-              {j.inviterId ? ` · ${t.invitedBy(j.inviterId)}` : ''} · {t.accountCreated}{' '}
+              {j.inviterId ? ` · ${t.invitedBy(who(j.inviterId))}` : ''} · {t.accountCreated}{' '}
               {when(j.accountCreatedAt)}
             </li>
           ))}
         </ul>
+      </div>
+      <div className="card" data-testid="member-verification">
+        <h2>{t.verification}</h2>
+        {m.verifications.length === 0 ? (
+          <p className="empty">{t.noVerification}</p>
+        ) : (
+          <ul>
+            {m.verifications.map((v) => (
+              <li key={v.joinedAt}>
+                {t.joined} {when(new Date(v.joinedAt).toISOString())} · {t.verificationStatus(v.status)}
+                {v.reasons.length > 0 ? ` · ${t.gateReasons(v.status, v.reasons)}` : ''}
+                {v.attempts > 0 ? ` · ${t.attempts(v.attempts)}` : ''}
+                {v.finishedAt
+                  ? ` · ${when(v.finishedAt)}`
+                  : v.deadlineAt
+                    ? ` · ${t.deadline(when(v.deadlineAt))}`
+                    : ''}
+                {v.outcome ? ` (${v.outcome})` : ''}
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
       <div className="card">
         <h2>{t.cases}</h2>
@@ -60,7 +98,7 @@ function MemberDetail(props: { guildId: string; userId: string }) {
           <ul>
             {m.cases.map((k) => (
               <li key={k.number}>
-                #{k.number} {k.action} · {when(k.created_at)} · {k.reason} ({k.actor_id})
+                #{k.number} {k.action} · {when(k.created_at)} · {k.reason} ({who(k.actor_id)})
               </li>
             ))}
           </ul>
@@ -75,7 +113,7 @@ function MemberDetail(props: { guildId: string; userId: string }) {
             {m.actions.map((a) => (
               <li key={a.seq}>
                 {when(a.at)} · {a.action} · {a.reason} (
-                {typeof a.details.by === 'string' ? a.details.by : a.actorId})
+                {typeof a.details.by === 'string' ? a.details.by : who(a.actorId)})
               </li>
             ))}
           </ul>

@@ -29,10 +29,18 @@ export function Overview(props: { guildId: string }) {
   const { events, connected } = useLiveEvents(props.guildId);
   const now = Date.now();
   const minutes = useMemo(() => perMinute(events, now), [events, now]);
-  const scores = useMemo(() => {
-    const points = events.filter((e) => e.type === 'score').sort((a, b) => a.at - b.at);
-    return [points.map((p) => p.at / 1000), points.map((p) => p.score)];
-  }, [events]);
+  const scorePoints = useMemo(
+    () =>
+      events
+        .filter((e): e is Extract<LiveEvent, { type: 'score' }> => e.type === 'score')
+        .sort((a, b) => a.at - b.at),
+    [events],
+  );
+  const scores = useMemo(
+    () => [scorePoints.map((p) => p.at / 1000), scorePoints.map((p) => p.score)],
+    [scorePoints],
+  );
+  const latest = scorePoints.at(-1);
   const markers = useMemo<Marker[]>(
     () =>
       events.flatMap((e) =>
@@ -158,6 +166,16 @@ export function Overview(props: { guildId: string }) {
         xRange={hour}
         yRange={[0, 1]}
       />
+      <p className={latest ? '' : 'empty'} data-testid="raid-score-latest">
+        {latest
+          ? texts.overview.latestScore(
+              latest.score.toFixed(2),
+              new Date(latest.at).toLocaleTimeString(),
+              latest.joinsLastMinute,
+              latest.reasons.slice(0, 3),
+            )
+          : texts.overview.noScore}
+      </p>
       <div className="card">
         <h2>{texts.overview.recentJoins}</h2>
         {joins.length === 0 ? (
