@@ -20,12 +20,7 @@ describe('the image', () => {
     expect(run).toMatch(/^USER \d+:\d+$/m); // numeric, so Kubernetes can check runAsNonRoot
     // Exec form only: the entrypoint needs no shell, which the run stage does not have.
     const entrypoint = /^ENTRYPOINT (.*)$/m.exec(run)?.[1] ?? '';
-    expect(JSON.parse(entrypoint)).toEqual([
-      '/nodejs/bin/node',
-      '--enable-source-maps',
-      '--import',
-      './dist/instrument.mjs',
-    ]);
+    expect(JSON.parse(entrypoint)).toEqual(['/nodejs/bin/node', '--import', './dist/instrument.mjs']);
     expect(run).not.toMatch(/^RUN /m);
   });
 
@@ -98,6 +93,7 @@ describe('the packages beside the bundles', () => {
 describe('chat-guard with CHAT_GUARD_RUNTIME', () => {
   it('runs services from source by default and from dist/ when compiled', () => {
     expect(serviceArgs('gateway', {})).toEqual([
+      '--max-semi-space-size=2',
       '--import',
       'tsx',
       '--import',

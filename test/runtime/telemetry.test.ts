@@ -1,15 +1,19 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { bundle } from '../../deploy/docker/build.ts';
 import { ADMIN_URL } from '../support/postgres.ts';
-import { spawnTs } from '../support/processes.ts';
+import { repoRoot, spawnTs } from '../support/processes.ts';
 
 interface OtlpSpan {
   name: string;
   traceId: string;
 }
 
-it('exports spans of pg, ioredis and http over OTLP when an endpoint is configured', async () => {
+/** Runs the probe with the telemetry preload and returns the spans an OTLP collector received. */
+async function probeSpans(args: string[]): Promise<{ names: string[]; serviceName: string }> {
   const spans: OtlpSpan[] = [];
   let serviceName = '';
   const collector = createServer((req, res) => {
@@ -37,22 +41,47 @@ it('exports spans of pg, ioredis and http over OTLP when an endpoint is configur
   await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
   try {
-    const work = spawnTs(
-      ['--import', '@chat-guard/runtime/instrument', 'test/fixtures/instrumentedWork.ts'],
-      {
-        OTEL_SERVICE_NAME: 'telemetry-probe',
-        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-        TEST_DATABASE_URL: ADMIN_URL,
-        TEST_HTTP_TARGET: endpoint,
-      },
-    );
+    const work = spawnTs(args, {
+      OTEL_SERVICE_NAME: 'telemetry-probe',
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      TEST_DATABASE_URL: ADMIN_URL,
+      TEST_HTTP_TARGET: endpoint,
+    });
     expect(await work.exited, work.output()).toBe(0);
   } finally {
     await new Promise<void>((resolve) => collector.close(() => resolve()));
   }
-  const names = spans.map((s) => s.name);
+  return { names: spans.map((s) => s.name), serviceName };
+}
+
+function expectEverySpan({ names, serviceName }: { names: string[]; serviceName: string }) {
   expect(serviceName).toBe('telemetry-probe');
   expect(names.some((n) => /^pg\.query|select/i.test(n))).toBe(true);
   expect(names).toContain('ping');
   expect(names.some((n) => /^GET/.test(n))).toBe(true);
+}
+
+it('exports spans of pg, ioredis and http over OTLP when an endpoint is configured', async () => {
+  expectEverySpan(
+    await probeSpans(['--import', '@chat-guard/runtime/instrument', 'test/fixtures/instrumentedWork.ts']),
+  );
+});
+
+it('exports the same spans from the bundles, which load pg and ioredis without a loader hook', {
+  timeout: 120_000,
+}, async () => {
+  // Inside the repository, so the bundle's require('pg') finds node_modules as in the image.
+  mkdirSync(join(repoRoot, '.cache'), { recursive: true });
+  const out = mkdtempSync(join(repoRoot, '.cache', 'bundle-'));
+  try {
+    await bundle(out, {
+      extraEntries: { probe: join(repoRoot, 'test/fixtures/instrumentedWork.ts') },
+      web: false,
+    });
+    // The loader hook is a thread of its own: the bundled service must not start one.
+    expect(readFileSync(join(out, 'instrument.mjs'), 'utf8')).not.toContain('hook.mjs');
+    expectEverySpan(await probeSpans(['--import', join(out, 'instrument.mjs'), join(out, 'probe.mjs')]));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });

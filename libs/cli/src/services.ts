@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, where services are started from. */
@@ -25,8 +25,25 @@ export const services: readonly ServiceInfo[] = [
 /** Where the dashboard serves its pages by default (its ops port is above). */
 export const DASHBOARD_WEB_PORT = 8091;
 
-/** Where `npm run build` puts the compiled services: what the image runs. */
-export const compiledDir = fileURLToPath(new URL('../../../dist/', import.meta.url));
+/**
+ * Where `npm run build` puts the compiled services: what the image runs. From source that is
+ * the repository's dist/; from the bundled CLI (dist/chat-guard.mjs or a chunk under it) it is
+ * the bundle's own directory, found by walking up to the one that holds instrument.mjs.
+ */
+export const compiledDir = findCompiledDir(dirname(fileURLToPath(import.meta.url)));
+
+function findCompiledDir(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'instrument.mjs')) && existsSync(join(dir, 'services'))) return `${dir}/`;
+    if (dirname(dir) === dir) return fileURLToPath(new URL('../../../dist/', import.meta.url));
+  }
+}
+
+/**
+ * A 2-MB young generation: Node's default lets it grow to 48 MB under load, which is most of a
+ * service's resident memory. Stack traces map to the sources with --enable-source-maps.
+ */
+export const SERVICE_NODE_ARGS = '--max-semi-space-size=2';
 
 /**
  * The node arguments that run a service with telemetry preloaded, after any in
@@ -35,7 +52,9 @@ export const compiledDir = fileURLToPath(new URL('../../../dist/', import.meta.u
  * the image runs (`npm run build` first).
  */
 export function serviceArgs(name: string, env: NodeJS.ProcessEnv = process.env): string[] {
-  const extra = (env.CHAT_GUARD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // As the image runs them (see deploy/docker/Dockerfile); CHAT_GUARD_NODE_ARGS comes after, so
+  // its own --max-semi-space-size wins.
+  const extra = [SERVICE_NODE_ARGS, ...(env.CHAT_GUARD_NODE_ARGS ?? '').split(' ')].filter(Boolean);
   const runtime = env.CHAT_GUARD_RUNTIME ?? 'source';
   if (runtime === 'source')
     return [
@@ -51,5 +70,5 @@ export function serviceArgs(name: string, env: NodeJS.ProcessEnv = process.env):
   const main = join(compiledDir, 'services', name, 'main.mjs');
   if (!existsSync(main))
     throw new Error(`CHAT_GUARD_RUNTIME=compiled but ${main} does not exist: run \`npm run build\` first`);
-  return [...extra, '--enable-source-maps', '--import', join(compiledDir, 'instrument.mjs'), main];
+  return [...extra, '--import', join(compiledDir, 'instrument.mjs'), main];
 }

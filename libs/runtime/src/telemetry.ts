@@ -1,11 +1,14 @@
+import { metrics } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { startRuntimeMetrics } from './runtimeMetrics.ts';
 
@@ -43,17 +46,21 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       )
     : // Spans still get ids, so logs carry a trace id even when nothing is exported.
       new NoopSpanProcessor();
-  const sdk = new NodeSDK({
-    // No detected process or host attributes: /metrics must not show the command line (which
-    // may carry arguments) nor internal host names; the service name and version are enough.
-    autoDetectResources: false,
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: options.serviceName,
-      [ATTR_SERVICE_VERSION]: options.serviceVersion,
-    }),
-    spanProcessors: [spanProcessor],
-    metricReader: prometheus,
-    logRecordProcessors: [],
+  // No detected process or host attributes: /metrics must not show the command line (which
+  // may carry arguments) nor internal host names; the service name and version are enough.
+  const resource = resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: options.serviceName,
+    [ATTR_SERVICE_VERSION]: options.serviceVersion,
+  });
+  // The tracer and meter providers themselves rather than the all-in-one NodeSDK: it loads every
+  // exporter and its file-configuration validator (megabytes each service would hold for nothing).
+  const tracerProvider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
+  tracerProvider.register();
+  const meterProvider = new MeterProvider({ resource, readers: [prometheus] });
+  metrics.setGlobalMeterProvider(meterProvider);
+  const unregister = registerInstrumentations({
+    tracerProvider,
+    meterProvider,
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? ''),
@@ -62,8 +69,13 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       new IORedisInstrumentation(),
     ],
   });
-  sdk.start();
   startRuntimeMetrics();
-  current = { prometheus, shutdown: () => sdk.shutdown() };
+  current = {
+    prometheus,
+    async shutdown() {
+      unregister();
+      await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
+    },
+  };
   return current;
 }
