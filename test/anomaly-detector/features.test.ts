@@ -64,6 +64,47 @@ describe('raid features', () => {
     expect(batchCount(Array.from({ length: 10 }, (_, i) => join(40 + i * 211)))).toBeLessThanOrEqual(2);
   });
 
+  it('see a slow drip of accounts made together through one invite, buried in a busy hour', () => {
+    const HOUR = 3_600_000;
+    // Twelve joins through one invite, one every five minutes, beside 60 everyday joins an hour.
+    const drip = (ageDays: (i: number, ts: number) => number) =>
+      Array.from({ length: 12 }, (_, i) => {
+        const ts = T0 - HOUR + 2_000 + i * 5 * 60_000;
+        return { ts, ageDays: ageDays(i, ts), invite: 'drip1' };
+      });
+    const seller = T0 - 400 * DAY;
+    const figures = (joins: ReturnType<typeof drip>) => {
+      const windows = newWindows();
+      addJoins(
+        windows,
+        [...usualTraffic(T0, { perHour: 60 }), ...joins].sort((a, b) => a.ts - b.ts),
+      );
+      return computeFeatures(windows.get(GUILD), T0).named;
+    };
+    // Made by one seller a minute apart, 400 days ago; against twelve people with years between them.
+    const bought = figures(drip((i, ts) => (ts - seller - i * 60_000) / DAY));
+    const people = figures(drip((i) => 40 + i * 173));
+    expect(bought.inviteBatchShare60m).toBeGreaterThan(people.inviteBatchShare60m + 0.1);
+    expect(bought.agedBatchShare60m).toBeGreaterThan(people.agedBatchShare60m + 0.1);
+    expect(bought.joins60m).toBe(people.joins60m);
+  });
+
+  it('tell the admin when the evidence is a drip through one invite over the hour', () => {
+    const HOUR = 3_600_000;
+    const seller = T0 - 400 * DAY;
+    const windows = newWindows();
+    const drip = Array.from({ length: 12 }, (_, i) => {
+      const ts = T0 - HOUR + 2_000 + i * 5 * 60_000;
+      return { ts, ageDays: (ts - seller - i * 60_000) / DAY, invite: 'drip1' };
+    });
+    addJoins(
+      windows,
+      [...usualTraffic(T0, { perHour: 10 }), ...drip].sort((a, b) => a.ts - b.ts),
+    );
+    const { reasons } = computeFeatures(windows.get(GUILD), T0);
+    expect(reasons[0]).toMatch(/^12 of the last hour's 22 joins came through one invite/);
+  });
+
   it('call a burst of newcomers posting links strong evidence, and the same newcomers saying hi not', () => {
     for (const [content, strong] of [
       ['join my server discord.gg/abcdef', true],

@@ -59,7 +59,7 @@ describe('the graduated response', () => {
     [
       'a drip reaching the hourly guardrail may gate',
       AT_REST,
-      see({ score: 0.8, joinsLastMinute: 1, joinsLast10Minutes: 2, joinsLastHour: 6 }),
+      see({ score: 0.8, joinsLastMinute: 1, joinsLast10Minutes: 2, joinsLastHour: 4 }),
       ['gate.start'],
     ],
     ['a middling score does nothing', AT_REST, see({ score: 0.5 }), []],

@@ -15,8 +15,9 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 // Nothing listens here: connecting fails as it does while PostgreSQL is down.
 const DOWN_DATABASE_URL = 'postgres://postgres@127.0.0.1:1/test';
 
-// Three deliveries 50–200 ms apart and a 1-s ack wait: the old budget ran out in well under a second.
-const worker = testConsumer({ maxDeliver: 3, ackWaitMs: 1_000, retry: { baseMs: 50, maxMs: 200 } });
+// Three deliveries 50–200 ms apart: the old budget ran out in well under a second. A 2-s ack
+// wait leaves the heartbeat (every third of it) room on a loaded machine.
+const worker = testConsumer({ maxDeliver: 3, ackWaitMs: 2_000, retry: { baseMs: 50, maxMs: 200 } });
 let factory: ReturnType<typeof busFactory>;
 let bus: EventBus;
 
@@ -73,8 +74,83 @@ describe('a dead-lettered message', () => {
     await bus.publish('message.created', messageCreatedPayload());
     await waitFor(async () => (await readDeadLetters(bus)).length === 1, 'the dead letter');
     // Past the ack wait and every backoff step: a terminate the server ignored shows up as calls.
-    await sleep(2_500);
+    await sleep(3_000);
     await consumption.stop();
     expect(calls).toBe(1);
   });
+});
+
+describe('while a dependency is down', () => {
+  // The handler's database: down (nothing listens) until the test says it is back.
+  let databaseUrl = DOWN_DATABASE_URL;
+  const handled: string[] = [];
+  const handleWithDatabase = async (messageId: string) => {
+    await queryOnce(databaseUrl);
+    handled.push(messageId);
+  };
+  beforeEach(() => {
+    databaseUrl = DOWN_DATABASE_URL;
+    handled.length = 0;
+  });
+
+  it('a poison message still goes to the dead letter at once, and the messages waiting are not spent', async () => {
+    let poisonCalls = 0;
+    const consumption = await consume(
+      bus,
+      worker,
+      {
+        'message.created': async (m) => {
+          if (m.content === 'poison') {
+            poisonCalls += 1;
+            throw new PermanentError('this message can never be handled');
+          }
+          await handleWithDatabase(m.messageId);
+        },
+      },
+      { probeIntervalMs: 100 },
+    );
+    const poison = () => bus.publish('message.created', messageCreatedPayload({ content: 'poison' }));
+    await poison();
+    await waitFor(async () => (await readDeadLetters(bus)).length === 1, 'the poison message dead-lettered');
+    const waiting = [messageCreatedPayload(), messageCreatedPayload()];
+    for (const m of waiting) await bus.publish('message.created', m);
+    // Two ack waits and many times the three-delivery budget: the old consumer dead-lettered these.
+    await sleep(4_500);
+    expect(await readDeadLetters(bus)).toHaveLength(1);
+    databaseUrl = DATABASE_URL;
+    await waitFor(() => handled.length >= waiting.length, 'the waiting messages handled');
+    await poison(); // once the dependency answers, poison goes straight to the dead letter again
+    await waitFor(async () => (await readDeadLetters(bus)).length === 2, 'the second poison message');
+    await consumption.stop();
+    const letters = await readDeadLetters(bus);
+    expect(letters.map((l) => JSON.parse(l.body).content)).toEqual(['poison', 'poison']);
+    expect(letters[0]?.reason).toContain('this message can never be handled');
+    expect(poisonCalls).toBe(2);
+    expect(handled.sort()).toEqual(waiting.map((m) => m.messageId).sort());
+  }, 20_000);
+
+  it('stopping (SIGTERM) during the outage leaves its messages unacknowledged for redelivery, none lost', async () => {
+    const handlers = { 'message.created': (m: { messageId: string }) => handleWithDatabase(m.messageId) };
+    // Each replica has its own connection, as each process does; the drain closes it.
+    const firstBus = await factory.open('replica-1');
+    const first = await consume(firstBus, worker, handlers);
+    const sent = Array.from({ length: 40 }, () => messageCreatedPayload());
+    for (const m of sent) await bus.publish('message.created', m);
+    const info = () => bus.jsm.consumers.info(bus.ns.stream(worker.stream), worker.durable);
+    await waitFor(async () => (await info()).delivered.stream_seq === sent.length, 'every message delivered');
+    const stoppedAt = Date.now();
+    await first.stop();
+    await firstBus.drain();
+    expect(Date.now() - stoppedAt).toBeLessThan(2_000); // the drain does not wait for the outage to end
+    expect(handled).toEqual([]);
+    const atStop = await info();
+    expect(atStop.num_ack_pending).toBe(sent.length); // none acknowledged, none terminated
+
+    databaseUrl = DATABASE_URL;
+    const second = await consume(await factory.open('replica-2'), worker, handlers);
+    await waitFor(() => handled.length >= sent.length, 'every message handled by the next replica');
+    await second.stop();
+    expect(handled.sort()).toEqual(sent.map((m) => m.messageId).sort()); // each once
+    expect(await readDeadLetters(bus)).toEqual([]);
+  }, 20_000);
 });

@@ -6,6 +6,7 @@ import {
   moderate,
   openCase,
   recordViolation,
+  recordViolations,
   type Verdict,
 } from '@chat-guard/enforcer';
 import { connectPostgres } from '@chat-guard/store';
@@ -104,6 +105,30 @@ describe('cases', () => {
       audit_keys: [`delete:${v.messageId}:0`, `warn:${v.messageId}:0`],
     });
     expect(JSON.stringify(only)).not.toContain('discord.gg');
+  });
+
+  it('record a burst in one batch in the order it happened, the member told once a step', async () => {
+    const [spammer, other] = view().memberIds;
+    const at = Date.now();
+    // Five messages of one member a second apart, handed over newest first, and one of another.
+    const burst = [4, 3, 2, 1, 0].map((s) => verdict(spammer ?? '', at + s * 1_000));
+    const bystander = verdict(other ?? '', at);
+    const recorded = await recordViolations(database.db, [...burst, bystander, burst[0] as Verdict], policy);
+    const inOrder = recorded.slice(0, 5).reverse();
+    expect(inOrder.map((r) => [r.escalation.action, r.escalation.count, r.notice])).toEqual([
+      ['warn', 1, 'tell'],
+      ['warn', 2, 'folded'],
+      ['timeout', 3, 'tell'],
+      ['timeout', 4, 'folded'],
+      ['timeout', 5, 'folded'],
+    ]);
+    expect(recorded[5]).toMatchObject({ escalation: { action: 'warn', count: 1 }, notice: 'tell' });
+    expect(recorded[6]).toEqual(recorded[0]); // the same verdict twice in a batch: one case
+    const rows = await cases();
+    expect(rows.map((r) => r.number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(new Set(recorded.map((r) => r.caseNumber)).size).toBe(6);
+    // A redelivery of the whole burst later decides exactly the same.
+    expect(await recordViolations(database.db, burst, policy)).toEqual(recorded.slice(0, 5));
   });
 
   it.each([

@@ -5,7 +5,10 @@ import {
   type EnforcerDeps,
   enforceVerdict,
   liftTimeout,
+  MessageDeletions,
   type Verdict,
+  type VerdictDeps,
+  ViolationBatches,
 } from '@chat-guard/enforcer';
 import { defaultGuildConfig } from '@chat-guard/events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -30,6 +33,7 @@ function recordingDiscord() {
   };
   const port: EnforcerDeps['discord'] = {
     deleteMessage: (...args) => act('delete', args),
+    bulkDeleteMessages: (...args) => act('bulk', args),
     timeoutMember: (...args) => act('timeout', args),
     liftTimeout: (...args) => act('lift', args),
     sendMessage: async (...args) => {
@@ -59,7 +63,8 @@ function deps(
   discord: EnforcerDeps['discord'],
   audits: AuditPayload[],
   muteDurationMinute = 10,
-): EnforcerDeps {
+): VerdictDeps {
+  const now = () => 1_732_000_000_000;
   return {
     db: database.db,
     discord,
@@ -67,7 +72,9 @@ function deps(
     audit: async (entry) => {
       audits.push(entry);
     },
-    now: () => 1_732_000_000_000,
+    now,
+    deletions: new MessageDeletions({ db: database.db, discord, now }),
+    violations: new ViolationBatches(database.db),
   };
 }
 

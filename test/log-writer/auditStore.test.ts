@@ -1,4 +1,10 @@
-import { appendAuditEntry, auditedGuilds, pruneAuditLog, verifyGuildChain } from '@chat-guard/log-writer';
+import {
+  AuditBatches,
+  appendAuditEntry,
+  auditedGuilds,
+  pruneAuditLog,
+  verifyGuildChain,
+} from '@chat-guard/log-writer';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migratedDatabase } from '../support/postgres.ts';
@@ -37,6 +43,26 @@ describe('the audit log', () => {
     expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const report = await verifyGuildChain(database.db, GUILD);
     expect(report).toMatchObject({ checked: 20, problem: undefined });
+  });
+
+  it('appends a burst in a few batched transactions, each key once, and the chain still verifies', async () => {
+    const batches = new AuditBatches(database.db);
+    const event = (n: number) => ({ ...action(n), details: { n }, at: action(n).at.getTime() });
+    // 300 entries arrive at once, 30 of them twice (a redelivery in the same burst).
+    const burst = Array.from({ length: 300 }, (_, i) => event(i));
+    const stored = [...burst, ...burst.slice(0, 30)].map((e) => batches.record(e, '1100000000000000200'));
+    await Promise.all(stored);
+    expect(batches.counts.entries).toBe(330);
+    expect(batches.counts.transactions).toBeLessThanOrEqual(10);
+
+    const rows = await database.db.selectFrom('audit_log').select(['seq', 'idempotency_key']).execute();
+    expect(rows).toHaveLength(300);
+    expect(new Set(rows.map((r) => r.idempotency_key)).size).toBe(300);
+    const embeds = await database.db.selectFrom('log_outbox').select('id').execute();
+    expect(embeds).toHaveLength(300);
+    const clean = auditVerify('--guild', GUILD);
+    expect(await clean.exited).toBe(0);
+    expect(clean.output()).toContain(`guild ${GUILD}: ok, 300 entries verified`);
   });
 
   it('verifies from the command line, and names the row changed in the database', async () => {

@@ -5,7 +5,8 @@ import { busFactory, NATS_URL, nextSnowflake, uniqueNamespace } from '../support
 import { migratedDatabase } from '../support/postgres.ts';
 import { type Spawned, spawnTs } from '../support/processes.ts';
 
-const EVENTS = 600;
+// Enough that a log-writer appending in batches is still busy when it is stopped.
+const EVENTS = 4_000;
 
 it('drains on SIGTERM mid-burst: what it took is finished and acknowledged, and no event is lost or doubled', async () => {
   const database = await migratedDatabase();
@@ -41,9 +42,8 @@ it('drains on SIGTERM mid-burst: what it took is finished and acknowledged, and 
       (await sql<{ n: string }>`select count(*) as n from audit_log`.execute(database.db)).rows[0]?.n ?? 0,
     );
 
-  const first = startReplica();
-  await first.waitForOutput(/"msg":"ready"/, 60_000);
   const bus = await buses.open('publisher');
+  await bus.provision();
   const guilds = Array.from({ length: 6 }, () => nextSnowflake());
   for (let i = 0; i < EVENTS; i++)
     await bus.publish('audit.recorded', {
@@ -56,7 +56,10 @@ it('drains on SIGTERM mid-burst: what it took is finished and acknowledged, and 
       idempotencyKey: `drain-${namespace}-${i}`,
       at: Date.now(),
     });
-  while ((await recorded()) < 30) await new Promise((r) => setTimeout(r, 20));
+  // The burst waits in the stream; the replica starts on it and is stopped early in it.
+  const first = startReplica();
+  await first.waitForOutput(/"msg":"ready"/, 60_000);
+  while ((await recorded()) < 30) await new Promise((r) => setTimeout(r, 10));
 
   first.child.kill('SIGTERM');
   expect(await first.exited, first.output()).toBe(0);

@@ -13,7 +13,11 @@ interface OtlpSpan {
 }
 
 /** Runs the probe with the telemetry preload and returns the spans an OTLP collector received. */
-async function probeSpans(args: string[]): Promise<{ names: string[]; serviceName: string }> {
+async function probeSpans(
+  args: string[],
+  // Every new trace recorded unless a test says otherwise (the services' default keeps 0.1).
+  extraEnv: Record<string, string> = { TRACE_SAMPLE_RATIO: '1' },
+): Promise<{ names: string[]; serviceName: string }> {
   const spans: OtlpSpan[] = [];
   let serviceName = '';
   const collector = createServer((req, res) => {
@@ -46,6 +50,7 @@ async function probeSpans(args: string[]): Promise<{ names: string[]; serviceNam
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       TEST_DATABASE_URL: ADMIN_URL,
       TEST_HTTP_TARGET: endpoint,
+      ...extraEnv,
     });
     expect(await work.exited, work.output()).toBe(0);
   } finally {
@@ -84,4 +89,12 @@ it('exports the same spans from the bundles, which load pg and ioredis without a
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+});
+
+it('records no new trace with TRACE_SAMPLE_RATIO=0', async () => {
+  const { names } = await probeSpans(
+    ['--import', '@chat-guard/runtime/instrument', 'test/fixtures/instrumentedWork.ts'],
+    { TRACE_SAMPLE_RATIO: '0' },
+  );
+  expect(names).toEqual([]);
 });

@@ -187,6 +187,32 @@ describe("bulk delete's rules and the role hierarchy", () => {
     expect(ids.every((id) => sandbox.state.guilds[guildId]?.messages[id])).toBe(true);
   });
 
+  it('takes 2 to 100 ids; unknown ones count towards the limits and are skipped', async () => {
+    const channelId = info().channels.chat ?? '';
+    const userId = info().memberIds[1] ?? '';
+    const ids = [0, 1, 2].map((i) => sandbox.actions.postMessage({ channelId, userId, content: `n${i}` }).id);
+    const bulk = (messages: readonly string[]) =>
+      client.rest
+        .post(`/channels/${channelId}/messages/bulk-delete`, { body: { messages } })
+        .catch((err: unknown) => err);
+    expect(((await bulk([ids[0] ?? ''])) as DiscordAPIError).code).toBe(50016);
+    const unknown = (n: number) => (BigInt(ids[0] ?? '0') + BigInt(n + 1_000)).toString();
+    const tooMany = [...ids, ...Array.from({ length: 98 }, (_, n) => unknown(n))];
+    expect(((await bulk(tooMany)) as DiscordAPIError).code).toBe(50016);
+    expect(ids.every((id) => sandbox.state.guilds[guildId]?.messages[id])).toBe(true);
+
+    // One real message and one unknown id make two: the real one goes, the unknown is skipped.
+    expect(await bulk([ids[0] ?? '', unknown(0)])).not.toBeInstanceOf(Error);
+    expect(sandbox.state.guilds[guildId]?.messages[ids[0] ?? '']).toBeUndefined();
+    const done = sandbox.inspect.actions({ kind: 'messages.bulkDeleted', channelId }).at(-1);
+    expect(done?.messageIds).toEqual([ids[0]]);
+    // 100 ids, the rest unknown, are within the limit.
+    expect(
+      await bulk([ids[1] ?? '', ids[2] ?? '', ...Array.from({ length: 98 }, (_, n) => unknown(n))]),
+    ).not.toBeInstanceOf(Error);
+    expect(sandbox.state.guilds[guildId]?.messages[ids[1] ?? '']).toBeUndefined();
+  });
+
   it('lets the bot ban a member with Administrator it outranks, but never time one out', async () => {
     const guild = client.guilds.cache.get(guildId);
     const target = info().memberIds[8] ?? '';

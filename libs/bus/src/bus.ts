@@ -12,11 +12,13 @@ import {
   jetstream,
   jetstreamManager,
   type PubAck,
+  PubHeaders,
 } from '@nats-io/jetstream';
 import { headers as createHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { z } from 'zod';
+import { AckedPublisher } from './ackedPublisher.ts';
 import { InvalidEventError } from './errors.ts';
 import { published } from './metrics.ts';
 import { Namespace } from './namespace.ts';
@@ -58,6 +60,7 @@ export async function connectBus(options: BusOptions): Promise<EventBus> {
 /** Typed publishing over JetStream, with dedupe ids and trace context, plus the shared plumbing. */
 export class EventBus {
   readonly js: JetStreamClient;
+  readonly #publisher: AckedPublisher;
   #connected = true;
 
   constructor(
@@ -68,6 +71,7 @@ export class EventBus {
     private readonly options: BusOptions,
   ) {
     this.js = jetstream(nc);
+    this.#publisher = new AckedPublisher(nc);
     void this.#trackStatus();
   }
 
@@ -128,11 +132,11 @@ export class EventBus {
     });
     try {
       injectTraceContext(trace.setSpan(context.active(), span), headers);
-      const expect =
-        options.expectLastSubjectSequence === undefined
-          ? {}
-          : { expect: { lastSubjectSequence: options.expectLastSubjectSequence } };
-      const ack = await this.js.publish(subject, data, { msgID, headers, ...expect });
+      headers.set(PubHeaders.MsgIdHdr, msgID);
+      if (options.expectLastSubjectSequence !== undefined) {
+        headers.set(PubHeaders.ExpectedLastSubjectSequenceHdr, String(options.expectLastSubjectSequence));
+      }
+      const ack = await this.#publisher.publish(subject, data, headers);
       span.setAttribute('messaging.nats.duplicate', ack.duplicate);
       return ack;
     } catch (err) {
@@ -146,5 +150,6 @@ export class EventBus {
   /** Stops taking messages, flushes what was published and closes the connection. */
   async drain(): Promise<void> {
     if (!this.nc.isClosed()) await this.nc.drain();
+    this.#publisher.close();
   }
 }

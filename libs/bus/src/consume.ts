@@ -12,8 +12,9 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { z } from 'zod';
 import { type EventBus, VERSION_HEADER } from './bus.ts';
 import { deadLetterAndTerm } from './deadLetter.ts';
-import { errorMessage, isRetryable } from './errors.ts';
-import { deliveries, handlerDuration } from './metrics.ts';
+import { DependencyGate, MessageKeeper } from './dependencyGate.ts';
+import { errorMessage, isDependencyDown, isRetryable } from './errors.ts';
+import { DeliveryTally, handlerDuration } from './metrics.ts';
 import { extractTraceContext, tracer } from './tracing.ts';
 
 export interface MessageMeta {
@@ -21,12 +22,15 @@ export interface MessageMeta {
   readonly streamSequence: number;
   readonly deliveryCount: number;
   readonly headers: MsgHdrs | undefined;
+  /** Tells the server the handler is still at work, so the ack wait does not lapse (e.g. during a rate-limit wait). */
+  readonly working?: () => void;
 }
 
 export type Handler<N extends EventName> = (payload: EventPayload<N>, meta: MessageMeta) => Promise<void>;
 export type Handlers = { readonly [N in EventName]?: Handler<N> };
 
-export type OutcomeKind = 'acked' | 'ignored' | 'retry' | 'dead';
+/** `waiting`: a dependency is down; the message is kept, unspent, until it answers. */
+export type OutcomeKind = 'acked' | 'ignored' | 'retry' | 'dead' | 'waiting';
 
 /** What became of one delivery; services log these. */
 export interface Outcome {
@@ -44,6 +48,13 @@ export interface ConsumeOptions {
   /** Messages handled at once by this replica. */
   readonly concurrency?: number;
   readonly onOutcome?: (outcome: Outcome) => void;
+  /**
+   * Checks the service's dependencies (e.g. `select 1`, a Redis ping) while one is down; it
+   * throws while they are still down. A waiting message is retried only once it passes.
+   */
+  readonly probe?: () => Promise<void>;
+  /** How often a dependency that is down is probed; 1 s unless told. */
+  readonly probeIntervalMs?: number;
 }
 
 export interface Consumption {
@@ -57,7 +68,12 @@ export function retryDelayMs(spec: ConsumerSpec, deliveryCount: number): number 
   return Math.min(spec.retry.baseMs * 2 ** Math.max(0, deliveryCount - 1), spec.retry.maxMs);
 }
 
-/** Pulls from a durable consumer shared by every replica and dispatches to typed handlers. */
+/**
+ * Pulls from a durable consumer shared by every replica and dispatches to typed handlers. A
+ * handler failing because a dependency is down (`isDependencyDown`) keeps its message: it and
+ * everything pulled meanwhile wait on a `DependencyGate`, heartbeated with `working()`, and
+ * spend no deliveries however long the outage lasts.
+ */
 export async function consume(
   bus: EventBus,
   spec: ConsumerSpec,
@@ -68,39 +84,101 @@ export async function consume(
   const consumer = await bus.js.consumers.get(bus.ns.stream(spec.stream), spec.durable);
   const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 32) });
   const inFlight = new Set<Promise<void>>();
+  const held: JsMsg[] = [];
+  const keeper = new MessageKeeper(spec.ackWaitMs);
+  const tally = new DeliveryTally(spec.durable);
   const report = options.onOutcome ?? (() => undefined);
+  const gate = new DependencyGate(
+    options.probeIntervalMs ?? 1_000,
+    options.probe,
+    (err) => report(probeOutcome(spec, err)),
+    () => pump(),
+  );
+  const context: DeliveryContext = { bus, spec, handlers, gate, keeper, report };
+
+  const start = (msg: JsMsg) => {
+    const started = performance.now();
+    const work = handleOne(context, msg).then((outcome) => {
+      const event = outcome.event ?? 'unknown';
+      tally.count(event, outcome.kind);
+      handlerDuration.record((performance.now() - started) / 1000, {
+        consumer: spec.durable,
+        event,
+        outcome: outcome.kind,
+      });
+      report(outcome);
+      pump();
+    });
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+  // Starts held messages while the gate is open and there is room.
+  const pump = () => {
+    while (gate.open && inFlight.size < concurrency) {
+      const next = held.shift();
+      if (!next) return;
+      keeper.release(next);
+      start(next);
+    }
+  };
 
   const done = (async () => {
-    for await (const msg of messages) {
-      const started = performance.now();
-      const work = handleOne(bus, spec, handlers, msg).then((outcome) => {
-        const labels = { consumer: spec.durable, event: outcome.event ?? 'unknown', outcome: outcome.kind };
-        deliveries.add(1, labels);
-        handlerDuration.record((performance.now() - started) / 1000, labels);
-        report(outcome);
-      });
-      inFlight.add(work);
-      void work.finally(() => inFlight.delete(work));
-      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    try {
+      for await (const msg of messages) {
+        // Stopping during an outage: what is still arriving stays pending, for redelivery.
+        if (gate.stopping && !gate.open) continue;
+        if (gate.open && held.length === 0 && inFlight.size < concurrency) start(msg);
+        else {
+          held.push(msg);
+          keeper.keep(msg);
+        }
+        // Back-pressure while handlers work. While the gate is closed, keep taking what the
+        // server sends into the held queue instead, so nothing sits unheartbeated in the pull buffer.
+        while (gate.open && inFlight.size >= concurrency) await Promise.race([...inFlight, gate.closed]);
+      }
+      await Promise.all(inFlight);
+    } finally {
+      // Left unacknowledged: the server redelivers them after the ack wait, to this or another replica.
+      for (const msg of held.splice(0)) keeper.release(msg);
+      keeper.close();
+      tally.close();
     }
-    await Promise.all(inFlight);
   })();
 
   return {
     done,
     async stop() {
+      gate.stop();
       await messages.close();
       await done;
     },
   };
 }
 
-async function handleOne(
-  bus: EventBus,
-  spec: ConsumerSpec,
-  handlers: Handlers,
-  msg: JsMsg,
-): Promise<Outcome> {
+function probeOutcome(spec: ConsumerSpec, err: unknown): Outcome {
+  return {
+    consumer: spec.durable,
+    subject: '',
+    event: undefined,
+    streamSequence: 0,
+    deliveryCount: 0,
+    kind: 'waiting',
+    reason: `dependency probe failed: ${errorMessage(err)}`,
+    error: err,
+  };
+}
+
+interface DeliveryContext {
+  readonly bus: EventBus;
+  readonly spec: ConsumerSpec;
+  readonly handlers: Handlers;
+  readonly gate: DependencyGate;
+  readonly keeper: MessageKeeper;
+  readonly report: (outcome: Outcome) => void;
+}
+
+async function handleOne(context: DeliveryContext, msg: JsMsg): Promise<Outcome> {
+  const { bus, spec, handlers } = context;
   const subject = bus.ns.unprefix(msg.subject);
   const event = eventNameForSubject(subject);
   const base = {
@@ -136,29 +214,49 @@ async function handleOne(
     return { ...base, kind: 'ignored' };
   }
 
-  const meta: MessageMeta = { ...base, headers: msg.headers };
+  const meta: MessageMeta = { ...base, headers: msg.headers, working: () => msg.working() };
   const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject };
-  return tracer.startActiveSpan(
-    `${event} process`,
-    { kind: SpanKind.CONSUMER, attributes },
-    extractTraceContext(msg.headers),
-    async (span) => {
-      try {
-        await handler(parsed.data as EventPayload<EventName>, meta);
-        msg.ack();
-        return { ...base, kind: 'acked' as const };
-      } catch (err) {
-        span.recordException(err instanceof Error ? err : String(err));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
-        if (!isRetryable(err)) return dead(`permanent failure: ${errorMessage(err)}`, err);
-        if (msg.info.deliveryCount >= spec.maxDeliver) {
-          return dead(`failed ${msg.info.deliveryCount} deliveries, last error: ${errorMessage(err)}`, err);
+  const run = () =>
+    tracer.startActiveSpan(
+      `${event} process`,
+      { kind: SpanKind.CONSUMER, attributes },
+      extractTraceContext(msg.headers),
+      async (span): Promise<{ err: unknown } | undefined> => {
+        try {
+          await handler(parsed.data as EventPayload<EventName>, meta);
+          return undefined;
+        } catch (err) {
+          span.recordException(err instanceof Error ? err : String(err));
+          span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
+          return { err };
+        } finally {
+          span.end();
         }
-        msg.nak(retryDelayMs(spec, msg.info.deliveryCount));
-        return { ...base, kind: 'retry' as const, reason: errorMessage(err), error: err };
-      } finally {
-        span.end();
+      },
+    );
+
+  for (let failure = await run(); ; failure = await run()) {
+    if (!failure) {
+      context.gate.markUp();
+      msg.ack();
+      return { ...base, kind: 'acked' };
+    }
+    const { err } = failure;
+    if (!isDependencyDown(err)) {
+      if (!isRetryable(err)) return dead(`permanent failure: ${errorMessage(err)}`, err);
+      if (msg.info.deliveryCount >= spec.maxDeliver) {
+        return dead(`failed ${msg.info.deliveryCount} deliveries, last error: ${errorMessage(err)}`, err);
       }
-    },
-  );
+      msg.nak(retryDelayMs(spec, msg.info.deliveryCount));
+      return { ...base, kind: 'retry', reason: errorMessage(err), error: err };
+    }
+    // The message is not at fault: keep it, unspent, until the dependency answers.
+    context.report({ ...base, kind: 'waiting', reason: errorMessage(err), error: err });
+    context.keeper.keep(msg);
+    const wake = await context.gate.wait();
+    context.keeper.release(msg);
+    if (wake === 'stop') {
+      return { ...base, kind: 'retry', reason: `stopped while waiting: ${errorMessage(err)}`, error: err };
+    }
+  }
 }

@@ -26,3 +26,39 @@ export const published = meter.createCounter('chatguard_bus_published_total', {
 export const deadLettered = meter.createCounter('chatguard_bus_dead_letters_total', {
   description: 'Messages dead-lettered, by stream and consumer',
 });
+
+/**
+ * Deliveries counted in memory and added to the counter once a second (and on close), so the
+ * hot path pays for a map increment, not an attribute hash per message.
+ */
+export class DeliveryTally {
+  readonly #counts = new Map<string, { labels: Record<string, string>; n: number }>();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly consumer: string,
+    flushMs = 1_000,
+  ) {
+    this.#timer = setInterval(() => this.flush(), flushMs);
+    this.#timer.unref();
+  }
+
+  count(event: string, outcome: string): void {
+    const key = `${event}\u0000${outcome}`;
+    const entry = this.#counts.get(key);
+    if (entry) entry.n += 1;
+    else this.#counts.set(key, { labels: { consumer: this.consumer, event, outcome }, n: 1 });
+  }
+
+  flush(): void {
+    for (const entry of this.#counts.values()) {
+      if (entry.n > 0) deliveries.add(entry.n, entry.labels);
+      entry.n = 0;
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    this.flush();
+  }
+}

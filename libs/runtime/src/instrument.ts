@@ -20,6 +20,7 @@ const env = parseEnv(
   z.object({
     OTEL_SERVICE_NAME: z.string().min(1).default('chat-guard'),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(0.1),
     npm_package_version: z.string().default('0.0.0'),
   }),
 );
@@ -28,6 +29,7 @@ startTelemetry({
   serviceName: env.OTEL_SERVICE_NAME,
   serviceVersion: env.npm_package_version,
   otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+  traceSampleRatio: env.TRACE_SAMPLE_RATIO,
 });
 
 // http is patched when require()d; the bundles import it as an ES module, so require it once

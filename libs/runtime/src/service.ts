@@ -184,6 +184,7 @@ export async function runService<Schema extends z.ZodType<BaseEnv>>(
         const consumption = await consume(connectedBus, spec, handlers, {
           concurrency: env.CONSUMER_CONCURRENCY,
           onOutcome: (outcome) => logOutcome(logger, outcome),
+          probe: () => probeDependencies(connectedBus, postgres, redis),
         });
         consumptions.push(consumption);
         return consumption;
@@ -211,6 +212,13 @@ export async function runService<Schema extends z.ZodType<BaseEnv>>(
     logger.fatal({ err }, 'could not start');
     process.exit(1);
   }
+}
+
+/** Throws while a dependency of the service is down; the consumer waits on it before retrying. */
+async function probeDependencies(bus: EventBus, postgres: Postgres | undefined, redis: Redis | undefined) {
+  if (!bus.connected) throw new Error('NATS is disconnected');
+  await postgres?.ping();
+  if (redis && redis.status !== 'ready') throw new Error(`Redis is ${redis.status}`);
 }
 
 async function ping(postgres: Postgres | undefined): Promise<boolean> {

@@ -7,7 +7,12 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { startRuntimeMetrics } from './runtimeMetrics.ts';
@@ -23,6 +28,11 @@ export interface TelemetryOptions {
   readonly serviceVersion: string;
   /** OTLP/HTTP traces endpoint base, e.g. http://otel-collector:4318; traces stay local without it. */
   readonly otlpEndpoint: string | undefined;
+  /**
+   * Share of new traces recorded, 0 to 1 (1 unless told); a span whose parent is in the
+   * message's trace context follows the parent's choice, so a trace is whole or absent.
+   */
+  readonly traceSampleRatio?: number;
 }
 
 let current: Telemetry | undefined;
@@ -54,7 +64,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   });
   // The tracer and meter providers themselves rather than the all-in-one NodeSDK: it loads every
   // exporter and its file-configuration validator (megabytes each service would hold for nothing).
-  const tracerProvider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
+  // Unsampled spans are non-recording: the hot path then pays for ids and context only.
+  const sampler = new ParentBasedSampler({
+    root: new TraceIdRatioBasedSampler(options.traceSampleRatio ?? 1),
+  });
+  const tracerProvider = new NodeTracerProvider({ resource, sampler, spanProcessors: [spanProcessor] });
   tracerProvider.register();
   const meterProvider = new MeterProvider({ resource, readers: [prometheus] });
   metrics.setGlobalMeterProvider(meterProvider);

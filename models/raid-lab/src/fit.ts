@@ -14,14 +14,15 @@ export interface FitOptions {
   readonly monotone: boolean;
 }
 
+/** The shipped model's fit: a monotone logistic regression (docs/raid-model.md says why). */
 export const DEFAULT_FIT: FitOptions = {
-  epochs: 40,
+  epochs: 30,
   batchSize: 512,
   learningRate: 0.005,
   l2: 0.001,
   seed: 7,
-  hidden: [16, 8],
-  monotone: false,
+  hidden: [],
+  monotone: true,
 };
 
 /**

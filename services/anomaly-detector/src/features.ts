@@ -3,6 +3,7 @@ import {
   batchCount,
   cadenceRegularity,
   count,
+  largestInviteBatch,
   lookAlikeCount,
   repeatPosters,
   spamPosters,
@@ -12,7 +13,9 @@ import {
 
 /**
  * The feature vector's layout. A model is trained for one version and refuses another.
- * v5 measures the newcomers' mix against the guild's own usual newcomers instead of
+ * v6 adds evidence a slow drip leaves over the hour: the largest batch of accounts at least a
+ * day old, the largest batch that came through one invite, and how evenly the hour's last joins
+ * were spaced. v5 measures the newcomers' mix against the guild's own usual newcomers instead of
  * absolute shares, finds account batches with a band relative to their age instead of a fixed
  * span, and reads what newcomers post (links, pings, near-copies), who invited them and how
  * evenly they arrive.
@@ -20,7 +23,7 @@ import {
 // Dropped after the first cross-generator report, for pointing opposite ways on A and B:
 // avatarLift1m (raid-against-surge AUC 0.70 on A, 0.39 on B) and avatarSurprise60m (0.67, 0.39).
 export const FEATURE_SPEC = {
-  version: 5,
+  version: 6,
   names: [
     'joins1m',
     'joins10m',
@@ -41,6 +44,8 @@ export const FEATURE_SPEC = {
     'batchShare60m',
     'batchCount10m',
     'batchCount60m',
+    'agedBatchShare60m',
+    'inviteBatchShare60m',
     'lookAlikeShare10m',
     'lookAlikeShare60m',
     'spamPosterShare10m',
@@ -49,6 +54,7 @@ export const FEATURE_SPEC = {
     'repeatPosterCount60m',
     'topInviteShare10m',
     'cadence10m',
+    'cadence60m',
   ],
 } as const;
 
@@ -154,6 +160,8 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
     batchShare60m: shrunk(batch60, n60),
     batchCount10m: logScale(batch, 200),
     batchCount60m: logScale(batch60, 500),
+    agedBatchShare60m: shrunk(h.agedBatch, n60),
+    inviteBatchShare60m: shrunk(h.inviteBatch, n60),
     lookAlikeShare10m: shrunk(lookAlike, n10),
     lookAlikeShare60m: shrunk(h.lookAlike, n60),
     spamPosterShare10m: shrunk(spam, n10),
@@ -162,6 +170,7 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
     repeatPosterCount60m: logScale(h.repeat, 100),
     topInviteShare10m: shrunk(top.count, n10),
     cadence10m: cadenceRegularity(long.slice(-20)),
+    cadence60m: h.cadence,
   };
   const strong: string[] = [];
   if (spam >= STRONG.spamPosters && spam >= STRONG.spamPosterShare * n10)
@@ -180,7 +189,7 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
     version: FEATURE_SPEC.version,
     vector: FEATURE_SPEC.names.map((n) => named[n]),
     named,
-    reasons: reasonsFor({ n1, n10, rate, young1, avatars, lookAlike, ref, top, spam }),
+    reasons: reasonsFor({ n1, n10, rate, young1, avatars, lookAlike, ref, top, spam, hour: h }),
     strong,
     joinsLastMinute: n1,
     joinsLast10Minutes: n10,
@@ -198,6 +207,10 @@ interface HourStats {
   readonly batch: number;
   /** The largest batch among accounts at least a day old. */
   readonly agedBatch: number;
+  /** The largest batch among the joins that came through one invite (the vanity URL counts as one). */
+  readonly inviteBatch: number;
+  /** How evenly the hour's last 20 joins were spaced. */
+  readonly cadence: number;
   readonly hour: readonly WindowJoin[];
   readonly lookAlike: number;
   readonly spam: number;
@@ -228,6 +241,8 @@ function hourStats(window: GuildWindow, now: number, since: number): HourStats {
     avatars: count(hour, defaultAvatar),
     batch: hour.length >= 2 ? batchCount(hour) : 0,
     agedBatch: batchCount(hour.filter((j) => !youngerThan(1)(j))),
+    inviteBatch: largestInviteBatch(hour),
+    cadence: cadenceRegularity(hour.slice(-20)),
     hour,
     lookAlike: lookAlikeCount(hour),
     spam: spamPosters(posts),
@@ -256,8 +271,21 @@ function reasonsFor(s: {
   ref: { youngUnder1d: number; defaultAvatar: number };
   top: { code: string | null; count: number };
   spam: number;
+  hour: HourStats;
 }): string[] {
   const out: [number, string][] = [];
+  // A slow drip shows only over the hour: say so, or the alert reads "2 joins in 10 min".
+  const { hour } = s;
+  if (hour.inviteBatch >= 5 && hour.inviteBatch >= 0.3 * hour.joins)
+    out.push([
+      hour.inviteBatch / hour.joins,
+      `${hour.inviteBatch} of the last hour's ${hour.joins} joins came through one invite, accounts made together`,
+    ]);
+  else if (hour.agedBatch >= 5 && hour.agedBatch >= 0.3 * hour.joins)
+    out.push([
+      hour.agedBatch / hour.joins,
+      `${hour.agedBatch} of the last hour's ${hour.joins} joins are accounts made together`,
+    ]);
   if (s.n1 >= 5 && s.rate >= 5) out.push([s.rate / 10, `join rate ${Math.round(s.rate)}x baseline`]);
   if (s.spam >= 2) out.push([s.spam / 3, `${s.spam} newcomers posted links, invites or mass pings`]);
   if (s.n10 >= 5) {

@@ -52,6 +52,24 @@ export function batchCount(joins: readonly WindowJoin[]): number {
 }
 
 /**
+ * The largest batch (as `batchCount` finds them) among the joins that came through any one
+ * invite: a drip of accounts from one seller through one invite stands out there even when the
+ * guild's everyday joins bury it in the whole hour.
+ */
+export function largestInviteBatch(joins: readonly WindowJoin[]): number {
+  const byInvite = new Map<string, WindowJoin[]>();
+  for (const j of joins) {
+    if (!j.inviteCode) continue;
+    const group = byInvite.get(j.inviteCode);
+    if (group) group.push(j);
+    else byInvite.set(j.inviteCode, [j]);
+  }
+  let best = 0;
+  for (const group of byInvite.values()) if (group.length > best) best = Math.max(best, batchCount(group));
+  return best;
+}
+
+/**
  * How evenly the joins are spaced: 1 for a metronome, about 0 for people arriving on their own
  * (whose gaps vary as much as they last), from the gaps' coefficient of variation.
  */

@@ -16,7 +16,9 @@ export {
 } from './detectMassMentions.ts';
 export { detectSpam, REPEAT_LIMIT, type SpamFinding, type SpamPolicy } from './detectSpam.ts';
 export { type Guard, type GuardInput, type GuardSwitch, guards } from './guards.ts';
+export { judgeMessage } from './judgeMessage.ts';
 export { contentHash, foldLookalikes, normalizeForHash } from './normalizeText.ts';
+export { RedisSpamWindowStore } from './redisSpamWindow.ts';
 export {
   InMemorySpamWindowStore,
   type SpamRecord,

@@ -27,31 +27,57 @@ export interface NewCase {
 }
 
 /**
- * Inserts a case under the guild's next number in one statement: the counter row's update
- * serialises replicas, so no two cases of a guild share a number. The caller makes sure the
- * key is new (a conflict on it throws rather than spend a number silently).
+ * Inserts a case under the guild's next number. The caller makes sure the key is new (a
+ * conflict on it throws rather than spend a number silently).
  */
 export async function insertCase(db: Kysely<Database>, c: NewCase): Promise<number> {
-  const until = c.untilMs === null || c.untilMs === undefined ? null : new Date(c.untilMs);
-  const { rows } = await sql<{ number: number }>`
-    with next as (
-      insert into moderation_case_counter as counter (guild_id, last_number) values (${c.guildId}, 1)
-      on conflict (guild_id) do update set last_number = counter.last_number + 1
-      returning last_number
+  const number = (await insertCases(db, c.guildId, [c])).get(c.idempotencyKey);
+  if (number === undefined) throw new Error(`case ${c.idempotencyKey} was not stored`);
+  return number;
+}
+
+/**
+ * Inserts cases of one guild under its next numbers in two statements (the counter moves by
+ * their number at once, which serialises replicas) and returns each case's number by key.
+ */
+export async function insertCases(
+  db: Kysely<Database>,
+  guildId: string,
+  cases: readonly NewCase[],
+): Promise<Map<string, number>> {
+  if (cases.length === 0) return new Map();
+  const { rows } = await sql<{ last_number: number }>`
+    insert into moderation_case_counter as counter (guild_id, last_number) values (${guildId}, ${cases.length})
+    on conflict (guild_id) do update set last_number = counter.last_number + ${cases.length}
+    returning last_number`.execute(db);
+  const last = rows[0]?.last_number;
+  if (last === undefined) throw new Error(`no case numbers for guild ${guildId}`);
+  const first = last - cases.length + 1;
+  await db
+    .insertInto('moderation_case')
+    .values(
+      cases.map((c, i) => ({
+        guild_id: guildId,
+        number: first + i,
+        user_id: c.userId,
+        actor_id: c.actorId,
+        action: c.action,
+        reason: c.reason.slice(0, 500),
+        rule: c.rule ?? null,
+        evidence_hash: c.evidenceHash ?? null,
+        channel_id: c.channelId ?? null,
+        message_id: c.messageId ?? null,
+        counts: c.counts,
+        violation_count: c.violationCount ?? null,
+        until: c.untilMs === null || c.untilMs === undefined ? null : new Date(c.untilMs),
+        details: JSON.stringify(c.details ?? {}),
+        audit_keys: [...c.auditKeys],
+        idempotency_key: c.idempotencyKey,
+        created_at: new Date(c.createdAt),
+      })),
     )
-    insert into moderation_case (guild_id, number, user_id, actor_id, action, reason, rule,
-      evidence_hash, channel_id, message_id, counts, violation_count, until, details, audit_keys,
-      idempotency_key, created_at)
-    select ${c.guildId}, next.last_number, ${c.userId}, ${c.actorId}, ${c.action},
-      ${c.reason.slice(0, 500)}, ${c.rule ?? null}, ${c.evidenceHash ?? null}, ${c.channelId ?? null},
-      ${c.messageId ?? null}, ${c.counts}, ${c.violationCount ?? null}, ${until},
-      ${JSON.stringify(c.details ?? {})}::jsonb, ${[...c.auditKeys]}::text[], ${c.idempotencyKey},
-      ${new Date(c.createdAt)}
-    from next
-    returning number`.execute(db);
-  const [row] = rows;
-  if (!row) throw new Error(`case ${c.idempotencyKey} was not stored`);
-  return row.number;
+    .execute();
+  return new Map(cases.map((c, i) => [c.idempotencyKey, first + i]));
 }
 
 /** Opens a case once per idempotency key and returns its number (the same on a redelivery). */

@@ -7,19 +7,32 @@ import { type ActionOutcome, runOnce } from './actionLedger.ts';
 import { APPEALABLE_ACTIONS } from './appealRules.ts';
 import { describeViolations, warningText } from './describeViolations.ts';
 import { actionNotice } from './memberNotice.ts';
-import { escalationPolicy } from './nextEscalation.ts';
-import { recordViolation, type Verdict } from './violationStore.ts';
+import type { MessageDeletions } from './messageDeletions.ts';
+import { type Escalation, escalationPolicy } from './nextEscalation.ts';
+import type { ViolationBatches } from './violationBatches.ts';
+import type { Verdict } from './violationStore.ts';
 
 export type AuditPayload = EventPayload<'audit.recorded'>;
 
 export interface EnforcerDeps {
   readonly db: Kysely<Database>;
-  readonly discord: Pick<DiscordPort, 'deleteMessage' | 'timeoutMember' | 'liftTimeout' | 'sendMessage'>;
+  readonly discord: Pick<
+    DiscordPort,
+    'deleteMessage' | 'bulkDeleteMessages' | 'timeoutMember' | 'liftTimeout' | 'sendMessage'
+  >;
   readonly config: (guildId: string) => GuildConfig;
   readonly audit: (entry: AuditPayload) => Promise<void>;
   readonly now: () => number;
   /** Tells a timed-out member by DM (with an Appeal button); without it nobody is told. */
   readonly memberDm?: MemberDm;
+}
+
+/** What acting on verdicts needs beyond the enforcer's deps: the shared batches. */
+export interface VerdictDeps extends EnforcerDeps {
+  /** Deletes each message once, in bulk per channel when messages queue. */
+  readonly deletions: MessageDeletions;
+  /** Records the cases, per guild in batches. */
+  readonly violations: ViolationBatches;
 }
 
 /** How the enforcer reaches a member in private. */
@@ -38,15 +51,26 @@ function nonceFor(key: string): string {
 }
 
 /**
- * Acts on a verdict: deletes the message, then warns or times out the member as the
- * escalation decides. Every step runs once per key, whatever the redeliveries, and is audited.
+ * Acts on a verdict: deletes the message first (one ledger statement, then the call, in bulk
+ * with the channel's other queued deletions), then records the case and warns or times the
+ * member out as the escalation decides, unless that is folded into what they were told within
+ * the notice window. Every step runs once per key, whatever the redeliveries, and is audited.
  */
-export async function enforceVerdict(deps: EnforcerDeps, verdict: Verdict): Promise<void> {
+export async function enforceVerdict(deps: VerdictDeps, verdict: Verdict): Promise<void> {
   const config = deps.config(verdict.guildId);
-  const { escalation, caseNumber } = await recordViolation(deps.db, verdict, escalationPolicy(config));
   const types = verdict.violations.map((v) => v.type);
   const what = describeViolations(types);
   const ref = `${verdict.messageId}:${verdict.revision}`;
+  const deleteKey = `delete:${ref}`;
+  const deleted = await deps.deletions.delete({
+    key: deleteKey,
+    guildId: verdict.guildId,
+    channelId: verdict.channelId,
+    messageId: verdict.messageId,
+    reason: `Chat Guard: ${what}`,
+  });
+
+  const { escalation, caseNumber, notice } = await deps.violations.record(verdict, escalationPolicy(config));
   const details = {
     messageId: verdict.messageId,
     channelId: verdict.channelId,
@@ -74,14 +98,28 @@ export async function enforceVerdict(deps: EnforcerDeps, verdict: Verdict): Prom
     });
   };
 
-  const deleteKey = `delete:${ref}`;
-  const deleted = await runOnce(
-    deps.db,
-    { key: deleteKey, guildId: verdict.guildId, kind: 'message.delete' },
-    () => deps.discord.deleteMessage(verdict.channelId, verdict.messageId, `Chat Guard: ${what}`),
-  );
-  await record(deleteKey, 'message.delete', deleted);
+  const folded = notice === 'folded' ? { notice: 'folded' } : {};
+  const recorded = record(deleteKey, 'message.delete', deleted, folded);
+  if (notice === 'folded') return recorded;
+  await Promise.all([recorded, tell(deps, verdict, { escalation, caseNumber, what, ref }, record)]);
+}
 
+type AuditStep = (
+  key: string,
+  action: string,
+  outcome: ActionOutcome,
+  extra?: Record<string, string>,
+) => Promise<void>;
+
+/** Warns or times out the member for the violation, once, and audits it. */
+async function tell(
+  deps: VerdictDeps,
+  verdict: Verdict,
+  about: { escalation: Escalation; caseNumber: number; what: string; ref: string },
+  record: AuditStep,
+): Promise<void> {
+  const { escalation, caseNumber, what, ref } = about;
+  const config = deps.config(verdict.guildId);
   if (escalation.action === 'warn') {
     const key = `warn:${ref}`;
     const text = warningText(verdict.userId, what, escalation.warningsLeft, config.muteDurationMinute);

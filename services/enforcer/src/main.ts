@@ -1,6 +1,9 @@
+import type { Handlers } from '@chat-guard/bus';
 import { createDiscordRest } from '@chat-guard/discord';
+import { topology } from '@chat-guard/events';
 import { GuildConfigCache } from '@chat-guard/guild-config';
 import { discordEnv, runService, startPeriodic } from '@chat-guard/runtime';
+import { z } from 'zod';
 import { answerLockdown } from './answerLockdown.ts';
 import { type AppealResult, decideAppeal, submitAppeal } from './appeals.ts';
 import { editCaseReason } from './editCaseReason.ts';
@@ -9,22 +12,33 @@ import { enforceVerdict } from './enforceVerdict.ts';
 import { recordGateAlertMessage } from './gateRecords.ts';
 import { type GateAlert, onGateEnded, onGateStarted } from './gateStep.ts';
 import { GuildNames } from './guildNames.ts';
+import { withHeartbeat } from './heartbeat.ts';
 import { onLockdownLifted } from './liftLockdown.ts';
 import { liftTimeout } from './liftTimeout.ts';
 import { recordAlertMessage } from './lockdownRecords.ts';
 import type { LockdownAlert } from './lockdownSteps.ts';
 import { onLockdownRequested } from './manualLockdown.ts';
+import { MessageDeletions } from './messageDeletions.ts';
 import { moderate } from './moderate.ts';
 import { renewInvitePauses } from './pauseInvites.ts';
 import { LockdownReclaimer } from './reclaimLockdowns.ts';
+import { ViolationBatches } from './violationBatches.ts';
 
 /** How often the enforcer looks for invite pauses to renew (a pause lasts 24 hours at most). */
 const RENEWAL_INTERVAL_MS = 5 * 60_000;
 
+const env = discordEnv.extend({
+  // Verdicts wait on their warning or timeout while later ones are deleted: many in hand at once.
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(256),
+});
+
+/** Handlers heartbeat three times per ack deadline, so a rate-limit wait keeps its message. */
+const HEARTBEAT_MS = (topology.consumers.find((c) => c.durable === 'enforcer')?.ackWaitMs ?? 30_000) / 3;
+
 await runService({
   name: 'enforcer',
   defaultHttpPort: 8085,
-  env: discordEnv,
+  env,
   needs: { postgres: true, redis: true },
   async start({ env, bus, postgres, redis, consume, onShutdown, logger }) {
     const configs = await GuildConfigCache.start(bus, (err) =>
@@ -56,8 +70,14 @@ await runService({
       },
       now: Date.now,
     };
-    await consume('enforcer', {
-      'verdict.violation': (verdict) => enforceVerdict(deps, verdict),
+    const verdictDeps = {
+      ...deps,
+      deletions: new MessageDeletions(deps),
+      violations: new ViolationBatches(postgres.db),
+    };
+    // Every step may wait on Discord's rate limits: each handler keeps its message meanwhile.
+    const handlers: Handlers = {
+      'verdict.violation': (verdict) => enforceVerdict(verdictDeps, verdict),
       'admin.unmute': (request) => liftTimeout(deps, request),
       'lockdown.requested': (request) => onLockdownRequested(deps, request),
       'lockdown.lifted': (lift) => onLockdownLifted(deps, lift),
@@ -77,7 +97,8 @@ await runService({
       'case.reason_edited': (edit) => editCaseReason(deps, edit),
       'appeal.submitted': async (appeal) => logAppeal(appeal, await submitAppeal(deps, appeal)),
       'appeal.decided': async (decision) => logAppeal(decision, await decideAppeal(deps, decision)),
-    });
+    };
+    await consume('enforcer', withHeartbeat(handlers, HEARTBEAT_MS));
 
     function logAppeal(event: { guildId: string; caseNumber: number }, result: AppealResult): void {
       const about = { guildId: event.guildId, caseNumber: event.caseNumber };

@@ -5,7 +5,15 @@ export interface EscalationPolicy {
   /** Only violations this recent count. */
   readonly windowMs: number;
   readonly timeoutMs: number;
+  /** A member hears at most one warning per this window; later violations in it are folded in. */
+  readonly noticeWindowMs: number;
 }
+
+/**
+ * A member hears at most one warning in 5 s (the span of Discord's per-channel send limit): a
+ * spam burst gets one, not one per message, and violations at a human pace each get theirs.
+ */
+export const NOTICE_WINDOW_MS = 5_000;
 
 export type Escalation =
   | { readonly action: 'warn'; readonly count: number; readonly warningsLeft: number }
@@ -20,6 +28,7 @@ export function escalationPolicy(config: {
     warningsBeforeTimeout: 2,
     windowMs: config.violationWindowHours * 3_600_000,
     timeoutMs: config.muteDurationMinute * 60_000,
+    noticeWindowMs: NOTICE_WINDOW_MS,
   };
 }
 
@@ -39,4 +48,32 @@ export function nextEscalation(
     return { action: 'warn', count, warningsLeft: policy.warningsBeforeTimeout - count };
   }
   return { action: 'timeout', count, untilMs: nowMs + policy.timeoutMs };
+}
+
+/** An earlier case of the member, as far as telling them again depends on it. */
+export interface PastNotice {
+  readonly atMs: number;
+  readonly action: string;
+  /** Whether the member was told (warned or timed out) or the case was folded into another. */
+  readonly told: boolean;
+  readonly untilMs: number | null;
+}
+
+/**
+ * Whether the member is told about this escalation or it is folded into what they already
+ * heard: a timeout is folded while an earlier one still runs, and a warning too, or when they
+ * were told within the notice window either side of this violation (a wave's verdicts are
+ * not always handled in order). The case and the deletion stand either way.
+ */
+export function noticeFor(
+  escalation: Escalation,
+  past: readonly PastNotice[],
+  policy: EscalationPolicy,
+  nowMs: number,
+): 'tell' | 'folded' {
+  const told = past.filter((p) => p.told);
+  const timedOut = told.some((p) => p.action === 'timeout' && p.untilMs !== null && p.untilMs > nowMs);
+  if (timedOut) return 'folded';
+  if (escalation.action === 'timeout') return 'tell';
+  return told.some((p) => Math.abs(p.atMs - nowMs) < policy.noticeWindowMs) ? 'folded' : 'tell';
 }

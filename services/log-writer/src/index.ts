@@ -1,6 +1,7 @@
 export * from './alertNews.ts';
 export * from './alertWebhook.ts';
 export * from './applyRetention.ts';
+export * from './auditBatches.ts';
 export * from './auditBrowse.ts';
 export * from './auditEmbed.ts';
 export * from './auditHash.ts';

@@ -12,16 +12,22 @@ export interface OutboxItem {
   readonly batchNonce: string | null;
 }
 
-/** Queues an embed for a log channel, inside the caller's transaction. */
-export async function enqueueEmbed(
+/** Queues embeds for log channels, in one statement inside the caller's transaction. */
+export async function enqueueEmbeds(
   trx: Transaction<Database>,
   guildId: string,
-  channelId: string,
-  embed: APIEmbed,
+  embeds: readonly { readonly channelId: string; readonly embed: APIEmbed }[],
 ) {
+  if (embeds.length === 0) return;
   await trx
     .insertInto('log_outbox')
-    .values({ guild_id: guildId, channel_id: channelId, embed: JSON.stringify(embed) })
+    .values(
+      embeds.map(({ channelId, embed }) => ({
+        guild_id: guildId,
+        channel_id: channelId,
+        embed: JSON.stringify(embed),
+      })),
+    )
     .execute();
 }
 

@@ -6,13 +6,15 @@ import { discordEnv, runService, startPeriodic } from '@chat-guard/runtime';
 import { metrics } from '@opentelemetry/api';
 import { z } from 'zod';
 import { applyRetention } from './applyRetention.ts';
+import { AuditBatches } from './auditBatches.ts';
 import { AuditVerifier } from './auditVerifier.ts';
 import { flushLogOutbox } from './flushLogOutbox.ts';
 import { postGateAlert } from './postGateAlert.ts';
 import { postLockdownAlert } from './postLockdownAlert.ts';
-import { recordAudit } from './recordAudit.ts';
 
 const env = discordEnv.extend({
+  // Audit events of a guild wait for its chain's transaction: many in hand make big batches.
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(256),
   LOG_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   /** Signs the lockdown alerts POSTed to guilds' webhooks; without it no webhook is called. */
@@ -64,13 +66,14 @@ await runService({
     if (alertDeps.webhookSecret === null)
       logger.warn('ALERT_WEBHOOK_SECRET is not set: lockdown and gate alerts will not be sent to webhooks');
 
+    const audits = new AuditBatches(postgres.db);
     await consume('log-writer', {
       'audit.recorded': async (event) => {
         // A configuration change comes in on AUDIT and CONFIG at once; its own embed goes to
         // the log channel it may have just set, so read it with that change applied.
         const revision = event.action === 'config.update' ? event.details.revision : undefined;
         if (typeof revision === 'number') await configs.reached(event.guildId, revision, 5_000);
-        await recordAudit(postgres.db, event, configs.get(event.guildId).punishLogChannelId);
+        await audits.record(event, configs.get(event.guildId).punishLogChannelId);
       },
       'lockdown.alert': async (alert) => {
         const report = await postLockdownAlert(alertDeps, alert);
