@@ -267,6 +267,20 @@ describe('the dashboard in a browser', () => {
       'the campaign’s join counted',
       30_000,
     );
+    // The campaign's joins by who made the invite, named: one, still pending.
+    const inviters = page.locator('[data-campaign-inviters=spring-launch]');
+    await inviters.locator('summary').click();
+    const inviterRows = await inviters
+      .locator('tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+      );
+    expect(inviterRows).toHaveLength(1);
+    const [inviterCell = '', , , , , pending = ''] = inviterRows[0] ?? [];
+    const invite = system.sandbox.state.guilds[guildId]?.invites[code];
+    const inviterUser = system.sandbox.state.users[invite?.inviterId ?? ''];
+    expect(inviterCell).toBe(`${inviterUser?.globalName ?? inviterUser?.username} (${invite?.inviterId})`);
+    expect(pending).toBe('1');
     // The flood's joins came through invites too: the page counts every exact attribution the
     // invite-tracker recorded, the campaign's join among them.
     const exact = await system.database.db

@@ -11,7 +11,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => system?.stop());
 
-/** How many times each message id was published as `message.created` on the DISCORD stream. */
+/** How many times each message (by id) or join (by user id) was published on the DISCORD stream. */
 async function publishedCounts(): Promise<Map<string, number>> {
   const consumer = await system.bus.js.consumers.get(system.bus.ns.stream('DISCORD'), {
     deliver_policy: DeliverPolicy.All,
@@ -21,15 +21,16 @@ async function publishedCounts(): Promise<Map<string, number>> {
   for (let read = 0; read < state.messages; read++) {
     const msg = await consumer.next({ expires: 2_000 });
     if (!msg) break;
-    if (msg.subject.endsWith('.message.created')) {
-      const { messageId } = msg.json<{ messageId: string }>();
-      counts.set(messageId, (counts.get(messageId) ?? 0) + 1);
+    if (msg.subject.endsWith('.message.created') || msg.subject.endsWith('.member.joined')) {
+      const { messageId, userId } = msg.json<{ messageId?: string; userId?: string }>();
+      const id = messageId ?? userId ?? '';
+      counts.set(id, (counts.get(id) ?? 0) + 1);
     }
   }
   return counts;
 }
 
-it('messages posted while the gateway is down and its session expired are read back and judged once', async () => {
+it('messages posted and members joined while the gateway is down and its session expired are read back and judged once', async () => {
   const { sandbox } = system;
   const guildId = sandbox.guilds[0] ?? '';
   const view = sandbox.inspect.guild(guildId);
@@ -50,6 +51,7 @@ it('messages posted while the gateway is down and its session expired are read b
   const first = await system.start('gateway');
   // Both channels are active before the crash: the gateway notes the last message of each.
   const before = [post(general, 1, 'see discord.gg/bef0re'), post(chat, 2, 'hello before')];
+  const joinedBefore = sandbox.users.addMember({ guildId }).user.id;
   await waitFor(() => deletions(before[0] ?? '') === 1, 'the violation before the crash', 30_000);
   await new Promise((r) => setTimeout(r, 1_000));
   first.child.kill('SIGKILL');
@@ -58,6 +60,7 @@ it('messages posted while the gateway is down and its session expired are read b
   const authors = [3, 4, 5, 6];
   const missed = authors.map((i, n) => post(n % 2 ? chat : general, i, `while down discord.gg/d0wn${n}`));
   const harmless = post(chat, 7, 'just chatting while it is down');
+  const joinedWhileDown = sandbox.users.addMember({ guildId }).user.id;
   // Discord forgets the session: the next run's RESUME is refused with op 9.
   expect(sandbox.faults.invalidateGatewaySessions()).toBeGreaterThan(0);
 
@@ -76,5 +79,7 @@ it('messages posted while the gateway is down and its session expired are read b
   expect(authors.map((i) => warningsFor(member(i)))).toEqual(authors.map(() => 1));
   expect(deletions(before[0] ?? '')).toBe(1);
   const published = await publishedCounts();
-  for (const id of [...before, ...missed, harmless]) expect(published.get(id), id).toBe(1);
+  for (const id of [...before, ...missed, harmless, joinedBefore, joinedWhileDown])
+    expect(published.get(id), id).toBe(1);
+  expect(second.output()).toMatch(/"joins":1,"msg":"joins read back after a refused resume"/);
 }, 180_000);

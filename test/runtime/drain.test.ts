@@ -32,6 +32,9 @@ it('drains on SIGTERM mid-burst: what it took is finished and acknowledged, and 
         // As on Kubernetes: the drain must end inside terminationGracePeriodSeconds (30 s), or the
         // service exits 1 on its own deadline.
         SHUTDOWN_TIMEOUT_MS: '25000',
+        // 16 at once, so the pull buffer is the consumer's smallest (32): what was in transit when
+        // it stopped is bounded below. (The log-writer's default, 256, pulls 512 at a time.)
+        CONSUMER_CONCURRENCY: '16',
       },
     );
     replicas.push(replica);

@@ -57,6 +57,17 @@ describe('the inspection API over HTTP', () => {
       messageIds: [message.id],
     });
     expect(actions[0]?.at).toBeGreaterThanOrEqual(before);
+    // A second delete of the same message is refused, and is not an action, but it is a call.
+    const again = await fetch(`${sandbox.api}/v10/channels/${info.channels.chat}/messages/${message.id}`, {
+      method: 'DELETE',
+      headers: bot(),
+    });
+    expect(again.status).toBe(404);
+    const path = `/channels/${info.channels.chat}/messages/${message.id}`;
+    expect(sandbox.inspect.restCalls(before).filter((c) => c.path === path)).toMatchObject([
+      { method: 'DELETE', status: 204 },
+      { method: 'DELETE', status: 404 },
+    ]);
   });
 
   it('switches faults on and off', async () => {

@@ -11,6 +11,7 @@ import {
 } from './errors.ts';
 import type { FaultSwitches } from './faults.ts';
 import type { GatewayServer } from './gatewayServer.ts';
+import type { RestCallLog } from './inspection.ts';
 import type { SandboxOAuth } from './oauth.ts';
 import { RateLimiter, rateLimitBody } from './rateLimiter.ts';
 import { DEFAULT_BUCKET, type RestRouter } from './restRouter.ts';
@@ -31,6 +32,8 @@ export interface HttpOptions {
   readonly gateway: GatewayServer;
   readonly faults: FaultSwitches;
   readonly inspection: ExtraHandler;
+  /** Where every request under `/api` is logged with its status. */
+  readonly restCalls: RestCallLog;
   /** Discord's OAuth2 consent page (`/oauth2/authorize`, outside the API). */
   readonly oauth: SandboxOAuth;
   readonly globalRequestsPerSecond: number;
@@ -197,7 +200,9 @@ export function createSandboxHttpServer(options: HttpOptions): Server {
         send(res, 404, { message: '404: Not Found', code: 0 });
         return;
       }
-      await handleApi(req, res, method, url.pathname.slice(prefix[0].length) || '/', url.searchParams);
+      const apiPath = url.pathname.slice(prefix[0].length) || '/';
+      res.once('finish', () => options.restCalls.record({ method, path: apiPath, status: res.statusCode }));
+      await handleApi(req, res, method, apiPath, url.searchParams);
     };
     run().catch((err: unknown) => {
       if (isDiscordHttpError(err)) send(res, err.status, err.body());

@@ -12,7 +12,13 @@ export { DiscordHttpError, isDiscordHttpError, JoinRejectedError, SandboxUsageEr
 export type { ServerErrorOptions, StormOptions } from './faults.ts';
 export type { GuildInfo } from './guildInfo.ts';
 export { BOT_PERMISSIONS, CHANNEL_NAMES, type GuildSpec } from './guildSeed.ts';
-export { type ActionFilter, ActionTimeoutError, type BotAction, type BotActionKind } from './inspection.ts';
+export {
+  type ActionFilter,
+  ActionTimeoutError,
+  type BotAction,
+  type BotActionKind,
+  type RestCall,
+} from './inspection.ts';
 export type { ButtonClickInput, ModalSubmitInput, OptionValue, SlashCommandInput } from './interactions.ts';
 export { basePermissions, channelPermissions, outranks } from './permissions.ts';
 export { Prng } from './prng.ts';

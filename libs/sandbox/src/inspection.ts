@@ -118,3 +118,28 @@ export class ActionLog extends EventEmitter<{ action: [BotAction] }> {
     });
   }
 }
+
+/** One REST request the bot made, whatever came of it (a 404, a 429 and a 2xx all count). */
+export interface RestCall {
+  readonly at: number;
+  readonly method: string;
+  /** The path below `/api/v10`, with the ids in it. */
+  readonly path: string;
+  readonly status: number;
+}
+
+/** Every REST request to the API, in order: what `actions` leaves out (refusals, repeats that failed). */
+export class RestCallLog {
+  readonly #calls: RestCall[] = [];
+
+  constructor(private readonly now: () => number) {}
+
+  record(call: Omit<RestCall, 'at'>): void {
+    this.#calls.push({ ...call, at: this.now() });
+  }
+
+  /** Calls at or after `since` (ms), oldest first. */
+  list(since = 0): RestCall[] {
+    return this.#calls.filter((c) => c.at >= since);
+  }
+}

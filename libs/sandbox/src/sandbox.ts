@@ -5,7 +5,7 @@ import { GatewayServer } from './gatewayServer.ts';
 import { describeGuild, type GuildInfo } from './guildInfo.ts';
 import { type GuildSpec, seedState } from './guildSeed.ts';
 import { createSandboxHttpServer } from './httpServer.ts';
-import { type ActionFilter, ActionLog, type BotAction } from './inspection.ts';
+import { type ActionFilter, ActionLog, type BotAction, type RestCall, RestCallLog } from './inspection.ts';
 import { inspectionHandler } from './inspectionHttp.ts';
 import { InteractionActions } from './interactions.ts';
 import { SandboxOAuth } from './oauth.ts';
@@ -91,6 +91,8 @@ export interface Sandbox {
     waitFor(filter: ActionFilter, timeoutMs?: number): Promise<BotAction>;
     guild(guildId: string): GuildInfo;
     gatewaySessions(): number;
+    /** Every REST request of the bot at or after `since` (ms), with its status: 429s and 404s too. */
+    restCalls(since?: number): RestCall[];
   };
   readonly faults: {
     rateLimitStorm(share: number, options?: StormOptions): void;
@@ -124,6 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let port = 0;
   const gatewayUrl = (): string => `ws://${host}:${port}/gateway`;
   const actionLog = new ActionLog(now);
+  const restCalls = new RestCallLog(now);
   const gateway = new GatewayServer({
     state,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
@@ -184,6 +187,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const server = createSandboxHttpServer({
     core,
+    restCalls,
     router,
     gateway,
     faults: faultSwitches,
@@ -236,6 +240,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       waitFor: (filter, timeoutMs) => actionLog.waitFor(filter, timeoutMs),
       guild: (guildId) => describeGuild(core.guild(guildId), state.botUserId),
       gatewaySessions: () => gateway.sessions().filter((s) => s.socket !== null).length,
+      restCalls: (since) => restCalls.list(since),
     },
     faults,
     traffic,

@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 const CURSORS_KEY = 'chatguard:gateway:channelCursors';
 /** Sorted set channel id → when it last had a message published (ms): what "recent" means. */
 const ACTIVITY_KEY = 'chatguard:gateway:channelActivity';
+/** Hash guild id → the latest join time (ms) published, where reading joins back starts. */
+const JOIN_CURSORS_KEY = 'chatguard:gateway:joinCursors';
 /** Published messages reach Redis at most this often. */
 const WRITE_EVERY_MS = 250;
 
@@ -46,12 +48,22 @@ end
 return #gone
 `;
 
+// Moves each guild's join cursor only forward.
+const ADVANCE_JOINS = `
+for i = 1, #ARGV, 2 do
+  local current = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
+  if tonumber(ARGV[i + 1]) > current then redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+end
+return 0
+`;
+
 /**
  * Remembers, per recently active channel, the last message the gateway published, so a run
  * whose resume Discord refuses can read back what it missed (`readBackChannels`).
  */
 export class ChannelCursors {
   readonly #latest = new Map<string, { guildId: string; messageId: string }>();
+  readonly #joins = new Map<string, number>();
   #timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -70,10 +82,22 @@ export class ChannelCursors {
     }, WRITE_EVERY_MS);
   }
 
+  /** A join was published: the guild's join cursor moves to its time (written within 250 ms). */
+  joined(guildId: string, joinedAt: number): void {
+    if (joinedAt > (this.#joins.get(guildId) ?? 0)) this.#joins.set(guildId, joinedAt);
+    this.#timer ??= setTimeout(() => {
+      this.flush().catch(this.onError);
+    }, WRITE_EVERY_MS);
+  }
+
   /** Writes what is buffered now; resolves once Redis has it. */
   async flush(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    const joins = [...this.#joins.entries()];
+    this.#joins.clear();
+    if (joins.length > 0)
+      await this.redis.eval(ADVANCE_JOINS, 1, JOIN_CURSORS_KEY, ...joins.flatMap(([g, at]) => [g, at]));
     const updates = [...this.#latest.entries()];
     this.#latest.clear();
     if (updates.length === 0) return;
@@ -99,6 +123,12 @@ export class ChannelCursors {
       return match?.[1] && match[2] ? [{ guildId: match[1], channelId, lastMessageId: match[2] }] : [];
     });
   }
+}
+
+/** Per guild, the latest join time the previous run published. */
+export async function storedJoinCursors(redis: Redis): Promise<Map<string, number>> {
+  const raw = await redis.hgetall(JOIN_CURSORS_KEY);
+  return new Map(Object.entries(raw).map(([guildId, at]) => [guildId, Number(at)]));
 }
 
 /** True when snowflake `a` is later than `b`. */

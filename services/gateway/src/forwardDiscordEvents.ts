@@ -1,5 +1,5 @@
 import type { EventPayload } from '@chat-guard/events';
-import { type Client, Events, type Guild, type Message } from 'discord.js';
+import { type Client, Events, type Guild, type GuildMember, type Message } from 'discord.js';
 import type { ChannelCursors } from './channelCursors.ts';
 import type { Forwarder } from './forwarder.ts';
 import { inviteCreated, memberJoined, memberLeft, memberUpdated, messageFields } from './toEvents.ts';
@@ -19,6 +19,16 @@ export function forwardMessageCreated(message: Message, forwarder: Forwarder, cu
   forwarder.forward('message.created', { ...fields, createdAt: message.createdTimestamp }, () =>
     cursors.published(fields.guildId, fields.channelId, fields.messageId),
   );
+}
+
+/** Publishes a join (live or read back: the same dedupe id) and moves the guild's join cursor. */
+export function forwardMemberJoined(
+  member: GuildMember,
+  forwarder: Forwarder,
+  cursors: ChannelCursors,
+): void {
+  const joined = memberJoined(member);
+  forwarder.forward('member.joined', joined, () => cursors.joined(joined.guildId, joined.joinedAt));
 }
 
 /** Turns every Discord event the services need into an event on the bus. */
@@ -45,7 +55,7 @@ export function forwardDiscordEvents(
       });
     }
   });
-  client.on(Events.GuildMemberAdd, (member) => forwarder.forward('member.joined', memberJoined(member)));
+  client.on(Events.GuildMemberAdd, (member) => forwardMemberJoined(member, forwarder, cursors));
   client.on(Events.GuildMemberRemove, (member) =>
     forwarder.forward('member.left', memberLeft(member, Date.now())),
   );

@@ -5,7 +5,7 @@ import { outboundPolicy } from '@chat-guard/outbound';
 import { EXIT_CONFIG, runService, startPeriodic } from '@chat-guard/runtime';
 import { Events } from 'discord.js';
 import { answerOwnerRequests } from './answerOwnerRequests.ts';
-import { ChannelCursors } from './channelCursors.ts';
+import { ChannelCursors, storedJoinCursors } from './channelCursors.ts';
 import { commandBodies } from './commands/definitions.ts';
 import { dashboardChanges } from './dashboardChanges.ts';
 import { createDiscordClient } from './discordClient.ts';
@@ -123,9 +123,19 @@ await runService({
     // What the previous run left: read before this run's sessions and messages replace it.
     const stale = await storedSessions(redis);
     const lastPublished = await ChannelCursors.stored(redis);
+    const lastJoins = await storedJoinCursors(redis);
     client.once(Events.ClientReady, () => {
-      recoverMissedEvents(client, env.DISCORD_TOKEN, stale, lastPublished, forwarder, cursors, logger).catch(
-        (err: unknown) => logger.error({ err: errorMessage(err) }, 'recovering missed gateway events failed'),
+      recoverMissedEvents(
+        client,
+        env.DISCORD_TOKEN,
+        stale,
+        lastPublished,
+        lastJoins,
+        forwarder,
+        cursors,
+        logger,
+      ).catch((err: unknown) =>
+        logger.error({ err: errorMessage(err) }, 'recovering missed gateway events failed'),
       );
     });
     await loginToDiscord(client, env.DISCORD_TOKEN, {

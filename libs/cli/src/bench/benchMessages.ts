@@ -43,3 +43,6 @@ export function benchContent(
   const list = violating ? VIOLATING : CLEAN;
   return { content: list[Math.floor(n / authors) % list.length] ?? '', violating };
 }
+
+/** What every account of the spam wave posts: an invite to another server, as raids do. */
+export const WAVE_CONTENT = 'free nitro for everyone who joins discord.gg/fr33st4ff';

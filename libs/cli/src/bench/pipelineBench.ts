@@ -1,217 +1,227 @@
-import { connectBus, type EventBus } from '@chat-guard/bus';
-import { announceGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
-import { type Sandbox, startSandbox, UserActionRejectedError } from '@chat-guard/sandbox';
-import { connectPostgres, ensureDatabase, migrateToLatest, type Postgres } from '@chat-guard/store';
-import pg from 'pg';
-import { supervise } from '../supervise.ts';
-import { benchContent } from './benchMessages.ts';
-import { quantile } from './stats.ts';
+import { callsByRoute, firstDeletions, latencyFigures, type ViolationTimes, waveFigures } from './figures.ts';
+import { type Pipeline, waitUntil } from './pipeline.ts';
+import { CpuMeter, rssMb } from './procStat.ts';
+import type { ChatResult } from './sandboxProtocol.ts';
+import { storedTimes } from './storedTimes.ts';
 
-export interface PipelineSetup {
-  readonly sandbox: Sandbox;
-  readonly bus: EventBus;
-  readonly postgres: Postgres;
-  /** Authors by guild, channels by guild. */
-  readonly authors: { guildId: string; channelId: string; userId: string }[];
-  stop(): Promise<void>;
+/** How long and how hard each phase runs. */
+export interface BenchPlan {
+  /** The fixed offered load (messages/s) and its length for CPU per message, raw and pipeline. */
+  readonly cpuRate: number;
+  readonly cpuSeconds: number;
+  /** The sustained-rate search: rates step, step*2, … up to maxRate, each for phaseSeconds. */
+  readonly rateStep: number;
+  readonly maxRate: number;
+  readonly phaseSeconds: number;
+  /** A phase is kept up with when every message is judged and settled this soon after it ends. */
+  readonly graceSeconds: number;
+  /** Violations timed at atRate, at least. */
+  readonly latencySamples: number;
+  readonly wave: { readonly messages: number; readonly seconds: number };
 }
 
-const BENCH_GUILDS = 12;
+/** One violation in a hundred, as the chat of a busy server. */
+export const VIOLATING_PER_HUNDRED = 1;
 
-/** Sandbox, database, namespace and services for one benchmark run; `stop` removes them all. */
-export async function setUpPipeline(natsUrl: string, adminDatabaseUrl: string, log: (line: string) => void) {
-  const suffix = Date.now().toString(36);
-  const namespace = `bench${suffix}`;
-  const url = new URL(adminDatabaseUrl);
-  url.pathname = `/cg_bench_${suffix}`;
-  const databaseUrl = url.toString();
-  await ensureDatabase(databaseUrl);
-  const postgres = connectPostgres(databaseUrl, {
-    applicationName: 'chat-guard bench',
-    onError: (e) => log(e.message),
-  });
-  await migrateToLatest(postgres.db);
-  const bus = await connectBus({ servers: natsUrl, name: 'chat-guard bench', namespace });
-  await bus.provision();
-  const sandbox = await startSandbox({
-    guilds: Array.from({ length: BENCH_GUILDS }, () => ({ members: 60 })),
-    seed: 2026,
-    maxMessagesPerGuild: 5_000,
-  });
-  // Every guard on; the spam threshold allows the benchmark's chat pace per author.
-  for (const guildId of sandbox.guilds) {
-    const update = await updateGuildConfig(
-      postgres.db,
-      guildId,
-      () => ({ linkGuard: true, characterLimit: true, spamThreshold: 60 }),
-      'chat-guard',
-    );
-    await announceGuildConfig(
-      bus,
-      guildId,
-      { config: update.after, revision: update.revision },
-      '0',
-      Date.now(),
-    );
+/** Keeps count of the messages the content-filter must have judged by now. */
+export class Judged {
+  target = 0;
+  constructor(private readonly pipeline: Pipeline) {}
+
+  add(posted: number): void {
+    this.target += posted;
   }
-  const supervisor = supervise(
-    ['gateway', 'content-filter', 'enforcer', 'log-writer'].map((name) => ({
-      name,
-      env: {
-        NATS_URL: natsUrl,
-        NATS_NAMESPACE: namespace,
-        DATABASE_URL: databaseUrl,
-        DISCORD_API_URL: sandbox.api,
-        DISCORD_TOKEN: sandbox.token,
-        HTTP_PORT: '0',
-        LOG_LEVEL: 'warn',
-      },
-    })),
-    { raw: false, verbose: false, write: log },
-  );
-  await waitUntil(async () => {
-    const registered = new Set(
-      sandbox.inspect.actions({ kind: 'commands.overwritten' }).map((a) => a.guildId),
-    );
-    const consumers = await Promise.all(
-      ['content-filter', 'enforcer'].map((d) =>
-        bus.jsm.consumers.info(bus.ns.stream(d === 'enforcer' ? 'VERDICTS' : 'DISCORD'), d),
-      ),
-    );
-    return registered.size === sandbox.guilds.length && consumers.every((c) => c.num_waiting > 0);
-  }, 120_000);
-  const authors = sandbox.guilds.flatMap((guildId) => {
-    const guild = sandbox.inspect.guild(guildId);
-    const channels = ['general', 'chat', 'media'].map((n) => guild.channels[n] ?? '');
-    return guild.memberIds.map((userId, i) => ({
-      guildId,
-      channelId: channels[i % channels.length] ?? '',
-      userId,
-    }));
-  });
-  return {
-    sandbox,
-    bus,
-    postgres,
-    authors,
-    async stop() {
-      await supervisor.stop();
-      for (const stream of bus.topology.streams) await bus.jsm.streams.delete(bus.ns.stream(stream.name));
-      await bus.drain();
-      await sandbox.close();
-      await postgres.close();
-      const admin = new pg.Client({ connectionString: adminDatabaseUrl });
-      await admin.connect();
-      await admin.query(`drop database if exists ${pg.escapeIdentifier(url.pathname.slice(1))} with (force)`);
-      await admin.end();
-    },
-  } satisfies PipelineSetup;
-}
 
-async function waitUntil(done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`the pipeline was not ready within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
+  /** True once every posted message is judged and every consumer has settled all it was given. */
+  async settled(): Promise<boolean> {
+    return (await this.pipeline.judged()) >= this.target && (await this.pipeline.unsettled()) === 0;
+  }
+
+  async drain(timeoutMs: number, what: string): Promise<void> {
+    await waitUntil(() => this.settled(), timeoutMs, `the pipeline did not drain ${what}`);
   }
 }
 
-/**
- * Posts the n-th benchmark message. Violations rotate through the authors on their own, so no
- * author collects three and is timed out (the sandbox would then refuse their messages).
- */
-function poster(setup: PipelineSetup) {
-  let violations = 0;
-  let refused = 0;
+/** CPU seconds of the pipeline (and apart, of the sandbox) for one chat run at a fixed load, drain included. */
+export async function measurePipelineCpu(pipeline: Pipeline, judged: Judged, plan: BenchPlan) {
+  const work = new CpuMeter();
+  const sandbox = new CpuMeter();
+  work.start(await pipeline.workPids());
+  sandbox.start([pipeline.host.pid]);
+  const run = await pipeline.host.chat({
+    perSecond: plan.cpuRate,
+    seconds: plan.cpuSeconds,
+    violatingPerHundred: VIOLATING_PER_HUNDRED,
+  });
+  judged.add(run.posted);
+  await judged.drain(120_000, 'after the CPU run');
+  const cpuS = work.stop(await pipeline.workPids());
+  const sandboxS = sandbox.stop([pipeline.host.pid]);
   return {
-    get refused() {
-      return refused;
-    },
-    post(n: number): { id: string; createdAt: number; violating: boolean } | undefined {
-      const { content, violating } = benchContent(n, setup.authors.length, 1);
-      const index = violating ? violations++ * 7 : n;
-      const author = setup.authors[index % setup.authors.length];
-      if (!author) return undefined;
-      try {
-        const message = setup.sandbox.users.postMessage({
-          channelId: author.channelId,
-          userId: author.userId,
-          content,
-        });
-        return { id: message.id, createdAt: message.createdAt, violating };
-      } catch (err) {
-        // A member the run timed out after all (or slowmode): counted and reported. Anything
-        // else is a broken run, not a refusal.
-        if (!(err instanceof UserActionRejectedError)) throw err;
-        refused++;
-        return undefined;
-      }
-    },
+    run,
+    usPerMessage: (cpuS * 1e6) / run.posted,
+    sandboxUsPerMessage: (sandboxS * 1e6) / run.posted,
   };
 }
 
-/** Resolves when the content-filter has judged (acked) `count` messages in all. */
-async function filterCaughtUp(setup: PipelineSetup, count: number, timeoutMs: number): Promise<void> {
-  await waitUntil(async () => {
-    const info = await setup.bus.jsm.consumers.info(setup.bus.ns.stream('DISCORD'), 'content-filter');
-    return info.ack_floor.consumer_seq >= count && info.num_ack_pending === 0 && info.num_pending === 0;
-  }, timeoutMs);
+export interface RatePhase {
+  readonly rate: number;
+  readonly achieved: number;
+  readonly keptUp: boolean;
+  /** Seconds after the phase's end until everything was judged and settled (null: not within grace). */
+  readonly settledS: number | null;
 }
 
-/** Posts `count` messages as fast as the sandbox takes them; returns judged messages per second. */
-export async function measurePipelineRate(
-  setup: PipelineSetup,
-  count: number,
-  judgedBefore: number,
-): Promise<number> {
-  const messages = poster(setup);
-  const started = performance.now();
-  let posted = 0;
-  for (let n = 0; n < count; n++) {
-    if (messages.post(n)) posted++;
-    if (n % 200 === 199) await new Promise((r) => setImmediate(r));
+/** VmRSS of each running service, in MB. */
+function serviceRss(pipeline: Pipeline): Map<string, number> {
+  const rss = new Map<string, number>();
+  for (const [name, pid] of pipeline.servicePids()) {
+    const mb = rssMb(pid);
+    if (mb !== null) rss.set(name, mb);
   }
-  await filterCaughtUp(setup, judgedBefore + posted, 600_000);
-  return posted / ((performance.now() - started) / 1000);
+  return rss;
 }
 
 /**
- * Posts at `perSecond` for `seconds`, one message in a hundred breaking a rule, and returns
- * the latency of each violation from the gateway's receipt to the enforcer's delete call.
+ * The highest offered rate the pipeline keeps up with, searched upwards; and the services'
+ * memory at the end of that phase (of the first phase if none was kept up with).
  */
-export async function measureLatency(setup: PipelineSetup, perSecond: number, seconds: number) {
-  const posted = new Map<string, number>();
-  const tickMs = 10;
-  const perTick = (perSecond * tickMs) / 1000;
-  const ticks = (seconds * 1000) / tickMs;
-  const since = Date.now();
-  const start = performance.now();
-  const messages = poster(setup);
-  let n = 0;
-  for (let tick = 0; tick < ticks; tick++) {
-    for (let i = 0; i < perTick; i++, n++) {
-      const message = messages.post(n);
-      if (message?.violating) posted.set(message.id, message.createdAt);
-    }
-    const wait = start + (tick + 1) * tickMs - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-  const achieved = n / ((performance.now() - start) / 1000);
-  await waitUntil(async () => {
-    const gone = new Set(
-      setup.sandbox.inspect.actions({ kind: 'message.deleted', since }).flatMap((a) => a.messageIds ?? []),
+export async function searchSustainedRate(
+  pipeline: Pipeline,
+  judged: Judged,
+  plan: BenchPlan,
+  log: (line: string) => void,
+) {
+  const phases: RatePhase[] = [];
+  let sustained = 0;
+  let rss: Map<string, number> | undefined;
+  for (let rate = plan.rateStep; rate <= plan.maxRate; rate += plan.rateStep) {
+    const run = await pipeline.host.chat({
+      perSecond: rate,
+      seconds: plan.phaseSeconds,
+      violatingPerHundred: VIOLATING_PER_HUNDRED,
+    });
+    judged.add(run.posted);
+    const phaseRss = serviceRss(pipeline);
+    const settledS = await settleWithin(judged, plan.graceSeconds);
+    const keptUp = settledS !== null && run.achieved >= rate * 0.95;
+    phases.push({ rate, achieved: run.achieved, keptUp, settledS });
+    log(
+      `  ${rate}/s offered (${Math.round(run.achieved)}/s posted): ` +
+        (keptUp ? `kept up, settled ${settledS?.toFixed(1)} s after` : await behind(pipeline, judged)),
     );
-    return [...posted.keys()].every((id) => gone.has(id));
-  }, 300_000);
-  const latencies = setup.sandbox.inspect
-    .actions({ kind: 'message.deleted', since })
-    .flatMap((a) => (a.messageIds ?? []).map((id) => a.at - (posted.get(id) ?? a.at)))
-    .filter((ms) => ms >= 0);
+    if (!keptUp) {
+      rss ??= phaseRss;
+      break;
+    }
+    sustained = rate;
+    rss = phaseRss;
+  }
+  await judged.drain(600_000, 'after the sustained-rate search');
+  return { sustained, phases, rss: rss ?? new Map<string, number>() };
+}
+
+/** Where the backlog is when a phase fell behind: unjudged messages and each unsettled consumer. */
+async function behind(pipeline: Pipeline, judged: Judged): Promise<string> {
+  const unjudged = Math.max(0, judged.target - (await pipeline.judged()));
+  const consumers = [...(await pipeline.unsettledByConsumer())].filter(([, n]) => n > 0);
+  return `fell behind: ${unjudged} not yet judged; unsettled ${consumers.map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`;
+}
+
+async function settleWithin(judged: Judged, seconds: number): Promise<number | null> {
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    if (await judged.settled()) return (performance.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return null;
+}
+
+/**
+ * Waits until every id is deleted in the sandbox (or `timeoutMs` passes), saying every 15 s how
+ * far it is; returns the deletions.
+ */
+async function awaitDeletions(
+  pipeline: Pipeline,
+  since: number,
+  ids: readonly string[],
+  timeoutMs: number,
+  log: (line: string) => void,
+) {
+  const started = Date.now();
+  let said = started;
+  for (;;) {
+    const deletions = firstDeletions(await pipeline.host.actions(since));
+    const done = ids.filter((id) => deletions.has(id)).length;
+    if (done === ids.length || Date.now() > started + timeoutMs) return deletions;
+    if (Date.now() - said >= 15_000) {
+      said = Date.now();
+      log(`  ${done} of ${ids.length} deleted after ${Math.round((said - started) / 1000)} s`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Latency from the gateway's receipt to the enforcer's delete call at `perSecond`, after a drain. */
+export async function measureLatency(
+  pipeline: Pipeline,
+  judged: Judged,
+  plan: BenchPlan,
+  perSecond: number,
+  log: (line: string) => void,
+) {
+  await judged.drain(600_000, 'before the latency run');
+  const seconds = Math.max(
+    plan.phaseSeconds,
+    Math.ceil((plan.latencySamples * 100) / (perSecond * VIOLATING_PER_HUNDRED)),
+  );
+  const since = Date.now();
+  const run: ChatResult = await pipeline.host.chat({
+    perSecond,
+    seconds,
+    violatingPerHundred: VIOLATING_PER_HUNDRED,
+  });
+  judged.add(run.posted);
+  const ids = run.violations.map((v) => v.id);
+  const deletions = await awaitDeletions(pipeline, since, ids, 300_000, log);
+  await judged.drain(600_000, 'after the latency run');
+  const wanted = new Set(ids);
+  const discord = await storedTimes(pipeline.bus, 'DISCORD', 'discord.*.message.created', since, wanted);
+  const verdicts = await storedTimes(pipeline.bus, 'VERDICTS', 'verdict.*.violation', since, wanted);
+  const times: ViolationTimes[] = [];
+  for (const v of run.violations) {
+    const discordAt = discord.get(v.id);
+    const verdictAt = verdicts.get(v.id);
+    const deletedAt = deletions.get(v.id);
+    if (discordAt !== undefined && verdictAt !== undefined && deletedAt !== undefined)
+      times.push({ postedAt: v.at, discordAt, verdictAt, deletedAt });
+  }
+  return { run, seconds, violations: ids.length, deleted: times.length, ...latencyFigures(times) };
+}
+
+/** The spam wave in its own guild: how soon after its last message its last deletion comes. */
+export async function measureWave(
+  pipeline: Pipeline,
+  judged: Judged,
+  plan: BenchPlan,
+  log: (line: string) => void,
+) {
+  await judged.drain(600_000, 'before the wave');
+  const since = Date.now();
+  const wave = await pipeline.host.wave(plan.wave);
+  judged.add(wave.ids.length);
+  log(`  ${wave.ids.length} accepted, ${wave.refused} refused; waiting for their deletion`);
+  const deletions = await awaitDeletions(pipeline, since, wave.ids, 900_000, log);
+  // Warnings and timeouts may follow the last deletion: up to 2 minutes more for them. A wave not
+  // cleared in 15 minutes has no waveClearS, and waiting on would not change that.
+  if (wave.ids.every((id) => deletions.has(id)) && (await settleWithin(judged, 120)) === null)
+    log(`  not settled 2 minutes after the wave's last deletion: ${await behind(pipeline, judged)}`);
+  // Warnings and timeouts may follow the last deletion: counted once everything has settled.
+  const calls = await pipeline.host.restCalls(since);
   return {
-    achieved,
-    violations: posted.size,
-    refused: messages.refused,
-    p50: quantile(latencies, 0.5),
-    p99: quantile(latencies, 0.99),
+    wave,
+    calls: calls.length,
+    byRoute: callsByRoute(calls),
+    ...waveFigures(wave, deletions, calls.length),
   };
 }

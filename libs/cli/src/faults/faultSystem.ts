@@ -99,6 +99,8 @@ export class FaultSystem {
         DISCORD_TOKEN: this.sandbox.token,
         HTTP_HOST: '127.0.0.1',
         HTTP_PORT: '0',
+        // The verify page on a free port too: a run must not collide with `npm run up` on 8090.
+        WEB_PORT: '0',
         LOG_LEVEL: 'info',
         LOG_FLUSH_INTERVAL_MS: '200',
         OTEL_SERVICE_NAME: name,

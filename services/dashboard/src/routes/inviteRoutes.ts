@@ -43,7 +43,10 @@ export function inviteRoutes(deps: DashboardDeps) {
       })),
     );
     const top = leaderboard.slice(0, 25);
-    const names = await deps.names.of(top.map((l) => l.inviterId));
+    const names = await deps.names.of([
+      ...top.map((l) => l.inviterId),
+      ...withStats.flatMap((campaign) => campaign.inviters.map((i) => i.inviterId)),
+    ]);
     return c.json({
       sourcesDays: SOURCES_DAYS,
       sources,

@@ -53,6 +53,8 @@ export const texts = {
     campaigns: 'Campaigns',
     noCampaigns: 'No campaign yet.',
     leaderboard: 'Leaderboard',
+    perInviter: (n: number) => `Per inviter (${n})`,
+    unknownInviter: 'unknown inviter',
     noInviters: 'Nobody has invited anyone yet.',
     columns: {
       name: 'Campaign',

@@ -32,7 +32,7 @@ interface InvitesData {
     total: number;
   }[];
   channels: { id: string; name: string }[];
-  /** Display names of the inviters on the leaderboard. */
+  /** Display names of the inviters on the leaderboard and in the campaigns. */
   names: Record<string, string>;
 }
 
@@ -108,7 +108,7 @@ export function Invites(props: { guildId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {data.campaigns.map((k) => (
+                {data.campaigns.map((k) => [
                   <tr key={k.id}>
                     <td>{k.name}</td>
                     <td>{k.inviteCode}</td>
@@ -125,8 +125,42 @@ export function Invites(props: { guildId: string }) {
                         </button>
                       )}
                     </td>
-                  </tr>
-                ))}
+                  </tr>,
+                  k.inviters.length > 0 && (
+                    <tr key={`${k.id}-inviters`} className="sub" data-campaign-inviters={k.name}>
+                      <td colSpan={9}>
+                        <details>
+                          <summary>{t.perInviter(k.inviters.length)}</summary>
+                          <table>
+                            <thead>
+                              <tr>
+                                {[c.inviter, c.joins, c.stillHere, c.left, c.fake, c.pending].map((h) => (
+                                  <th key={h}>{h}</th>
+                                ))}
+                              </tr>
+                            </thead>
+                            <tbody>
+                              {k.inviters.map((i) => (
+                                <tr key={i.inviterId ?? 'unknown'}>
+                                  <td>
+                                    {i.inviterId
+                                      ? named(data.names[i.inviterId], i.inviterId)
+                                      : t.unknownInviter}
+                                  </td>
+                                  <td>{i.joins}</td>
+                                  <td>{i.stillHere}</td>
+                                  <td>{i.left}</td>
+                                  <td>{i.fake}</td>
+                                  <td>{i.pending}</td>
+                                </tr>
+                              ))}
+                            </tbody>
+                          </table>
+                        </details>
+                      </td>
+                    </tr>
+                  ),
+                ])}
               </tbody>
             </table>
           </div>
