@@ -134,7 +134,10 @@ export class FaultSystem {
       // As Kubernetes would: a service that dies on its own is counted and started again.
       this.crashes += 1;
       this.log(`${name} exited on its own (${code ?? signal}); starting it again. Its last words:`);
-      for (const line of tail.trim().split('\n').slice(-3)) this.log(`    ${line.slice(0, 400)}`);
+      // The error itself, not the end of its stack: the last lines that name one.
+      const lines = tail.trim().split('\n');
+      const errors = lines.filter((l) => /Error|"level":(50|60)/.test(l)).slice(-2);
+      for (const line of errors.length > 0 ? errors : lines.slice(-3)) this.log(`    ${line.slice(0, 400)}`);
       void this.#restart(name);
     });
   }
