@@ -6,13 +6,13 @@ import {
   eventMap,
   eventNameForSubject,
 } from '@chat-guard/events';
-import type { JsMsg } from '@nats-io/jetstream';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/nats-core';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { z } from 'zod';
 import { type EventBus, VERSION_HEADER } from './bus.ts';
 import { deadLetterAndTerm } from './deadLetter.ts';
-import { DependencyGate, MessageKeeper } from './dependencyGate.ts';
+import { DependencyGate, MessageKeeper, signal } from './dependencyGate.ts';
 import { errorMessage, isDependencyDown, isRetryable } from './errors.ts';
 import { DeliveryTally, handlerDuration } from './metrics.ts';
 import { extractTraceContext, tracer } from './tracing.ts';
@@ -95,6 +95,7 @@ export async function consume(
     () => pump(),
   );
   const context: DeliveryContext = { bus, spec, handlers, gate, keeper, report };
+  const stopped = signal();
 
   const start = (msg: JsMsg) => {
     const started = performance.now();
@@ -114,7 +115,7 @@ export async function consume(
   };
   // Starts held messages while the gate is open and there is room.
   const pump = () => {
-    while (gate.open && inFlight.size < concurrency) {
+    while (gate.open && !gate.stopping && inFlight.size < concurrency) {
       const next = held.shift();
       if (!next) return;
       keeper.release(next);
@@ -122,11 +123,17 @@ export async function consume(
     }
   };
 
+  // Pulled but never started when the replica stopped: handed back (nak) once the pulls are
+  // gone, so another replica takes them now rather than after the ack wait.
+  const toHandBack: JsMsg[] = [];
   const done = (async () => {
     try {
       for await (const msg of messages) {
-        // Stopping during an outage: what is still arriving stays pending, for redelivery.
-        if (gate.stopping && !gate.open) continue;
+        if (gate.stopping) {
+          // During an outage what is still arriving stays pending, for redelivery after the ack wait.
+          if (gate.open) toHandBack.push(msg);
+          continue;
+        }
         if (gate.open && held.length === 0 && inFlight.size < concurrency) start(msg);
         else {
           held.push(msg);
@@ -134,12 +141,16 @@ export async function consume(
         }
         // Back-pressure while handlers work. While the gate is closed, keep taking what the
         // server sends into the held queue instead, so nothing sits unheartbeated in the pull buffer.
-        while (gate.open && inFlight.size >= concurrency) await Promise.race([...inFlight, gate.closed]);
+        while (gate.open && !gate.stopping && inFlight.size >= concurrency) {
+          await Promise.race([...inFlight, gate.closed, stopped.promise]);
+        }
       }
       await Promise.all(inFlight);
     } finally {
-      // Left unacknowledged: the server redelivers them after the ack wait, to this or another replica.
-      for (const msg of held.splice(0)) keeper.release(msg);
+      for (const msg of held.splice(0)) {
+        keeper.release(msg);
+        if (gate.open) toHandBack.push(msg);
+      }
       keeper.close();
       tally.close();
     }
@@ -149,10 +160,24 @@ export async function consume(
     done,
     async stop() {
       gate.stop();
-      await messages.close();
+      stopped.resolve();
+      await endPulls(messages);
       await done;
+      // Only now: a nak while pulls were still open would send the message straight back here.
+      for (const msg of toHandBack.splice(0)) msg.nak();
     },
   };
+}
+
+/**
+ * Ends the consumer's pulls so that what the server already sent arrives and nothing more
+ * does: drains the pull subscription (unsubscribe, then flush) where the client exposes it,
+ * which also ends the iterator, and closes the iterator in any case.
+ */
+async function endPulls(messages: ConsumerMessages): Promise<void> {
+  const sub = (messages as unknown as { sub?: { drain?: () => Promise<void> } }).sub;
+  if (typeof sub?.drain === 'function') await sub.drain();
+  await messages.close();
 }
 
 function probeOutcome(spec: ConsumerSpec, err: unknown): Outcome {

@@ -110,7 +110,7 @@ export class MessageKeeper {
 }
 
 /** A promise with its resolver. */
-function signal(): { promise: Promise<void>; resolve: () => void } {
+export function signal(): { promise: Promise<void>; resolve: () => void } {
   let resolve: () => void = () => undefined;
   const promise = new Promise<void>((r) => {
     resolve = r;
