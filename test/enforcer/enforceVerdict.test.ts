@@ -4,6 +4,8 @@ import {
   type AuditPayload,
   type EnforcerDeps,
   enforceVerdict,
+  type FollowUpDeps,
+  followUpVerdict,
   liftTimeout,
   MessageDeletions,
   type Verdict,
@@ -59,13 +61,14 @@ function verdict(at: number): Verdict {
   };
 }
 
+/** The enforcer's deps with its follow-ups carried out in process, as soon as they are handed on. */
 function deps(
   discord: EnforcerDeps['discord'],
   audits: AuditPayload[],
   muteDurationMinute = 10,
-): VerdictDeps {
+): VerdictDeps & FollowUpDeps {
   const now = () => 1_732_000_000_000;
-  return {
+  const followUps: FollowUpDeps = {
     db: database.db,
     discord,
     config: () => ({ ...defaultGuildConfig(), muteDurationMinute }),
@@ -73,8 +76,12 @@ function deps(
       audits.push(entry);
     },
     now,
-    deletions: new MessageDeletions({ db: database.db, discord, now }),
     violations: new ViolationBatches(database.db),
+  };
+  return {
+    ...followUps,
+    deletions: new MessageDeletions({ db: database.db, discord, now }),
+    followUp: (followUp) => followUpVerdict(followUps, followUp),
   };
 }
 

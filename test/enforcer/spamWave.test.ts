@@ -3,6 +3,8 @@ import { createDiscordRest } from '@chat-guard/discord';
 import {
   type AuditPayload,
   enforceVerdict,
+  type FollowUpDeps,
+  followUpVerdict,
   MessageDeletions,
   type VerdictDeps,
   ViolationBatches,
@@ -65,6 +67,12 @@ beforeAll(async () => {
   stops.push(async () => configs.stop());
   const discord = createDiscordRest({ api: system.sandbox.api, token: system.sandbox.token });
   const deps: VerdictDeps = {
+    deletions: new MessageDeletions({ db, discord, now: Date.now }),
+    followUp: async (followUp) => {
+      await system.bus.publish('verdict.enforced', followUp);
+    },
+  };
+  const followUpDeps: FollowUpDeps = {
     db,
     discord,
     config: (id) => configs.get(id),
@@ -72,7 +80,6 @@ beforeAll(async () => {
       await system.bus.publish('audit.recorded', entry);
     },
     now: Date.now,
-    deletions: new MessageDeletions({ db, discord, now: Date.now }),
     violations: new ViolationBatches(db),
   };
   const batches = new AuditBatches(db);
@@ -80,6 +87,12 @@ beforeAll(async () => {
     system.bus,
     spec('enforcer'),
     { 'verdict.violation': (verdict) => enforceVerdict(deps, verdict) },
+    { concurrency: 256 },
+  );
+  const followUps = await consume(
+    system.bus,
+    spec('enforcer-followups'),
+    { 'verdict.enforced': (followUp) => followUpVerdict(followUpDeps, followUp) },
     { concurrency: 256 },
   );
   const logWriter = await consume(
@@ -90,6 +103,7 @@ beforeAll(async () => {
   );
   stops.push(
     () => enforcer.stop(),
+    () => followUps.stop(),
     () => logWriter.stop(),
   );
 
@@ -126,14 +140,15 @@ beforeAll(async () => {
     90_000,
   );
   // The warnings, timeouts and audits follow (warnings wait on each channel's send limit):
-  // both consumers end with nothing pending and nothing unacknowledged.
+  // the three consumers end with nothing pending and nothing unacknowledged.
   const drained = async (durable: string) => {
     const info = await system.bus.jsm.consumers.info(system.bus.ns.stream(spec(durable).stream), durable);
     return info.num_pending === 0 && info.num_ack_pending === 0;
   };
   await waitFor(
-    async () => (await drained('enforcer')) && (await drained('log-writer')),
-    'both drained',
+    async () =>
+      (await drained('enforcer')) && (await drained('enforcer-followups')) && (await drained('log-writer')),
+    'all drained',
     120_000,
   );
   await new Promise((r) => setTimeout(r, 1_500)); // room for anything doubled to show up

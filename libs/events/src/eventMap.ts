@@ -20,7 +20,13 @@ import {
   lockdownLifted,
   lockdownRequested,
 } from './lockdownEvents.ts';
-import { auditRecorded, configChanged, unmuteRequested, violationDetected } from './moderationEvents.ts';
+import {
+  auditRecorded,
+  configChanged,
+  unmuteRequested,
+  verdictEnforced,
+  violationDetected,
+} from './moderationEvents.ts';
 import { memberAttributed } from './signalEvents.ts';
 import {
   verificationExpired,
@@ -43,6 +49,7 @@ export const eventMap = {
   'interaction.created': interactionCreated,
   'guild.available': guildAvailable,
   'verdict.violation': violationDetected,
+  'verdict.enforced': verdictEnforced,
   'admin.unmute': unmuteRequested,
   'audit.recorded': auditRecorded,
   'config.changed': configChanged,

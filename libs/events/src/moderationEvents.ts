@@ -32,6 +32,28 @@ export const violationDetected = defineEvent({
   dedupeId: (e) => `verdict:${e.messageId}:${e.revision}`,
 });
 
+/** A Discord action's result as the enforcer's ledger records it. */
+export const actionOutcome = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('done') }),
+  z.strictObject({ status: z.literal('failed'), reason: z.string().max(500) }),
+]);
+
+/**
+ * A verdict whose message the enforcer has deleted (or Discord refused to): what it still owes
+ * is the case, the warning or timeout and the audit entries. Published before the verdict is
+ * acknowledged, so those steps outlive a crash; the enforcer consumes it with its own concurrency.
+ */
+export const verdictEnforced = defineEvent({
+  version: 1,
+  schema: z.strictObject({
+    verdict: violationDetected.schema,
+    deletion: actionOutcome,
+  }),
+  subject: (e) => `followup.${e.verdict.guildId}.verdict`,
+  filter: 'followup.*.verdict',
+  dedupeId: (e) => `followup:${e.verdict.messageId}:${e.verdict.revision}`,
+});
+
 const auditValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const auditRecorded = defineEvent({

@@ -59,6 +59,14 @@ export const topology: Topology = {
       duplicateWindowMs: 15 * MINUTE,
     },
     {
+      name: 'FOLLOWUPS',
+      subjects: ['followup.>'],
+      // Kept as long as the audit: a follow-up waiting out an outage must not expire first.
+      description: "What the enforcer owes after a deletion: the case, the member's notice, the audit",
+      maxAgeMs: 7 * DAY,
+      duplicateWindowMs: 15 * MINUTE,
+    },
+    {
       name: 'SIGNALS',
       subjects: ['signal.>'],
       description: 'Attributed joins and rate signals',
@@ -118,6 +126,7 @@ export const topology: Topology = {
       ...consumerDefaults,
     },
     { durable: 'enforcer', stream: 'VERDICTS', filter: null, ...consumerDefaults },
+    { durable: 'enforcer-followups', stream: 'FOLLOWUPS', filter: null, ...consumerDefaults },
     { durable: 'log-writer', stream: 'AUDIT', filter: null, ...consumerDefaults },
     // The member gate: newcomers, the Verify button, and the raid detector's gate decisions.
     { durable: 'verifier-members', stream: 'DISCORD', filter: 'discord.*.member.*', ...consumerDefaults },

@@ -28,8 +28,11 @@ export interface ServiceContext<Env extends BaseEnv> {
   readonly postgres: Postgres;
   /** The client, for services that declare `needs.redis`. */
   readonly redis: Redis;
-  /** Starts pulling from one of this service's durable consumers; stopped on drain. */
-  consume(durable: string, handlers: Handlers): Promise<Consumption>;
+  /**
+   * Starts pulling from one of this service's durable consumers; stopped on drain. Handlers run
+   * `concurrency` at a time (default `CONSUMER_CONCURRENCY`).
+   */
+  consume(durable: string, handlers: Handlers, options?: { concurrency?: number }): Promise<Consumption>;
   /** Runs on drain, after consumers stop and before connections close. */
   onShutdown(task: () => Promise<void>): void;
   /** Adds a dependency of the service's own to /readyz. */
@@ -178,11 +181,11 @@ export async function runService<Schema extends z.ZodType<BaseEnv>>(
       get redis() {
         return declared('redis', redis);
       },
-      async consume(durable, handlers) {
+      async consume(durable, handlers, options) {
         const spec = ownConsumers.find((c) => c.durable === durable);
         if (!spec) throw new Error(`${definition.name} declares no consumer named ${durable}`);
         const consumption = await consume(connectedBus, spec, handlers, {
-          concurrency: env.CONSUMER_CONCURRENCY,
+          concurrency: options?.concurrency ?? env.CONSUMER_CONCURRENCY,
           onOutcome: (outcome) => logOutcome(logger, outcome),
           probe: () => probeDependencies(connectedBus, postgres, redis),
         });

@@ -8,6 +8,7 @@ export * from './describeLockdownSteps.ts';
 export * from './describeViolations.ts';
 export * from './editCaseReason.ts';
 export * from './enforceVerdict.ts';
+export * from './followUpVerdict.ts';
 export * from './gateHandover.ts';
 export * from './gateRecords.ts';
 export * from './gateStep.ts';

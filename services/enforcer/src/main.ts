@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { answerLockdown } from './answerLockdown.ts';
 import { type AppealResult, decideAppeal, submitAppeal } from './appeals.ts';
 import { editCaseReason } from './editCaseReason.ts';
-import type { AuditPayload } from './enforceVerdict.ts';
-import { enforceVerdict } from './enforceVerdict.ts';
+import { type AuditPayload, enforceVerdict, type VerdictFollowUp } from './enforceVerdict.ts';
+import { followUpVerdict } from './followUpVerdict.ts';
 import { recordGateAlertMessage } from './gateRecords.ts';
 import { type GateAlert, onGateEnded, onGateStarted } from './gateStep.ts';
 import { GuildNames } from './guildNames.ts';
@@ -28,8 +28,10 @@ import { ViolationBatches } from './violationBatches.ts';
 const RENEWAL_INTERVAL_MS = 5 * 60_000;
 
 const env = discordEnv.extend({
-  // Verdicts wait on their warning or timeout while later ones are deleted: many in hand at once.
+  // A verdict waits for its deletion, batched per channel: many in hand make the batches.
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(256),
+  // Follow-ups wait on the per-channel send limit while the cases of others are recorded.
+  FOLLOWUP_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(256),
 });
 
 /** Handlers heartbeat three times per ack deadline, so a rate-limit wait keeps its message. */
@@ -71,10 +73,12 @@ await runService({
       now: Date.now,
     };
     const verdictDeps = {
-      ...deps,
       deletions: new MessageDeletions(deps),
-      violations: new ViolationBatches(postgres.db),
+      followUp: async (followUp: VerdictFollowUp) => {
+        await bus.publish('verdict.enforced', followUp);
+      },
     };
+    const followUpDeps = { ...deps, violations: new ViolationBatches(postgres.db) };
     // Every step may wait on Discord's rate limits: each handler keeps its message meanwhile.
     const handlers: Handlers = {
       'verdict.violation': (verdict) => enforceVerdict(verdictDeps, verdict),
@@ -99,6 +103,15 @@ await runService({
       'appeal.decided': async (decision) => logAppeal(decision, await decideAppeal(deps, decision)),
     };
     await consume('enforcer', withHeartbeat(handlers, HEARTBEAT_MS));
+    // A verdict is acknowledged once its deletion is done and its follow-ups are stored here.
+    await consume(
+      'enforcer-followups',
+      withHeartbeat(
+        { 'verdict.enforced': (followUp) => followUpVerdict(followUpDeps, followUp) },
+        HEARTBEAT_MS,
+      ),
+      { concurrency: env.FOLLOWUP_CONCURRENCY },
+    );
 
     function logAppeal(event: { guildId: string; caseNumber: number }, result: AppealResult): void {
       const about = { guildId: event.guildId, caseNumber: event.caseNumber };
