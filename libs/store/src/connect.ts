@@ -23,12 +23,15 @@ export function connectPostgres(
     application_name: options.applicationName ?? 'chat-guard',
     connectionTimeoutMillis: 5_000,
   });
-  // An idle client whose server went away emits 'error'; unhandled, that would end the process.
+  // A client whose server went away emits 'error'; unhandled, that would end the process.
   pool.on('error', options.onError);
   // pool.end() resolves once its clients are asked to end, not once their sockets are
   // closed; close() waits for those too, so nothing of ours is still connected after it.
   const socketsClosed = new Set<Promise<void>>();
   pool.on('connect', (client) => {
+    // A client checked out (a transaction between two statements) has no pool listener: its
+    // lost connection is reported here, and the caller's next statement fails instead.
+    client.on('error', options.onError);
     const closed = new Promise<void>((resolve) => client.once('end', () => resolve()));
     socketsClosed.add(closed);
     void closed.then(() => socketsClosed.delete(closed));

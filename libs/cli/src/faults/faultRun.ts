@@ -177,6 +177,8 @@ export async function runFault(system: FaultSystem, fault: Fault, drainMs: numbe
   } finally {
     await postgres.close();
   }
+  const deadAfter = await system.deadLettered();
+  for (const line of await system.deadLettersAfter(deadBefore)) system.report(`dead-lettered: ${line}`);
   return {
     fault: fault.name,
     sent: posted.size,
@@ -186,7 +188,7 @@ export async function runFault(system: FaultSystem, fault: Fault, drainMs: numbe
     doubled,
     joins: joined.length,
     joinsJudged: judged.size,
-    deadLettered: (await system.deadLettered()) - deadBefore,
+    deadLettered: deadAfter - deadBefore,
     drainedS: Math.round((Date.now() - cleared) / 100) / 10,
     crashes: system.crashes - crashesBefore,
     recoveryS: firstAfter ? Math.round((firstAfter.at - cleared) / 100) / 10 : null,

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { connectBus, type EventBus } from '@chat-guard/bus';
+import { connectBus, type EventBus, listDeadLetters } from '@chat-guard/bus';
 import { consumersOf, DEAD_LETTER_STREAM } from '@chat-guard/events';
 import { announceGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
 import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
@@ -194,6 +194,14 @@ export class FaultSystem {
       throw err;
     });
     return info?.state.messages ?? 0;
+  }
+
+  /** The dead letters after the first `skip`: what a fault's run gave up on, and why. */
+  async deadLettersAfter(skip: number): Promise<string[]> {
+    const entries = await listDeadLetters(await this.#admin(), 100_000);
+    return entries
+      .slice(skip)
+      .map((e) => `${e.subject} (${e.consumer}, ${e.deliveries} deliveries): ${e.reason}`);
   }
 
   /** Of these joined users, the ones the invite-tracker recorded in the join history. */
