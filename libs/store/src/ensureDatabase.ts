@@ -13,15 +13,32 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   } finally {
     await probe.end();
   }
+  await onMaintenanceDatabase(url, (admin, name) =>
+    admin.query(`create database ${pg.escapeIdentifier(name)}`),
+  );
+  return true;
+}
+
+/** Drops the database a URL names, if there is one, ending its connections. */
+export async function dropDatabase(url: string): Promise<void> {
+  await onMaintenanceDatabase(url, (admin, name) =>
+    admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`),
+  );
+}
+
+/** Runs `work` connected to the server's `postgres` database, with the name the URL gives. */
+async function onMaintenanceDatabase(
+  url: string,
+  work: (admin: pg.Client, name: string) => Promise<unknown>,
+): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));
   target.pathname = '/postgres';
   const admin = new pg.Client({ connectionString: target.toString() });
   await admin.connect();
   try {
-    await admin.query(`create database ${pg.escapeIdentifier(name)}`);
+    await work(admin, name);
   } finally {
     await admin.end();
   }
-  return true;
 }

@@ -1,8 +1,13 @@
 import { connectBus, type EventBus } from '@chat-guard/bus';
 import { consumersOf } from '@chat-guard/events';
 import { announceGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
-import { connectPostgres, ensureDatabase, migrateToLatest, type Postgres } from '@chat-guard/store';
-import pg from 'pg';
+import {
+  connectPostgres,
+  dropDatabase,
+  ensureDatabase,
+  migrateToLatest,
+  type Postgres,
+} from '@chat-guard/store';
 import { services } from '../services.ts';
 import { supervise } from '../supervise.ts';
 import { childrenOf, pidsByName } from './procStat.ts';
@@ -163,13 +168,11 @@ export class Pipeline {
     await this.bus.drain();
     await this.host.close();
     await this.postgres.close();
-    const admin = new pg.Client({ connectionString: this.options.adminDatabaseUrl });
-    await admin.connect();
-    try {
-      await admin.query(`drop database if exists ${pg.escapeIdentifier(this.databaseName)} with (force)`);
-    } finally {
-      await admin.end();
-    }
+    // The bench's own database, by way of the server's maintenance database: the URL the bench
+    // was given may name a database that does not exist (it is only the server's address).
+    const url = new URL(this.options.adminDatabaseUrl);
+    url.pathname = `/${this.databaseName}`;
+    await dropDatabase(url.toString());
   }
 }
 
