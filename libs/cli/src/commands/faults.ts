@@ -21,16 +21,19 @@ export const faultsCommand: Command = {
     'redis-server, initdb and pg_ctl on PATH), the sandbox and the six services, and stops them',
     "all after; the machine's own servers are never touched. Against a steady load (a message",
     'with an invite link every 250 ms, a join every 4 s) it injects, one at a time:',
-    ...FAULTS.map((f) => `  ${f.name}`),
+    ...FAULTS.map((f) => `  ${f.name}${f.floodAfter ? ' (then a join flood)' : ''}`),
     'After each fault it waits until every violation was acted on or every consumer backlog has',
     'been empty for 3 s (at most --settle), then counts from the sandbox and the database:',
     'messages sent, Discord actions on them, violations never acted on (lost), acted on twice',
     '(doubled), joins posted and judged (recorded by the invite-tracker), what was',
     'dead-lettered, services that died on their own (started again after 1 s, as Kubernetes',
     'would), the time from the fault to the first message acted on after it (recovery),',
-    'and whether `audit verify` passes. It prints a table and, as its last line,',
-    '{"faults":N,"lost":N,"doubled":N,"joinsLost":N,"maxRecoveryS":S,"auditOk":true}.',
-    'Exits 1 when anything was lost or doubled or the audit chain is broken.',
+    'and whether `audit verify` passes. After the faults marked so, 40 accounts of one batch',
+    'join at 10 a second, and it checks the raid detector scored a minute holding all of them',
+    '(flood seen: seconds after the last join, and the level it chose; lockdowns are in shadow',
+    'mode, so they change nothing). It prints a table and, as its last line,',
+    '{"faults":N,"lost":N,"doubled":N,"joinsLost":N,"maxRecoveryS":S,"auditOk":true,"floodsMissed":N}.',
+    'Exits 1 when anything was lost or doubled, a flood went unseen or the audit chain is broken.',
   ].join('\n'),
   async run(args) {
     const settleS = Number(args.values.settle ?? '180');
@@ -67,9 +70,11 @@ export const faultsCommand: Command = {
       joinsLost: results.reduce((a, r) => a + r.joins - r.joinsJudged, 0),
       maxRecoveryS: Math.max(0, ...results.map((r) => r.recoveryS ?? 0)),
       auditOk: results.every((r) => r.auditOk),
+      floodsMissed: results.filter((r) => r.raid === null).length,
     };
     console.log(JSON.stringify(summary));
-    const clean = summary.lost === 0 && summary.joinsLost === 0 && summary.doubled === 0;
+    const clean =
+      summary.lost === 0 && summary.joinsLost === 0 && summary.doubled === 0 && summary.floodsMissed === 0;
     return clean && summary.auditOk ? 0 : 1;
   },
 };
@@ -89,6 +94,7 @@ function formatTable(results: readonly FaultResult[]): string {
     'drained s',
     'recovery s',
     'audit',
+    'flood seen s',
   ];
   const rows = results.map((r) => [
     r.fault,
@@ -104,6 +110,7 @@ function formatTable(results: readonly FaultResult[]): string {
     r.drainedS.toFixed(1),
     r.recoveryS === null ? '—' : r.recoveryS.toFixed(1),
     r.auditOk ? 'ok' : 'BROKEN',
+    r.raid === undefined ? '—' : r.raid === null ? 'NEVER' : `${r.raid.seenS.toFixed(1)} (${r.raid.level})`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');

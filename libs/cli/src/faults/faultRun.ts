@@ -7,6 +7,8 @@ import { type FaultSystem, services } from './faultSystem.ts';
 export interface Fault {
   readonly name: string;
   inject(system: FaultSystem): Promise<void>;
+  /** A join flood right after it: the raid detector must still see and score it. */
+  readonly floodAfter?: boolean;
 }
 
 export interface FaultResult {
@@ -27,7 +29,17 @@ export interface FaultResult {
   readonly crashes: number;
   readonly recoveryS: number | null;
   readonly auditOk: boolean;
+  /**
+   * With `floodAfter`: seconds from the flood's last join until the detector scored a minute
+   * holding all of it, and the level it chose; null when it never did (the check failed).
+   */
+  readonly raid?: { readonly seenS: number; readonly level: string } | null;
 }
+
+/** The flood after a fault: 40 accounts made in one 20-minute batch, joining at 10 a second. */
+const FLOOD_JOINS = 40;
+/** How long the detector has to score the flood: it scores every guild each few seconds. */
+const FLOOD_SEEN_MS = 60_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -47,8 +59,8 @@ export const FAULTS: readonly Fault[] = [
     inject: (system) =>
       system.killAndRestart(['gateway'], () => system.sandbox.faults.invalidateGatewaySessions()),
   },
-  { name: 'NATS restart (5 s)', inject: (system) => system.deps.restartNats(5_000) },
-  { name: 'Redis restarted empty', inject: (system) => system.deps.restartRedisEmpty() },
+  { name: 'NATS restart (5 s)', inject: (system) => system.deps.restartNats(5_000), floodAfter: true },
+  { name: 'Redis restarted empty', inject: (system) => system.deps.restartRedisEmpty(), floodAfter: true },
   ...[30, 90].map((seconds) => ({
     name: `PostgreSQL down ${seconds} s`,
     inject: async (system: FaultSystem) => {
@@ -127,8 +139,19 @@ export async function runFault(system: FaultSystem, fault: Fault, drainMs: numbe
   })();
   const since = Date.now();
   await sleep(2_000);
+  const raidWatch = fault.floodAfter ? await system.watchRaidScores() : null;
   await fault.inject(system);
   const cleared = Date.now();
+  let floodEnded = 0;
+  if (raidWatch) {
+    const batch = Date.now() - 30 * 60_000;
+    for (let i = 0; i < FLOOD_JOINS; i += 1) {
+      const user = { username: `nova_drop${i}`, avatar: null, createdAt: batch + i * 30_000 };
+      joined.push(sandbox.users.addMember({ guildId, user }).user.id);
+      await sleep(100);
+    }
+    floodEnded = Date.now();
+  }
   await sleep(3_000);
   loading = false;
   await load;
@@ -177,6 +200,7 @@ export async function runFault(system: FaultSystem, fault: Fault, drainMs: numbe
   } finally {
     await postgres.close();
   }
+  const raidScore = raidWatch ? await raidWatch.seen(FLOOD_JOINS, floodEnded, FLOOD_SEEN_MS) : undefined;
   const deadAfter = await system.deadLettered();
   for (const line of await system.deadLettersAfter(deadBefore)) system.report(`dead-lettered: ${line}`);
   return {
@@ -193,5 +217,15 @@ export async function runFault(system: FaultSystem, fault: Fault, drainMs: numbe
     crashes: system.crashes - crashesBefore,
     recoveryS: firstAfter ? Math.round((firstAfter.at - cleared) / 100) / 10 : null,
     auditOk,
+    ...(raidScore === undefined
+      ? {}
+      : {
+          raid: raidScore
+            ? {
+                seenS: Math.max(0, Math.round((raidScore.scoredAt - floodEnded) / 100) / 10),
+                level: raidScore.level,
+              }
+            : null,
+        }),
   };
 }

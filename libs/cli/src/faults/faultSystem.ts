@@ -8,6 +8,17 @@ import { connectPostgres, ensureDatabase, migrateToLatest } from '@chat-guard/st
 import { services as allServices, repoRoot, serviceArgs } from '../services.ts';
 import type { PrivateDeps } from './privateDeps.ts';
 
+/** What the fault run reads of a `raid.scored` event. */
+export interface RaidScore {
+  readonly level: string;
+  readonly joinsLastMinute: number;
+  readonly scoredAt: number;
+}
+
+export interface RaidWatch {
+  seen(joins: number, since: number, timeoutMs: number): Promise<RaidScore | null>;
+}
+
 /** The six core services (the dashboard serves people, not the pipeline the faults measure). */
 export const services = allServices.filter((s) => s.name !== 'dashboard');
 
@@ -194,6 +205,41 @@ export class FaultSystem {
       throw err;
     });
     return info?.state.messages ?? 0;
+  }
+
+  /**
+   * Watches the detector's scores of the guild from now on. `seen` resolves with the first score
+   * since `since` that counts at least `joins` joins in its last minute (the detector's feed is
+   * alive and its windows hold them), or null after `timeoutMs`.
+   */
+  async watchRaidScores(): Promise<RaidWatch> {
+    const bus = await this.#admin();
+    const scores: RaidScore[] = [];
+    const subscription = bus.nc.subscribe(bus.ns.subject(`signal.${this.guildId}.raid.scored`), {
+      callback: (err, msg) => {
+        if (err) {
+          this.log(`watching raid scores: ${err.message}`);
+          return;
+        }
+        const score = JSON.parse(new TextDecoder().decode(msg.data)) as RaidScore;
+        scores.push(score);
+      },
+    });
+    return {
+      async seen(joins, since, timeoutMs) {
+        const deadline = Date.now() + timeoutMs;
+        try {
+          for (;;) {
+            const hit = scores.find((s) => s.scoredAt >= since && s.joinsLastMinute >= joins);
+            if (hit) return hit;
+            if (Date.now() >= deadline) return null;
+            await sleep(250);
+          }
+        } finally {
+          subscription.unsubscribe();
+        }
+      },
+    };
   }
 
   /** The dead letters after the first `skip`: what a fault's run gave up on, and why. */
