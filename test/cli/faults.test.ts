@@ -23,6 +23,7 @@ it('cuts the gateway under load and counts nothing lost, nothing doubled, the au
     joinsLost: 0,
     maxRecoveryS: expect.any(Number),
     auditOk: true,
+    floodsMissed: 0,
   });
   // sent, refused, actions, lost 0, doubled 0, joins, every join judged.
   const row = /^gateway disconnect and resume\s+(\d+)\s+\d+\s+(\d+)\s+0\s+0\s+(\d+)\s+(\d+)\s+/m.exec(
