@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { bundle } from '../../deploy/docker/build.ts';
+import { CACHE_LIMITS } from '../../services/gateway/src/discordClient.ts';
+import { repoRoot } from '../support/processes.ts';
+
+const FIXTURE = join(repoRoot, 'test/fixtures/discordCacheLimits.ts');
+
+/** The limits the gateway asks of discord.js, as the fixture prints them. */
+const asked = {
+  MessageManager: CACHE_LIMITS.MessageManager,
+  GuildMemberManager: CACHE_LIMITS.GuildMemberManager.maxSize,
+  UserManager: CACHE_LIMITS.UserManager.maxSize,
+};
+
+function limitsFrom(args: string[]): unknown {
+  const out = execFileSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
+}
+
+it('the gateway client keeps no messages and a bounded number of members and users, from source', () => {
+  expect(limitsFrom(['--import', 'tsx', FIXTURE])).toEqual(asked);
+});
+
+it('and from the bundles the image runs, where discord.js finds its managers by class name', {
+  timeout: 120_000,
+}, async () => {
+  // Without esbuild's keepNames, MessageManager became `_MessageManager` in the bundle, and
+  // discord.js, which looks the limits up by class name, kept every message.
+  mkdirSync(join(repoRoot, '.cache'), { recursive: true });
+  const out = mkdtempSync(join(repoRoot, '.cache', 'bundle-'));
+  try {
+    await bundle(out, { extraEntries: { probe: FIXTURE }, web: false });
+    expect(limitsFrom([join(out, 'probe.mjs')])).toEqual(asked);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
