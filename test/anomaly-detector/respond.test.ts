@@ -75,6 +75,16 @@ describe('the graduated response', () => {
     expect(step.decisions.map((d) => d.decision)).toEqual(decisions);
   });
 
+  it('gives the strong evidence first and says a reason that is both strong and ordinary once', () => {
+    const spam = '6 newcomers posted links, invites or mass pings';
+    const step = stepResponse(
+      AT_REST,
+      see({ score: 0.95, strong: [spam], reasons: ['join rate 12x baseline', spam] }),
+      DEFAULT_POLICY,
+    );
+    expect(step.decisions.map((d) => d.reasons)).toEqual([[spam, 'join rate 12x baseline']]);
+  });
+
   it('ends a lockdown after its quiet period once joins stop, even while the 10-minute score lags', () => {
     let state = lockdown;
     const ends: number[] = [];

@@ -36,7 +36,7 @@ it('says a change is unconfirmed, not saved, when the gateway does not answer', 
 
 it('has the gateway store a change it confirms, and refuse a bad one or an inward webhook URL naming the field', async () => {
   const [dashboard, gateway] = [await buses.open('dashboard'), await buses.open('gateway')];
-  const answering = answerOwnerRequests(
+  const answering = await answerOwnerRequests(
     gateway,
     dashboardChanges(
       database.db,

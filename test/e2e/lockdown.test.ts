@@ -146,11 +146,12 @@ async function lockdownsOf(guildId: string) {
     .execute();
 }
 
+/** The lockdown alerts posted in the guild's mod-log (a gate alert's buttons read `gate:lockdown:…`). */
 function alertsIn(guildId: string) {
   const channel = system.sandbox.inspect.guild(guildId).channels['mod-log'];
   return system.sandbox.inspect
     .actions({ kind: 'message.sent', guildId })
-    .filter((a) => a.channelId === channel && JSON.stringify(a.data).includes('lockdown:'));
+    .filter((a) => a.channelId === channel && JSON.stringify(a.data).includes('"custom_id":"lockdown:'));
 }
 
 describe('raid lockdown, end to end', () => {

@@ -125,7 +125,9 @@ export function stepResponse(
     const decisions: Decision[] = [];
     if (state.level === 'gate')
       decisions.push({ ts: now, decision: 'gate.end', score, reasons: ['a lockdown supersedes the gate'] });
-    decisions.push({ ts: now, decision: 'lockdown.start', score, reasons: [...o.strong, ...why(o)] });
+    // The strong evidence leads; a reason that is both strong and ordinary is said once.
+    const reasons = [...new Set([...o.strong, ...why(o)])];
+    decisions.push({ ts: now, decision: 'lockdown.start', score, reasons });
     return { state: { ...state, level: 'lockdown', since: now, calmSince: null }, decisions };
   }
   if (state.level === 'none') {

@@ -19,13 +19,15 @@ const isRefusal = (value: unknown): value is OwnerRefusal =>
  * Answers what other services ask the gateway to change in the tables it owns (NATS
  * request/reply, one replica of the queue group answering each): a request that fails its
  * schema is refused naming the fields, a handler's error is answered as `failed` with its
- * message and reported, never left to time out.
+ * message and reported, never left to time out. Resolves once the server holds the
+ * subscriptions, so a request sent after it finds a responder (NATS answers "no responders"
+ * to a request that beats the subscription there).
  */
-export function answerOwnerRequests(
+export async function answerOwnerRequests(
   bus: EventBus,
   handlers: OwnerHandlers,
   onError: (name: OwnerRequestName, err: unknown) => void,
-): { stop(): void } {
+): Promise<{ stop(): void }> {
   const subscriptions = (Object.keys(ownerRequests) as OwnerRequestName[]).map((name) =>
     bus.nc.subscribe(bus.ns.subject(ownerRequests[name].subject), {
       queue: 'gateway',
@@ -57,6 +59,7 @@ export function answerOwnerRequests(
       },
     }),
   );
+  await bus.nc.flush();
   return {
     stop: () => {
       for (const s of subscriptions) s.unsubscribe();

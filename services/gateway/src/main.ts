@@ -94,7 +94,7 @@ await runService({
     );
     onShutdown(() => announcer.stop());
     // The dashboard asks for changes to the tables this service owns, and waits for the answer.
-    const answering = answerOwnerRequests(
+    const answering = await answerOwnerRequests(
       bus,
       dashboardChanges(postgres.db, bus, deps.webhooks.policy),
       (name, err) =>
