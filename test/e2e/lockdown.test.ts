@@ -252,7 +252,8 @@ describe('raid lockdown, end to end', () => {
     expect(labels.map((l) => [l.lockdown_id, l.label])).toEqual([[lockdown.id, 'false-alarm']]);
   }, 120_000);
 
-  it('in shadow mode scores and alerts but changes nothing', async () => {
+  // The rest run at once, each in its own guild: most of each is traffic played in real time.
+  it.concurrent('in shadow mode scores and alerts but changes nothing', async () => {
     const guildId = guilds.shadow;
     expect(await command(guildId, 'lockdown', { mode: 'shadow' }, 'mode')).toMatch(/shadow/i);
     const untouched = await guildSettings(guildId);
@@ -265,7 +266,7 @@ describe('raid lockdown, end to end', () => {
     expect(system.sandbox.inspect.actions({ kind: 'member.timedOut', guildId })).toEqual([]);
   }, 180_000);
 
-  it('lets an organic shout-out surge through without a lockdown', async () => {
+  it.concurrent('lets an organic shout-out surge through without a lockdown', async () => {
     const guildId = guilds.surge;
     const { events } = episode(guildId, 'shout-out', 7);
     // The minute before the surge and its first two minutes, its peak, at twice the speed.
@@ -276,7 +277,7 @@ describe('raid lockdown, end to end', () => {
     expect(alertsIn(guildId)).toEqual([]);
   }, 300_000);
 
-  it('holds an admin’s lift: the wave it answered does not start a new lockdown or gate', async () => {
+  it.concurrent('holds an admin’s lift: the wave it answered does not start a new lockdown or gate', async () => {
     const guildId = guilds.lift;
     const { events } = episode(guildId, 'fast-flood', 8);
     await system.sandbox.traffic.play(events, { speed: 2 });
@@ -303,7 +304,7 @@ describe('raid lockdown, end to end', () => {
     );
   }, 300_000);
 
-  it('answers an ambiguous spike with the gentle step only: newcomers gated, nothing locked', async () => {
+  it.concurrent('answers an ambiguous spike with the gentle step only: newcomers gated, nothing locked', async () => {
     const guildId = guilds.gate;
     const untouched = await guildSettings(guildId);
     await system.sandbox.traffic.play(ambiguousSpike(guildId), { speed: 1 });
