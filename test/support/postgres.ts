@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -11,13 +10,8 @@ export function freshDatabase(): { url: string; drop(): Promise<void> } {
   return {
     url: url.toString(),
     async drop() {
-      const admin = new pg.Client({ connectionString: ADMIN_URL });
-      await admin.connect();
-      try {
-        await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
-      } finally {
-        await admin.end();
-      }
+      const { dropDatabase } = await import('@chat-guard/store');
+      await dropDatabase(url.toString());
     },
   };
 }

@@ -1,19 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connectBus, type EventBus, listDeadLetters } from '@chat-guard/bus';
-import { consumersOf, DEAD_LETTER_STREAM } from '@chat-guard/events';
+import { consumersOf, DEAD_LETTER_STREAM, type EventPayload, raidScored } from '@chat-guard/events';
 import { announceGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
 import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
 import { connectPostgres, ensureDatabase, migrateToLatest } from '@chat-guard/store';
 import { services as allServices, repoRoot, serviceArgs } from '../services.ts';
 import type { PrivateDeps } from './privateDeps.ts';
 
-/** What the fault run reads of a `raid.scored` event. */
-export interface RaidScore {
-  readonly level: string;
-  readonly joinsLastMinute: number;
-  readonly scoredAt: number;
-}
+/** A `raid.scored` event, as the fault run reads it. */
+export type RaidScore = EventPayload<'raid.scored'>;
 
 export interface RaidWatch {
   seen(joins: number, since: number, timeoutMs: number): Promise<RaidScore | null>;
@@ -221,8 +217,17 @@ export class FaultSystem {
           this.log(`watching raid scores: ${err.message}`);
           return;
         }
-        const score = JSON.parse(new TextDecoder().decode(msg.data)) as RaidScore;
-        scores.push(score);
+        // Checked as every consumer checks it: a score that does not fit is said, not counted.
+        let body: unknown;
+        try {
+          body = msg.json();
+        } catch {
+          this.log('a raid score that is not JSON');
+          return;
+        }
+        const parsed = raidScored.schema.safeParse(body);
+        if (parsed.success) scores.push(parsed.data);
+        else this.log(`a raid score that does not fit its schema: ${parsed.error.message}`);
       },
     });
     return {
