@@ -20,7 +20,7 @@ node --import tsx deploy/docker/build.ts --out "$work/app"
 # Stage 2 (run): only the output, read-only, as the image's numeric user.
 chmod -R a-w "$work/app"
 chmod a+rx "$work"
-run=(node --enable-source-maps --import ./dist/instrument.mjs "dist/services/$service/main.mjs")
+run=(node --heap-growing-percent=20 --enable-source-maps --import ./dist/instrument.mjs "dist/services/$service/main.mjs")
 if [ "$(id -u)" = 0 ]; then run=(setpriv --reuid=65532 --regid=65532 --clear-groups "${run[@]}"); fi
 log="$work/$service.log"
 started=$(date +%s%N)

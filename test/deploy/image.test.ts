@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { topology } from '@chat-guard/events';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { externalClosure, type Lockfile } from '../../deploy/docker/externals.ts';
-import { serviceArgs } from '../../libs/cli/src/services.ts';
+import { SERVICE_NODE_ARGS, serviceArgs } from '../../libs/cli/src/services.ts';
 import { busFactory, NATS_URL, uniqueNamespace } from '../support/bus.ts';
 import { repoRoot } from '../support/processes.ts';
 
@@ -20,7 +20,14 @@ describe('the image', () => {
     expect(run).toMatch(/^USER \d+:\d+$/m); // numeric, so Kubernetes can check runAsNonRoot
     // Exec form only: the entrypoint needs no shell, which the run stage does not have.
     const entrypoint = /^ENTRYPOINT (.*)$/m.exec(run)?.[1] ?? '';
-    expect(JSON.parse(entrypoint)).toEqual(['/nodejs/bin/node', '--import', './dist/instrument.mjs']);
+    expect(JSON.parse(entrypoint)).toEqual([
+      '/nodejs/bin/node',
+      ...SERVICE_NODE_ARGS.filter((a) => !a.startsWith('--max-semi-space-size')),
+      '--import',
+      './dist/instrument.mjs',
+    ]);
+    // What Node accepts in NODE_OPTIONS is set there, so operators can override it.
+    expect(run).toMatch(/^ENV .*NODE_OPTIONS=--max-semi-space-size=2$/m);
     expect(run).not.toMatch(/^RUN /m);
   });
 
@@ -94,6 +101,7 @@ describe('chat-guard with CHAT_GUARD_RUNTIME', () => {
   it('runs services from source by default and from dist/ when compiled', () => {
     expect(serviceArgs('gateway', {})).toEqual([
       '--max-semi-space-size=2',
+      '--heap-growing-percent=20',
       '--import',
       'tsx',
       '--import',

@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { bundle } from '../../deploy/docker/build.ts';
 import { CACHE_LIMITS } from '../../services/gateway/src/discordClient.ts';
+import { withBundles } from '../support/bundles.ts';
 import { repoRoot } from '../support/processes.ts';
 
 const FIXTURE = join(repoRoot, 'test/fixtures/discordCacheLimits.ts');
@@ -29,12 +28,7 @@ it('and from the bundles the image runs, where discord.js finds its managers by 
 }, async () => {
   // Without esbuild's keepNames, MessageManager became `_MessageManager` in the bundle, and
   // discord.js, which looks the limits up by class name, kept every message.
-  mkdirSync(join(repoRoot, '.cache'), { recursive: true });
-  const out = mkdtempSync(join(repoRoot, '.cache', 'bundle-'));
-  try {
-    await bundle(out, { extraEntries: { probe: FIXTURE }, web: false });
+  await withBundles({ probe: FIXTURE }, (out) => {
     expect(limitsFrom([join(out, 'probe.mjs')])).toEqual(asked);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 });

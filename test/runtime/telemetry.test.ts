@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { bundle } from '../../deploy/docker/build.ts';
+import { withBundles } from '../support/bundles.ts';
 import { ADMIN_URL } from '../support/postgres.ts';
 import { repoRoot, spawnTs } from '../support/processes.ts';
 
@@ -75,20 +75,11 @@ it('exports spans of pg, ioredis and http over OTLP when an endpoint is configur
 it('exports the same spans from the bundles, which load pg and ioredis without a loader hook', {
   timeout: 120_000,
 }, async () => {
-  // Inside the repository, so the bundle's require('pg') finds node_modules as in the image.
-  mkdirSync(join(repoRoot, '.cache'), { recursive: true });
-  const out = mkdtempSync(join(repoRoot, '.cache', 'bundle-'));
-  try {
-    await bundle(out, {
-      extraEntries: { probe: join(repoRoot, 'test/fixtures/instrumentedWork.ts') },
-      web: false,
-    });
+  await withBundles({ probe: join(repoRoot, 'test/fixtures/instrumentedWork.ts') }, async (out) => {
     // The loader hook is a thread of its own: the bundled service must not start one.
     expect(readFileSync(join(out, 'instrument.mjs'), 'utf8')).not.toContain('hook.mjs');
     expectEverySpan(await probeSpans(['--import', join(out, 'instrument.mjs'), join(out, 'probe.mjs')]));
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 });
 
 it('records no new trace with TRACE_SAMPLE_RATIO=0', async () => {
