@@ -45,3 +45,25 @@ it('a connection lost in the middle of a transaction fails that transaction, not
     await postgres.close();
   }
 });
+
+it('an idle connection lost is reported once, not by both the pool and the client', async () => {
+  const applicationName = `cg_idle_${randomBytes(4).toString('hex')}`;
+  const errors: string[] = [];
+  const postgres = connectPostgres(ADMIN_URL, {
+    applicationName,
+    onError: (err) => errors.push(err.message),
+  });
+  try {
+    // Two clients at once, then both idle in the pool.
+    await Promise.all([sql`select pg_sleep(0.05)`.execute(postgres.db), sql`select 1`.execute(postgres.db)]);
+    expect(postgres.pool.idleCount).toBe(2);
+    expect(await terminate(applicationName)).toBe(2);
+    const deadline = Date.now() + 5_000;
+    while (errors.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a second report would come by now
+    expect(errors).toHaveLength(2);
+    for (const message of errors) expect(message).toMatch(/terminat/i);
+  } finally {
+    await postgres.close();
+  }
+});

@@ -28,10 +28,16 @@ export function connectPostgres(
   // pool.end() resolves once its clients are asked to end, not once their sockets are
   // closed; close() waits for those too, so nothing of ours is still connected after it.
   const socketsClosed = new Set<Promise<void>>();
+  // A client checked out (a transaction between two statements) has no pool listener: its lost
+  // connection is reported by its own, and the caller's next statement fails instead. An idle
+  // client's is the pool's to report, so each lost connection is said once.
+  const checkedOut = new WeakSet<pg.PoolClient>();
+  pool.on('acquire', (client) => checkedOut.add(client));
+  pool.on('release', (_err, client) => checkedOut.delete(client));
   pool.on('connect', (client) => {
-    // A client checked out (a transaction between two statements) has no pool listener: its
-    // lost connection is reported here, and the caller's next statement fails instead.
-    client.on('error', options.onError);
+    client.on('error', (err) => {
+      if (checkedOut.has(client)) options.onError(err);
+    });
     const closed = new Promise<void>((resolve) => client.once('end', () => resolve()));
     socketsClosed.add(closed);
     void closed.then(() => socketsClosed.delete(closed));
