@@ -43,8 +43,10 @@ export default defineConfig({
     // and with two the cores sat a third idle (CI took 16 minutes; with three, under 15).
     pool: 'forks',
     maxWorkers: 3,
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Bounds for what hangs, not timings: three files at a time on two cores can make a process
+    // start (tsx, TF.js's wasm) take several times what it takes alone.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     reporters: ['default'],
     sequence: { sequencer: LongFirst },
   },

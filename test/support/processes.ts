@@ -34,7 +34,7 @@ export function spawnTs(args: string[], env: NodeJS.ProcessEnv = {}): Spawned {
     child,
     output: () => text,
     exited,
-    async waitForOutput(pattern, timeoutMs = 20_000) {
+    async waitForOutput(pattern, timeoutMs = 45_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(text)) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output:\n${text}`);
