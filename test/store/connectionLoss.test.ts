@@ -19,15 +19,21 @@ async function terminate(applicationName: string): Promise<number> {
   }
 }
 
-it('a connection lost in the middle of a transaction fails that transaction, not the process', async () => {
-  // The fault run's "PostgreSQL down 90 s" ended the enforcer this way: a client checked out
-  // for a transaction has no pool listener, and its 'error' event went unhandled.
-  const applicationName = `cg_loss_${randomBytes(4).toString('hex')}`;
+/** A pool under a name of its own, so its connections can be cut, with what it reports. */
+function namedPool(prefix: string) {
+  const applicationName = `${prefix}_${randomBytes(4).toString('hex')}`;
   const errors: string[] = [];
   const postgres = connectPostgres(ADMIN_URL, {
     applicationName,
     onError: (err) => errors.push(err.message),
   });
+  return { applicationName, errors, postgres };
+}
+
+it('a connection lost in the middle of a transaction fails that transaction, not the process', async () => {
+  // The fault run's "PostgreSQL down 90 s" ended the enforcer this way: a client checked out
+  // for a transaction has no pool listener, and its 'error' event went unhandled.
+  const { applicationName, errors, postgres } = namedPool('cg_loss');
   try {
     const outcome = postgres.db.transaction().execute(async (trx) => {
       await sql`select 1`.execute(trx);
@@ -47,12 +53,7 @@ it('a connection lost in the middle of a transaction fails that transaction, not
 });
 
 it('an idle connection lost is reported once, not by both the pool and the client', async () => {
-  const applicationName = `cg_idle_${randomBytes(4).toString('hex')}`;
-  const errors: string[] = [];
-  const postgres = connectPostgres(ADMIN_URL, {
-    applicationName,
-    onError: (err) => errors.push(err.message),
-  });
+  const { applicationName, errors, postgres } = namedPool('cg_idle');
   try {
     // Two clients at once, then both idle in the pool.
     await Promise.all([sql`select pg_sleep(0.05)`.execute(postgres.db), sql`select 1`.execute(postgres.db)]);

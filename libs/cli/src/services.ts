@@ -57,7 +57,7 @@ export const SERVICE_NODE_ARGS = ['--max-semi-space-size=2', '--heap-growing-per
  */
 export function serviceArgs(name: string, env: NodeJS.ProcessEnv = process.env): string[] {
   // As the image runs them (see deploy/docker/Dockerfile); CHAT_GUARD_NODE_ARGS comes after, so
-  // its own --max-semi-space-size wins.
+  // a value of its own for either flag wins.
   const extra = [...SERVICE_NODE_ARGS, ...(env.CHAT_GUARD_NODE_ARGS ?? '').split(' ')].filter(Boolean);
   const runtime = env.CHAT_GUARD_RUNTIME ?? 'source';
   if (runtime === 'source')
