@@ -15,5 +15,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // The services' bundles, built once: the tests start services as the image runs them.
+    globalSetup: ['test/support/globalSetup.ts'],
   },
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NATS_URL, uniqueNamespace } from '../support/bus.ts';
-import { type Spawned, spawnTs } from '../support/processes.ts';
+import { type Spawned, spawnService } from '../support/processes.ts';
 
 const running: Spawned[] = [];
 const dirs: string[] = [];
@@ -20,16 +20,13 @@ async function modelCopy(): Promise<string> {
 }
 
 function startDetector(modelDir: string): Spawned {
-  const service = spawnTs(
-    ['--import', '@chat-guard/runtime/instrument', 'services/anomaly-detector/src/main.ts'],
-    {
-      NATS_URL,
-      NATS_NAMESPACE: uniqueNamespace(),
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      MODEL_DIR: modelDir,
-    },
-  );
+  const service = spawnService('anomaly-detector', {
+    NATS_URL,
+    NATS_NAMESPACE: uniqueNamespace(),
+    HTTP_PORT: '0',
+    HTTP_HOST: '127.0.0.1',
+    MODEL_DIR: modelDir,
+  });
   running.push(service);
   return service;
 }

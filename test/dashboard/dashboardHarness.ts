@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { NATS_URL } from '../support/bus.ts';
-import { type Spawned, spawnTs } from '../support/processes.ts';
+import { type Spawned, spawnService } from '../support/processes.ts';
 import type { System } from '../support/system.ts';
 
 /** A port nothing listens on right now. */
@@ -29,7 +29,7 @@ export async function startDashboard(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   system.sandbox.oauth.registerRedirect(`${url}/auth/callback`);
-  const process = spawnTs(['--import', '@chat-guard/runtime/instrument', 'services/dashboard/src/main.ts'], {
+  const process = spawnService('dashboard', {
     NATS_URL,
     NATS_NAMESPACE: system.namespace,
     DATABASE_URL: system.database.url,

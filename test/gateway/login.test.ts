@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fatalCloseError, isTokenRejected } from '../../services/gateway/src/loginToDiscord.ts';
 import { NATS_URL, uniqueNamespace } from '../support/bus.ts';
 import { ADMIN_URL, freshDatabase } from '../support/postgres.ts';
-import { spawnTs } from '../support/processes.ts';
+import { spawnService, spawnTs } from '../support/processes.ts';
 
 // A newcomer's wrong token or unreachable Discord: one clear line, a bounded exit, no stack.
 
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 function gateway(env: NodeJS.ProcessEnv) {
-  return spawnTs(['--import', '@chat-guard/runtime/instrument', 'services/gateway/src/main.ts'], {
+  return spawnService('gateway', {
     NATS_URL,
     NATS_NAMESPACE: namespace,
     DATABASE_URL: ADMIN_URL,

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { expect, it, onTestFinished } from 'vitest';
 import { busFactory, NATS_URL, nextSnowflake, uniqueNamespace } from '../support/bus.ts';
 import { migratedDatabase } from '../support/postgres.ts';
-import { type Spawned, spawnTs } from '../support/processes.ts';
+import { type Spawned, spawnService } from '../support/processes.ts';
 
 // Enough that a log-writer appending in batches is still busy when it is stopped.
 const EVENTS = 4_000;
@@ -19,21 +19,18 @@ it('drains on SIGTERM mid-burst: what it took is finished and acknowledged, and 
     for (const r of replicas) if (r.child.exitCode === null) r.child.kill('SIGKILL');
   });
   const startReplica = () => {
-    const replica = spawnTs(
-      ['--import', '@chat-guard/runtime/instrument', 'services/log-writer/src/main.ts'],
-      {
-        NATS_URL,
-        NATS_NAMESPACE: namespace,
-        DATABASE_URL: database.url,
-        HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: '0',
-        DISCORD_TOKEN: 'test-token',
-        DISCORD_API_URL: 'http://127.0.0.1:9/api',
-        // As on Kubernetes: the drain must end inside terminationGracePeriodSeconds (30 s), or the
-        // service exits 1 on its own deadline.
-        SHUTDOWN_TIMEOUT_MS: '25000',
-      },
-    );
+    const replica = spawnService('log-writer', {
+      NATS_URL,
+      NATS_NAMESPACE: namespace,
+      DATABASE_URL: database.url,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      DISCORD_TOKEN: 'test-token',
+      DISCORD_API_URL: 'http://127.0.0.1:9/api',
+      // As on Kubernetes: the drain must end inside terminationGracePeriodSeconds (30 s), or the
+      // service exits 1 on its own deadline.
+      SHUTDOWN_TIMEOUT_MS: '25000',
+    });
     replicas.push(replica);
     return replica;
   };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { NATS_URL, uniqueNamespace } from '../support/bus.ts';
 import { migratedDatabase } from '../support/postgres.ts';
-import { type Spawned, spawnTs } from '../support/processes.ts';
+import { type Spawned, spawnService } from '../support/processes.ts';
 
 const running: Spawned[] = [];
 afterEach(() => {
@@ -9,7 +9,7 @@ afterEach(() => {
 });
 
 function startService(name: string, env: NodeJS.ProcessEnv): Spawned {
-  const service = spawnTs(['--import', '@chat-guard/runtime/instrument', `services/${name}/src/main.ts`], {
+  const service = spawnService(name, {
     NATS_URL,
     OTEL_SERVICE_NAME: name,
     HTTP_HOST: '127.0.0.1',

@@ -3,7 +3,7 @@ import { topology } from '@chat-guard/events';
 import { type Sandbox, type SandboxOptions, startSandbox } from '@chat-guard/sandbox';
 import { NATS_URL, uniqueNamespace, waitFor } from './bus.ts';
 import { migratedDatabase } from './postgres.ts';
-import { type Spawned, spawnTs } from './processes.ts';
+import { type Spawned, spawnService } from './processes.ts';
 
 export type ServiceName =
   | 'gateway'
@@ -46,13 +46,7 @@ export async function startSystem(options: { sandbox?: SandboxOptions } = {}) {
     namespace,
     /** Starts a service and resolves when it reports ready. */
     async start(name: ServiceName, extraEnv: NodeJS.ProcessEnv = {}): Promise<Spawned> {
-      const service = spawnTs(
-        ['--import', '@chat-guard/runtime/instrument', `services/${name}/src/main.ts`],
-        {
-          ...env(name),
-          ...extraEnv,
-        },
-      );
+      const service = spawnService(name, { ...env(name), ...extraEnv });
       running.set(service, name);
       await service.waitForOutput(/"msg":"ready"/, 60_000);
       return service;
