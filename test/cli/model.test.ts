@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseJoinTrace, parseLabels } from '@chat-guard/join-trace';
@@ -64,6 +64,31 @@ it('never writes into the shipped model unless told to', async () => {
   expect(await bad.exited).toBe(2);
   expect(bad.output()).toMatch(/unknown episode stampede/);
 });
+
+it('retunes a copy of a model on generator B and keeps everything else its metadata says', async () => {
+  const model = join(dir, 'retuned');
+  await cp('models/raid-detector', model, { recursive: true });
+  const before = JSON.parse(await readFile(join(model, 'metadata.json'), 'utf8'));
+  const run = spawnTs(['libs/cli/src/run.ts', 'model', 'tune', '--model', model, '--scale', '0.02']);
+  expect(await run.exited, run.output()).toBe(0);
+  const after = JSON.parse(await readFile(join(model, 'metadata.json'), 'utf8'));
+  for (const key of ['featureVersion', 'featureNames', 'trainedOn', 'createdAt'])
+    expect(after[key], key).toEqual(before[key]);
+  expect(after.evaluation.tunedOn).toMatchObject({
+    data: 'synthetic',
+    generator: 'B',
+    seeds: '2001–2001',
+    organicDays: expect.any(Number),
+    shortfall: expect.any(Number),
+  });
+  expect(Object.keys(after.evaluation.tunedOn.figures)).toEqual(
+    Object.keys(before.evaluation.tunedOn.figures),
+  );
+  // The shipped report was made under the old thresholds: it goes, and the run says so.
+  expect(before.evaluation.report).toBeDefined();
+  expect(after.evaluation.report).toBeUndefined();
+  expect(run.output()).toMatch(/report was made under the old thresholds/);
+}, 120_000);
 
 it('prints the cross-generator table per raid family and surge kind, the feature AUCs, and plots with real axes', async () => {
   const plots = join(dir, 'plots');

@@ -34,4 +34,4 @@ export {
 } from './protocol.ts';
 export { type Sample, traceSamples } from './samples.ts';
 export { readTraceDir } from './traceDirs.ts';
-export { setSamples, trainRaidModel, tuneModel } from './train.ts';
+export { setSamples, trainRaidModel, tunedOnRecord, tuneModel } from './train.ts';

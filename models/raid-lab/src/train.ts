@@ -78,20 +78,23 @@ export async function trainRaidModel(options: TrainOptions): Promise<ModelMetada
       samples: counts(training),
       fit: options.fit,
     },
-    evaluation: {
-      tunedOn: {
-        data: 'synthetic',
-        generator: 'B',
-        seeds: `${sets.tune.seeds[0]}–${sets.tune.seeds.at(-1)}`,
-        organicDays: sets.tune.organicDays,
-        figures: tuned.figures,
-        shortfall: shortfall(tuned.figures),
-      },
-    },
+    evaluation: { tunedOn: tunedOnRecord(sets.tune, tuned.figures) },
     createdAt: new Date().toISOString(),
   };
   await writeFile(join(options.out, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
   return metadata;
+}
+
+/** What the metadata says of the tuning: which data, seeds and days, and the chosen policy's figures. */
+export function tunedOnRecord(set: TraceSet, figures: Figures) {
+  return {
+    data: 'synthetic',
+    generator: 'B',
+    seeds: `${set.seeds[0]}–${set.seeds.at(-1)}`,
+    organicDays: set.organicDays,
+    figures,
+    shortfall: shortfall(figures),
+  };
 }
 
 /**

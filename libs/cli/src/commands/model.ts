@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  checkFeatureVersion,
   initTensorflow,
   loadTfScorer,
   type ModelMetadata,
@@ -22,6 +23,7 @@ import {
   protocolSets,
   readTraceDir,
   trainRaidModel,
+  tunedOnRecord,
   tuneModel,
   writePlots,
 } from '@chat-guard/raid-lab';
@@ -170,17 +172,23 @@ export const modelCommand: Command = {
       }
       case 'tune': {
         const dir = writeTarget(args, 'model');
+        const metadata = await readMetadata(dir);
+        checkFeatureVersion(metadata.featureVersion); // tuning reads features: they must be the model's
         await initTensorflow();
         const { fileLoader } = await import('@chat-guard/anomaly-detector');
         const model = await tf.loadLayersModel(fileLoader(dir));
-        const metadata = await readMetadata(dir);
-        const tuned = await tuneModel(model, protocolSets(scaleOption(args)).tune, progress);
+        const set = protocolSets(scaleOption(args)).tune;
+        const tuned = await tuneModel(model, set, progress);
+        // Everything else the metadata says stays; a report made under the old thresholds goes.
+        const { report: stale, ...evaluation } = metadata.evaluation;
         const next: ModelMetadata = {
           ...metadata,
           calibration: tuned.calibration,
           policy: tuned.policy,
-          evaluation: { ...metadata.evaluation, tunedOn: { generator: 'B', figures: tuned.figures } },
+          evaluation: { ...evaluation, tunedOn: tunedOnRecord(set, tuned.figures) },
         };
+        if (stale !== undefined)
+          progress('the report was made under the old thresholds: dropped (run model eval --record)');
         await writeFile(join(dir, 'metadata.json'), `${JSON.stringify(next, null, 2)}\n`);
         console.log(JSON.stringify({ model: dir, calibration: tuned.calibration, policy: tuned.policy }));
         return 0;
