@@ -18,7 +18,7 @@ function join(windows: GuildWindows, userId: string, ts: number) {
 }
 
 describe('what the detector reads of the live feed', () => {
-  it('keeps what newcomers post (links, pings, repeats), never what members who joined long ago post', () => {
+  it('keeps what newcomers of the last day post (links, pings, repeats), never what older members post', () => {
     const windows = new GuildWindows();
     join(windows, '1300000000000000001', T0);
     const post = (userId: string, ts: number, content: string) =>
@@ -31,9 +31,17 @@ describe('what the detector reads of the live feed', () => {
       ['1300000000000000001', 5_000, true, false],
       ['1300000000000000001', 9_000, true, true],
     ]);
-    join(windows, '1300000000000000002', T0 + 61 * 60_000); // an hour later the first join has left the window
-    post('1300000000000000001', T0 + 61 * 60_000 + 1, 'hi again');
-    expect(window.posts).toHaveLength(0);
+    // An hour on, the first join has left the hour's window but is still a newcomer of the day.
+    join(windows, '1300000000000000002', T0 + 61 * 60_000);
+    post('1300000000000000001', T0 + 61 * 60_000 + 1, 'discord.gg/elsewhere');
+    expect(window.posts.map((p) => [p.userId, p.sinceJoinMs, p.spammy])).toEqual([
+      ['1300000000000000001', 61 * 60_000 + 1, true],
+    ]);
+    // A day on, neither is a newcomer any more.
+    join(windows, '1300000000000000003', T0 + 26 * 3_600_000);
+    post('1300000000000000001', T0 + 26 * 3_600_000 + 1, 'discord.gg/elsewhere');
+    post('1300000000000000002', T0 + 26 * 3_600_000 + 2, 'discord.gg/elsewhere');
+    expect(window.posts).toEqual([]);
   });
 
   it('reads a message’s author, time, links and pings, and skips bots and other events', () => {

@@ -16,7 +16,8 @@ const see = (over: Partial<Observation>): Observation => ({
   ...busy,
   strong: [],
   reasons: ['join rate 12x baseline'],
-  lastJoinAt: T - 1_000,
+  spamPosters: 0,
+  lastActivityAt: T - 1_000,
   ...over,
 });
 const gate: GuildResponse = { level: 'gate', since: T - 60_000, calmSince: null, epoch: 0 };
@@ -39,10 +40,16 @@ describe('the graduated response', () => {
       ['lockdown.start'],
     ],
     [
-      'strong evidence under the lockdown score is a gate',
+      'a clear batch under the lockdown score is a gate',
       AT_REST,
-      see({ score: 0.75, strong: ['5 newcomers posted links'] }),
+      see({ score: 0.75, strong: ['9 of 10 accounts made together'] }),
       ['gate.start'],
+    ],
+    [
+      'newcomers posting spam lock down whatever the score',
+      AT_REST,
+      see({ score: 0.3, strong: ['5 newcomers posted links'], spamPosters: 5 }),
+      ['lockdown.start'],
     ],
     [
       'a gate becomes a lockdown when evidence turns strong, ending the gate in the same tick',
@@ -51,9 +58,26 @@ describe('the graduated response', () => {
       ['gate.end', 'lockdown.start'],
     ],
     [
-      'no step on too few joins, whatever the score',
+      'no step on too few joins, whatever the score, without strong evidence',
       AT_REST,
-      see({ score: 0.99, strong: ['x'], ...quietCounts }),
+      see({ score: 0.99, ...quietCounts }),
+      [],
+    ],
+    [
+      'strong evidence opens the guardrail: sleepers who joined hours ago posting spam together',
+      AT_REST,
+      see({
+        score: 0.95,
+        strong: ['6 newcomers posted links, invites or mass pings'],
+        spamPosters: 6,
+        ...quietCounts,
+      }),
+      ['lockdown.start'],
+    ],
+    [
+      'posts from before an admin’s answer do not open the guardrail',
+      AT_REST,
+      see({ score: 0.95, strong: ['6 newcomers posted links, invites or mass pings'], ...quietCounts }),
       [],
     ],
     [
@@ -92,7 +116,7 @@ describe('the graduated response', () => {
     for (let t = T; t <= T + 10 * 60_000; t += 1_000) {
       const step = stepResponse(
         state,
-        see({ now: t, score: 0.95, ...quietCounts, lastJoinAt: T }),
+        see({ now: t, score: 0.95, ...quietCounts, lastActivityAt: T }),
         DEFAULT_POLICY,
       );
       state = step.state;
@@ -113,7 +137,7 @@ describe('the graduated response', () => {
       const last = Math.min(t - ((t - T) % (3 * 60_000)), T + 30 * 60_000);
       const step = stepResponse(
         state,
-        see({ now: t, score: 0.6, ...quietCounts, lastJoinAt: last }),
+        see({ now: t, score: 0.6, ...quietCounts, lastActivityAt: last }),
         DEFAULT_POLICY,
       );
       state = step.state;

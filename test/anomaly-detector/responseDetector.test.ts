@@ -18,6 +18,7 @@ import {
 } from '@chat-guard/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../services/anomaly-detector/src/decideResponse.ts';
+import { FEATURE_SPEC } from '../../services/anomaly-detector/src/features.ts';
 import { GuildWindows } from '../../services/anomaly-detector/src/feedWindows.ts';
 import { ResponseDetector } from '../../services/anomaly-detector/src/responseDetector.ts';
 import { addJoins, usualTraffic } from '../support/joinWindows.ts';
@@ -121,10 +122,62 @@ describe('the live detector', () => {
     await runUntil(t, T0 + 12_000);
     expect(t.sink.requested).toHaveLength(1);
     expect(t.sink.requested[0]?.reasons[0]).toMatch(/newcomers posted links/);
-    // It comes as soon as the guardrail's five joins are in: those five are the ones to quarantine.
-    expect(t.sink.requested[0]?.suspectIds.length).toBeGreaterThanOrEqual(5);
+    // It comes as soon as three of them have posted links, whatever the score: who joined so far
+    // are the ones to quarantine.
+    expect(t.sink.requested[0]?.suspectIds.length).toBeGreaterThanOrEqual(3);
     expect(t.sink.requested[0]?.joinsLastMinute).toBe(t.sink.requested[0]?.suspectIds.length);
     expect((await readLockdownState(redis, t.guild)).lockdownId).toBe(t.sink.requested[0]?.lockdownId);
+  });
+
+  it('locks down sleepers who joined hours ago and post links together while nobody joins, and names them', async () => {
+    const guild = guildId();
+    const windows = new GuildWindows();
+    const clock = { now: T0 };
+    const requested: EventPayload<'lockdown.requested'>[] = [];
+    // A stand-in for the model that reads what the features say of newcomers posting spam.
+    const spamAt = FEATURE_SPEC.names.indexOf('spamPosterCount10m');
+    const detector = new ResponseDetector({
+      windows,
+      score: async (vectors) => vectors.map((v) => ((v[spamAt] ?? 0) > 0 ? 0.95 : 0)),
+      policy: DEFAULT_POLICY,
+      featureVersion: FEATURE_SPEC.version,
+      redis,
+      now: () => clock.now,
+      startGate: async () => {},
+      endGate: async () => {},
+      requestLockdown: async (r) => void requested.push(lockdownRequested.schema.parse(r)),
+      liftLockdown: async () => {},
+      publishScore: async () => {},
+      onGuildError: (_guild, err) => {
+        throw err;
+      },
+    });
+    // Usual traffic until three hours ago; in it, a drip of eight accounts a quarter hour apart.
+    const joins = [
+      ...usualTraffic(T0 - 3 * 3_600_000).map((j) => ({ ...j, drip: false })),
+      ...Array.from({ length: 8 }, (_, i) => ({
+        ts: T0 - 5 * 3_600_000 + i * 15 * 60_000,
+        ageDays: 400,
+        drip: true,
+      })),
+    ].sort((x, y) => x.ts - y.ts);
+    const drip = addJoins(windows, joins, guild).filter((_, i) => joins[i]?.drip);
+    expect((await detector.tick()).scored).toBe(0); // three quiet hours: nothing to score
+    drip.slice(0, 6).forEach((userId, i) => {
+      const ts = T0 + 100 + i * 100;
+      windows.apply({
+        type: 'message.created',
+        ts,
+        guildId: guild,
+        userId,
+        content: 'join discord.gg/elsewhere now',
+      });
+    });
+    await runUntil({ clock, detector }, T0 + 10_000);
+    expect(requested).toHaveLength(1);
+    expect(requested[0]?.reasons[0]).toMatch(/6 newcomers posted links, invites or mass pings/);
+    expect(requested[0]?.joinsLastMinute).toBe(0);
+    expect([...(requested[0]?.suspectIds ?? [])].sort()).toEqual(drip.slice(0, 6).sort());
   });
 
   it('holds an admin’s lift: the wave it answered starts nothing, a clearly new wave does', async () => {

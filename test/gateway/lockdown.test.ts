@@ -426,7 +426,7 @@ describe('/lockdown profile', () => {
     expect(shown).toContain(`3. Slowmode: 120 s in <#${chat}>`);
     expect(shown).toContain('4. Send Messages denied to @everyone: at a raid score of 0.50 or more');
     expect(shown).toContain(
-      '5. Quarantine of the accounts that joined in the two minutes before: 15 min timeout',
+      '5. Quarantine of the accounts that joined in the two minutes before (and newcomers posting spam): 15 min timeout',
     );
     expect(await profile('show')).toBe(shown);
     expect(await profile('slowmode', { seconds: 99_999 })).toMatch(/from 0 to 21600/);

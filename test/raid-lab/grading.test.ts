@@ -171,6 +171,24 @@ describe('choosing the policy on the tuning set', () => {
     expect(shortfall(figures(0.8, 5, 3))).toBeGreaterThan(0);
     expect(shortfall(figures(0.95, 20, 3))).toBeGreaterThan(0);
     expect(shortfall(figures(0.95, 5, 6))).toBeGreaterThan(0);
+    const slowFloods = figures(0.95, 5, 3);
+    const flood = { n: 4, recall: 0.95, medianS: 12, p95S: 30, lockedShare: 0.5 };
+    expect(shortfall({ ...slowFloods, families: { 'fast-flood': flood } })).toBeGreaterThan(0);
+  });
+
+  it('counts every family’s recall miss, not only the worst one’s', () => {
+    const family = (recall: number) => ({ n: 10, recall, medianS: 1, p95S: 2, lockedShare: 0.5 });
+    const withFamilies = (drip: number, aged: number): Figures => ({
+      ...figures(0.8, 5, 3),
+      families: { 'fast-flood': family(1), 'slow-drip': family(drip), 'aged-accounts': family(aged) },
+    });
+    // The same worst family (drips at 0.5); the second lifts aged accounts from 0.7 to 0.9.
+    expect(shortfall(withFamilies(0.5, 0.9))).toBeLessThan(shortfall(withFamilies(0.5, 0.7)));
+    const candidates = [withFamilies(0.5, 0.7), withFamilies(0.5, 0.9)].map((f, i) => ({
+      policy: { ...DEFAULT_POLICY, gateScore: i / 10 },
+      figures: f,
+    }));
+    expect(choosePolicy(candidates).policy.gateScore).toBe(0.1);
   });
 });
 

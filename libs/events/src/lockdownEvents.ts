@@ -21,8 +21,9 @@ export const lockdownRequested = defineEvent({
     joinsLastMinute: z.number().int().nonnegative(),
     /** The invite most of the recent joins came through, and their share. */
     topInvite: z.strictObject({ code: z.string(), share: z.number().min(0).max(1) }).nullable(),
-    /** Who joined in the raid window before the trigger: the accounts to quarantine. */
+    /** When the raid window before the trigger began. */
     raidWindowStart: epochMs,
+    /** The accounts to quarantine: who joined in the raid window, and newcomers who posted spam. */
     suspectIds: z.array(snowflake).max(1000),
     requestedAt: epochMs,
     /** The admin who started it with `/lockdown start`; absent when the detector asked. Held until lifted. */

@@ -4,8 +4,11 @@
  *   Taken on a high score alone.
  * - `lockdown`, the strong step (paused invites, denied Send Messages, quarantine): taken
  *   only on a very high score *and* strong evidence (newcomers posting spam, one clear batch of
- *   accounts), because pausing invites is exactly what kills a shout-out.
+ *   accounts), because pausing invites is exactly what kills a shout-out; newcomers posting
+ *   spam since the last answer are enough on their own.
  */
+import { STRONG } from './features.ts';
+
 export type Level = 'none' | 'gate' | 'lockdown';
 
 export interface ResponsePolicy {
@@ -50,7 +53,7 @@ export const DEFAULT_POLICY: ResponsePolicy = {
 /** A spike gates on its own only with at least this many joins in 10 minutes. */
 export const SPIKE_MIN_JOINS = 20;
 
-/** No join for this long counts as calm, whatever the score (the 10-minute window lags). */
+/** No join and no newcomer's post for this long counts as calm, whatever the score (the 10-minute window lags). */
 export const NO_JOIN_CALM_MS = 60_000;
 
 export interface GuildResponse {
@@ -80,8 +83,10 @@ export interface Observation {
   /** Strong evidence, in words; empty when there is none. */
   readonly strong: readonly string[];
   readonly reasons: readonly string[];
-  /** The newest join at or before now, if any. */
-  readonly lastJoinAt: number | undefined;
+  /** Newcomers who posted links, invites or mass pings in the last 10 minutes, counted from the epoch. */
+  readonly spamPosters: number;
+  /** The newest join or newcomer's post at or before now, if any. */
+  readonly lastActivityAt: number | undefined;
 }
 
 export type DecisionKind = 'gate.start' | 'gate.end' | 'lockdown.start' | 'lockdown.end';
@@ -118,9 +123,13 @@ export function stepResponse(
   policy: ResponsePolicy,
 ): { state: GuildResponse; decisions: Decision[] } {
   const { now, score } = o;
-  const open = guardrailAllows(o, policy);
   const strong = o.strong.length > 0;
-  const wantsLockdown = open && strong && score >= policy.lockdownScore;
+  // Newcomers posting spam since the epoch (at least 3, and a fifth of the last 10 minutes'
+  // joins) are a raid whatever the score: they open the guardrail, since a drip's sleepers post
+  // together hours after they joined, when nobody is joining, and they are enough for the lockdown.
+  const spamming = strong && o.spamPosters >= STRONG.spamPosters;
+  const open = guardrailAllows(o, policy) || spamming;
+  const wantsLockdown = open && strong && (score >= policy.lockdownScore || spamming);
   if (state.level !== 'lockdown' && wantsLockdown) {
     const decisions: Decision[] = [];
     if (state.level === 'gate')
@@ -145,7 +154,7 @@ export function stepResponse(
     }
     return { state, decisions: [] };
   }
-  const quiet = o.lastJoinAt === undefined || now - o.lastJoinAt >= NO_JOIN_CALM_MS;
+  const quiet = o.lastActivityAt === undefined || now - o.lastActivityAt >= NO_JOIN_CALM_MS;
   if (score >= policy.exitScore && !quiet) return { state: { ...state, calmSince: null }, decisions: [] };
   const calmSince = state.calmSince ?? now;
   const quietMs = state.level === 'lockdown' ? policy.lockdownQuietMs : policy.gateQuietMs;

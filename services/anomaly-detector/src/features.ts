@@ -13,6 +13,8 @@ import {
 
 /**
  * The feature vector's layout. A model is trained for one version and refuses another.
+ * v7 reads the posts of every newcomer of the last day, not only of the last hour's joins: a
+ * slow drip's accounts join over hours and then post together (same names, new meaning).
  * v6 adds evidence a slow drip leaves over the hour: the largest batch of accounts at least a
  * day old, the largest batch that came through one invite, and how evenly the hour's last joins
  * were spaced. v5 measures the newcomers' mix against the guild's own usual newcomers instead of
@@ -23,7 +25,7 @@ import {
 // Dropped after the first cross-generator report, for pointing opposite ways on A and B:
 // avatarLift1m (raid-against-surge AUC 0.70 on A, 0.39 on B) and avatarSurprise60m (0.67, 0.39).
 export const FEATURE_SPEC = {
-  version: 6,
+  version: 7,
   names: [
     'joins1m',
     'joins10m',
@@ -164,7 +166,8 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
     inviteBatchShare60m: shrunk(h.inviteBatch, n60),
     lookAlikeShare10m: shrunk(lookAlike, n10),
     lookAlikeShare60m: shrunk(h.lookAlike, n60),
-    spamPosterShare10m: shrunk(spam, n10),
+    // Newcomers of the whole day count, so a drip's sleepers may outnumber the 10 minutes' joins.
+    spamPosterShare10m: shrunk(spam, Math.max(n10, spam)),
     spamPosterCount10m: logScale(spam, 100),
     spamPosterCount60m: logScale(spam60, 200),
     repeatPosterCount60m: logScale(h.repeat, 100),

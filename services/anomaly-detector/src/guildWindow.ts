@@ -10,7 +10,7 @@ export interface WindowJoin {
   readonly nameSkeleton: string;
   /** The invite used, `vanity` for the vanity URL, null where unknown. */
   readonly inviteCode: string | null;
-  /** The invite was made by someone who joined the guild within the window's horizon. */
+  /** The invite was made by someone who joined the guild within the last day. */
   readonly viaNewInviter: boolean;
   /** The member had joined this guild before. */
   readonly rejoin: boolean;
@@ -24,7 +24,7 @@ export interface NewcomerPost {
   readonly sinceJoinMs: number;
   /** A link, an invite, @everyone/@here or three mentions or more. */
   readonly spammy: boolean;
-  /** The author posted this same text before, within their first half hour. */
+  /** The author posted this same text before, within their first day. */
   readonly repeat: boolean;
 }
 
@@ -71,8 +71,11 @@ const LONG_MIN_SPAN_MS = 60 * MINUTE;
  * joins make the guild's reference mix, what its usual newcomers look like.
  */
 export const HORIZON_MS = 60 * MINUTE;
-/** Newcomers' first messages within this long of joining are kept. */
-const POST_WINDOW_MS = 30 * MINUTE;
+/**
+ * Members who joined within this long are newcomers, and their first messages are kept: a slow
+ * drip's accounts join over hours and then post together, long after the hour of joins.
+ */
+export const NEWCOMER_MS = 24 * 60 * MINUTE;
 const MAX_POSTS_PER_USER = 4;
 
 /**
@@ -94,8 +97,11 @@ export class GuildWindow {
   #firstAt: number | undefined;
   #longJoins = 0;
   #longSpanMs = 0;
-  /** Joins in the window by member: when each joined, newest last. */
+  /** Newcomers (joined within NEWCOMER_MS) by member: when each joined. */
   readonly #joinedAt = new Map<string, number>();
+  /** The same joins in time order, to forget them once they are a day old. */
+  readonly #newcomers: { ts: number; userId: string }[] = [];
+  #newcomersHead = 0;
   readonly #postsBy = new Map<string, string[]>();
 
   constructor(private readonly horizonMs = HORIZON_MS) {}
@@ -152,6 +158,7 @@ export class GuildWindow {
     });
     this.seenMembers.add(join.userId);
     this.#joinedAt.set(join.userId, join.ts);
+    this.#newcomers.push({ ts: join.ts, userId: join.userId });
     this.memberCount++;
     this.changedAt = join.ts;
     this.#prune(join.ts);
@@ -165,7 +172,7 @@ export class GuildWindow {
   /** Every message of every guild passes here: one map lookup unless its author is a newcomer. */
   addMessage(message: MessageSeen): void {
     const joined = this.#joinedAt.get(message.userId);
-    if (joined === undefined || message.ts - joined > POST_WINDOW_MS) return;
+    if (joined === undefined || message.ts - joined > NEWCOMER_MS) return;
     const before = this.#postsBy.get(message.userId) ?? [];
     if (before.length >= MAX_POSTS_PER_USER) return;
     const text = message.content.trim().toLowerCase();
@@ -219,6 +226,20 @@ export class GuildWindow {
     return out;
   }
 
+  /**
+   * The time of the newest join or newcomer's post at or before `now`, if any is in the window:
+   * a guild is watched while either comes, so sleepers who joined hours ago and post together
+   * are seen even when nobody is joining.
+   */
+  lastActivityAt(now: number): number | undefined {
+    const join = this.lastJoinAt(now);
+    for (let i = this.posts.length - 1; i >= 0; i--) {
+      const ts = this.posts[i]?.ts ?? 0;
+      if (ts <= now) return join === undefined ? ts : Math.max(ts, join);
+    }
+    return join;
+  }
+
   /** The time of the newest join at or before `now`, if any is in the window. */
   lastJoinAt(now: number): number | undefined {
     for (let i = this.joins.length - 1; i >= 0; i--) {
@@ -228,20 +249,32 @@ export class GuildWindow {
     return undefined;
   }
 
+  /** Members who joined before `cutoff` are no longer newcomers (a rejoin since keeps its own entry). */
+  #forgetNewcomers(cutoff: number): void {
+    const queue = this.#newcomers;
+    while (this.#newcomersHead < queue.length && (queue[this.#newcomersHead]?.ts ?? 0) < cutoff) {
+      const gone = queue[this.#newcomersHead++];
+      if (gone && this.#joinedAt.get(gone.userId) === gone.ts) {
+        this.#joinedAt.delete(gone.userId);
+        this.#postsBy.delete(gone.userId);
+      }
+    }
+    // Compact now and then rather than shifting on every join.
+    if (this.#newcomersHead > 1024 && this.#newcomersHead * 2 > queue.length) {
+      queue.splice(0, this.#newcomersHead);
+      this.#newcomersHead = 0;
+    }
+  }
+
   #prune(now: number): void {
     const cutoff = now - this.horizonMs;
     let drop = 0;
     while (drop < this.joins.length && (this.joins[drop]?.ts ?? 0) < cutoff) drop++;
     if (drop > 0) {
-      for (const gone of this.joins.splice(0, drop)) {
-        // A join that has left the window is history: it joins the guild's usual mix.
-        this.reference.add(gone);
-        if (this.#joinedAt.get(gone.userId) === gone.ts) {
-          this.#joinedAt.delete(gone.userId);
-          this.#postsBy.delete(gone.userId);
-        }
-      }
+      // A join that has left the window is history: it joins the guild's usual mix.
+      for (const gone of this.joins.splice(0, drop)) this.reference.add(gone);
     }
+    this.#forgetNewcomers(now - NEWCOMER_MS);
     let dropPosts = 0;
     while (dropPosts < this.posts.length && (this.posts[dropPosts]?.ts ?? 0) < cutoff) dropPosts++;
     if (dropPosts > 0) this.posts.splice(0, dropPosts);

@@ -9,6 +9,7 @@ import {
 import { computeFeatures, FEATURE_SPEC, type GuildFeatures } from './features.ts';
 import { GuildWindows, type TraceEvent } from './feedWindows.ts';
 import type { GuildWindow } from './guildWindow.ts';
+import { spamPosters } from './joinStats.ts';
 
 export interface ReplayDecision extends Decision {
   readonly guildId: string;
@@ -78,9 +79,9 @@ export function observeTrace(
     let anyActive = false;
     for (const guildId of windows.guilds()) {
       const window = windows.get(guildId);
-      const lastJoin = window.lastJoinAt(now);
+      const lastActive = window.lastActivityAt(now);
       const active =
-        (lastJoin !== undefined && now - lastJoin < ACTIVE_MS) || options.keepTicking?.(guildId) === true;
+        (lastActive !== undefined && now - lastActive < ACTIVE_MS) || options.keepTicking?.(guildId) === true;
       if (!active) {
         last.delete(guildId);
         continue;
@@ -109,8 +110,8 @@ export function observeTrace(
 
 function hasActive(windows: GuildWindows, now: number, options: ObserveOptions): boolean {
   return windows.guilds().some((g) => {
-    const lastJoin = windows.get(g).lastJoinAt(now);
-    return (lastJoin !== undefined && now - lastJoin < ACTIVE_MS) || options.keepTicking?.(g) === true;
+    const last = windows.get(g).lastActivityAt(now);
+    return (last !== undefined && now - last < ACTIVE_MS) || options.keepTicking?.(g) === true;
   });
 }
 
@@ -125,7 +126,8 @@ export function observation(tick: GuildTick, epoch: number): Observation {
     spike: tick.features.spike,
     strong: tick.features.strong,
     reasons: tick.features.reasons,
-    lastJoinAt: tick.window.lastJoinAt(tick.now),
+    spamPosters: spamPosters(tick.window.recentPosts(tick.now, 10 * 60_000, epoch)),
+    lastActivityAt: tick.window.lastActivityAt(tick.now),
   };
 }
 

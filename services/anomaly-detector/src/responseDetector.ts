@@ -25,6 +25,8 @@ import { ACTIVE_MS, type GuildTick, observation } from './replayTrace.ts';
 
 /** Joins this long before the trigger are the raid window: the accounts to quarantine. */
 export const RAID_WINDOW_MS = 2 * 60_000;
+/** Newcomers who posted links, invites or mass pings this long before the trigger are suspects. */
+const POSTERS_WINDOW_MS = 10 * 60_000;
 /** A guild's score is published for the dashboard at most this often. */
 export const SCORE_EVERY_MS = 10_000;
 const MINUTE = 60_000;
@@ -95,7 +97,7 @@ export class ResponseDetector {
     ]);
     const active = known
       .filter((g) => {
-        const last = windows.get(g).lastJoinAt(now);
+        const last = windows.get(g).lastActivityAt(now);
         return (
           locks.get(g)?.lockdownId || gates.get(g)?.gateId || (last !== undefined && now - last < ACTIVE_MS)
         );
@@ -245,6 +247,11 @@ export class ResponseDetector {
     const window = windows.get(guildId);
     const lockdownId = `${guildId}-${decision.ts}`;
     const raid = window.recent(decision.ts, RAID_WINDOW_MS);
+    // Newcomers posting spam are suspects too, however long ago they joined (a drip's sleepers).
+    const posters = window
+      .recentPosts(decision.ts, POSTERS_WINDOW_MS)
+      .filter((p) => p.spammy)
+      .map((p) => p.userId);
     const lastMinute = window.recent(decision.ts, MINUTE);
     const top = topInvite(lastMinute);
     const request: EventPayload<'lockdown.requested'> = {
@@ -261,7 +268,7 @@ export class ResponseDetector {
           ? { code: top.code, share: clamp01(top.count / lastMinute.length) }
           : null,
       raidWindowStart: raid[0]?.ts ?? decision.ts - RAID_WINDOW_MS,
-      suspectIds: [...new Set(raid.map((j) => j.userId))].slice(-MAX_SUSPECTS),
+      suspectIds: [...new Set([...raid.map((j) => j.userId), ...posters])].slice(-MAX_SUSPECTS),
       requestedAt: decision.ts,
     };
     const previous = await this.#currentLockdownState(guildId);

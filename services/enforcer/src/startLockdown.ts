@@ -211,7 +211,7 @@ async function applyPlan(
           step: 'quarantine',
           target: userId,
           userId,
-          reason: `quarantined ${plan.quarantineMinutes} min: joined in the raid window`,
+          reason: `quarantined ${plan.quarantineMinutes} min: a raid suspect (joined in the raid window or posted spam as a newcomer)`,
         },
         () => deps.discord.timeoutMember(guildId, userId, deps.now() + plan.quarantineMinutes * 60_000, why),
       );

@@ -8,6 +8,8 @@ export interface Targets {
   readonly maxSurgeLockedShare: number;
   readonly maxSurgeGateOnlyShare: number;
   readonly maxGatesPer1000: number;
+  /** Median seconds from a flood's first join to the first protective step. */
+  readonly maxFloodMedianS: number;
 }
 
 export const TARGETS: Targets = {
@@ -16,6 +18,7 @@ export const TARGETS: Targets = {
   maxSurgeLockedShare: 3 / 55,
   maxSurgeGateOnlyShare: 1 / 3,
   maxGatesPer1000: 10,
+  maxFloodMedianS: 5,
 };
 
 /** The grid of policies the tuning set chooses from: gate and lockdown thresholds, and the spike that gates alone. */
@@ -40,12 +43,21 @@ export function policyGrid(base: ResponsePolicy = DEFAULT_POLICY): ResponsePolic
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-/** How far a policy's figures miss the targets: 0 when it meets them all. */
+/**
+ * How far a policy's figures miss the targets: 0 when it meets them all. Every family's recall
+ * miss counts, not only the worst one's, so a policy that lifts one family is not ranked level
+ * with one that does not just because another family is further behind.
+ */
 export function shortfall(f: Figures, t: Targets = TARGETS): number {
-  const worstRecall = Math.min(...Object.values(f.families).map((x) => x.recall), 1);
+  const recallMiss = Object.values(f.families).reduce(
+    (sum, x) => sum + Math.max(0, t.minFamilyRecall - x.recall),
+    0,
+  );
+  const floodS = f.families['fast-flood']?.medianS ?? 0;
   const surges = Math.max(1, f.surges);
   return (
-    Math.max(0, t.minFamilyRecall - worstRecall) * 10 +
+    recallMiss * 10 +
+    Math.max(0, floodS - t.maxFloodMedianS) / 10 +
     Math.max(0, f.lockdownsPer1000 - t.maxLockdownsPer1000) / 2 +
     Math.max(0, f.surgesLocked / surges - t.maxSurgeLockedShare) * 10 +
     Math.max(0, f.surgesGateOnly / surges - t.maxSurgeGateOnlyShare) * 3 +

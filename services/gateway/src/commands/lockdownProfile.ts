@@ -35,7 +35,7 @@ export function describeProfile(s: LockdownSettings): string {
     `2. Verification level: ${s.verificationLevel === null ? 'left alone' : `raised to ${LEVEL_NAMES[s.verificationLevel]}`}`,
     `3. Slowmode: ${s.slowmodeSeconds > 0 ? `${s.slowmodeSeconds} s` : 'off'} in ${where}`,
     `4. Send Messages denied to @everyone: ${s.denySend ? `at a raid score of ${s.denySendMinScore.toFixed(2)} or more (always for /lockdown start)` : 'off'}`,
-    `5. Quarantine of the accounts that joined in the two minutes before: ${s.quarantineMinutes > 0 ? `${s.quarantineMinutes} min timeout` : 'off'}`,
+    `5. Quarantine of the accounts that joined in the two minutes before (and newcomers posting spam): ${s.quarantineMinutes > 0 ? `${s.quarantineMinutes} min timeout` : 'off'}`,
   ].join('\n');
 }
 
