@@ -48,7 +48,7 @@ describe('the graduated response', () => {
     [
       'newcomers posting spam lock down whatever the score',
       AT_REST,
-      see({ score: 0.3, strong: ['5 newcomers posted links'], spamPosters: 5 }),
+      see({ score: 0.3, strong: ['5 newcomers posted links'], spamPosters: 5, joinsLast10Minutes: 20 }),
       ['lockdown.start'],
     ],
     [
@@ -73,6 +73,12 @@ describe('the graduated response', () => {
         ...quietCounts,
       }),
       ['lockdown.start'],
+    ],
+    [
+      'three spam posters among the 60 joins of a busy 10 minutes are not enough on their own',
+      AT_REST,
+      see({ score: 0.3, strong: ['3 newcomers posted links'], spamPosters: 3 }),
+      [],
     ],
     [
       'posts from before an admin’s answer do not open the guardrail',

@@ -127,9 +127,10 @@ export function stepResponse(
   // Newcomers posting spam since the epoch (at least 3, and a fifth of the last 10 minutes'
   // joins) are a raid whatever the score: they open the guardrail, since a drip's sleepers post
   // together hours after they joined, when nobody is joining, and they are enough for the lockdown.
-  const spamming = strong && o.spamPosters >= STRONG.spamPosters;
+  const spamming =
+    o.spamPosters >= STRONG.spamPosters && o.spamPosters >= STRONG.spamPosterShare * o.joinsLast10Minutes;
   const open = guardrailAllows(o, policy) || spamming;
-  const wantsLockdown = open && strong && (score >= policy.lockdownScore || spamming);
+  const wantsLockdown = open && ((strong && score >= policy.lockdownScore) || spamming);
   if (state.level !== 'lockdown' && wantsLockdown) {
     const decisions: Decision[] = [];
     if (state.level === 'gate')
