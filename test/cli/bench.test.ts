@@ -36,6 +36,13 @@ it('a quick bench prints every figure from real work, the JSON object last', asy
   expect(figures.rawHopUs).toBeGreaterThan(0);
   expect(figures.pipelineUs).toBeGreaterThan(figures.rawHopUs ?? 0);
   expect(figures.costRatio).toBeCloseTo((figures.pipelineUs ?? 0) / (figures.rawHopUs ?? 1), 1);
+  // Where the CPU went: every core service and the servers, adding up to the pipeline's figure.
+  const parts = /where it went \(µs\)\s+(.+)/.exec(stdout)?.[1]?.split(', ') ?? [];
+  const byPart = new Map(parts.map((p) => [p.split(' ')[0], Number(p.split(' ')[1])]));
+  for (const part of ['gateway', 'content-filter', 'enforcer', 'log-writer', 'nats-server', 'postgres'])
+    expect(byPart.get(part), stdout).toBeGreaterThan(0);
+  const summed = [...byPart.values()].reduce((a, b) => a + b, 0);
+  expect(Math.abs(summed - (figures.pipelineUs ?? 0))).toBeLessThanOrEqual(byPart.size);
   expect(figures.sustainedRate).toBeGreaterThan(0);
   expect(figures.atRate).toBe(Math.round((figures.sustainedRate ?? 0) * 0.6));
   expect(figures.p50Ms).toBeGreaterThan(0);

@@ -119,20 +119,23 @@ export class Pipeline {
     return pids;
   }
 
-  /** Every process the pipeline's work runs in: the services, nats-server, redis-server, and PostgreSQL's backends for this database and its writers. */
-  async workPids(): Promise<number[]> {
+  /**
+   * Every process the pipeline's work runs in, each with what it is: the services by name,
+   * nats-server, redis-server, and PostgreSQL's backends for this database and its writers.
+   */
+  async workProcesses(): Promise<Map<number, string>> {
     const backends = await this.postgres.pool.query<{ pid: number }>(
       `select pid from pg_stat_activity
         where (datname = $1 and application_name <> 'chat-guard bench')
            or backend_type in ('checkpointer', 'background writer', 'walwriter')`,
       [this.databaseName],
     );
-    return [
-      ...this.servicePids().values(),
-      ...pidsByName('nats-server'),
-      ...pidsByName('redis-server'),
-      ...backends.rows.map((r) => r.pid),
-    ];
+    const processes = new Map<number, string>();
+    for (const [name, pid] of this.servicePids()) processes.set(pid, name);
+    for (const pid of pidsByName('nats-server')) processes.set(pid, 'nats-server');
+    for (const pid of pidsByName('redis-server')) processes.set(pid, 'redis-server');
+    for (const { pid } of backends.rows) processes.set(pid, 'postgres');
+    return processes;
   }
 
   /**

@@ -46,7 +46,8 @@ export class Judged {
 export async function measurePipelineCpu(pipeline: Pipeline, judged: Judged, plan: BenchPlan) {
   const work = new CpuMeter();
   const sandbox = new CpuMeter();
-  work.start(await pipeline.workPids());
+  const before = await pipeline.workProcesses();
+  work.start([...before.keys()]);
   sandbox.start([pipeline.host.pid]);
   const run = await pipeline.host.chat({
     perSecond: plan.cpuRate,
@@ -55,11 +56,24 @@ export async function measurePipelineCpu(pipeline: Pipeline, judged: Judged, pla
   });
   judged.add(run.posted);
   await judged.drain(120_000, 'after the CPU run');
-  const cpuS = work.stop(await pipeline.workPids());
+  const after = await pipeline.workProcesses();
+  const each = work.stopEach([...after.keys()]);
   const sandboxS = sandbox.stop([pipeline.host.pid]);
+  // Where the CPU went: per service, and per server (nats-server, redis-server, postgres).
+  const byPart = new Map<string, number>();
+  let cpuS = 0;
+  for (const [pid, seconds] of each) {
+    const part = after.get(pid) ?? before.get(pid) ?? 'other';
+    byPart.set(part, (byPart.get(part) ?? 0) + seconds);
+    cpuS += seconds;
+  }
+  const perMessage = (seconds: number) => (seconds * 1e6) / run.posted;
   return {
     run,
-    usPerMessage: (cpuS * 1e6) / run.posted,
+    usPerMessage: perMessage(cpuS),
+    byPart: [...byPart]
+      .map(([part, seconds]): [string, number] => [part, perMessage(seconds)])
+      .sort(([, a], [, b]) => b - a),
     sandboxUsPerMessage: (sandboxS * 1e6) / run.posted,
   };
 }

@@ -63,12 +63,19 @@ export class CpuMeter {
 
   /** Seconds of CPU since `start()`, summed over the processes alive now. */
   stop(pids: readonly number[]): number {
-    let ticks = 0;
+    let seconds = 0;
+    for (const used of this.stopEach(pids).values()) seconds += used;
+    return seconds;
+  }
+
+  /** Seconds of CPU since `start()` of each process alive now. */
+  stopEach(pids: readonly number[]): Map<number, number> {
+    const used = new Map<number, number>();
     for (const pid of new Set([...pids, ...this.#before.keys()])) {
       const now = cpuTicks(pid);
-      if (now !== null) ticks += now - (this.#before.get(pid) ?? 0);
+      if (now !== null) used.set(pid, (now - (this.#before.get(pid) ?? 0)) / CLOCK_TICKS);
     }
-    return ticks / CLOCK_TICKS;
+    return used;
   }
 }
 
