@@ -29,10 +29,7 @@ export function printTable(r: BenchReport): void {
       `CPU per message at ${r.plan.cpuRate}/s`,
       `pipeline ${r.figures.pipelineUs} µs, raw hop ${r.figures.rawHopUs} µs: ratio ${r.figures.costRatio}`,
     ],
-    [
-      '  where it went (µs)',
-      r.cpu.byPart.map(([part, us]) => `${part} ${round(us, 0)}`).join(', '),
-    ],
+    ['  where it went (µs)', r.cpu.byPart.map(([part, us]) => `${part} ${round(us, 0)}`).join(', ')],
     ['  sandbox (left out)', `${round(r.cpu.sandboxUsPerMessage, 0)} µs a message`],
     [
       'sustained rate',
