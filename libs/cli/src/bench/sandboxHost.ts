@@ -17,12 +17,19 @@ const sandbox = await startSandbox({
 const chatGuilds = sandbox.guilds.slice(0, spec.chatGuilds);
 const waveGuild = sandbox.guilds[spec.chatGuilds] ?? '';
 
-/** Authors of the chat: every ordinary member of the chat guilds, over three channels each. */
-const authors = chatGuilds.flatMap((guildId) => {
+/**
+ * Authors of the chat: every ordinary member of the chat guilds, over three channels each, taken
+ * in turn from guild to guild, so the chat (and its violations) runs in every guild at once, as
+ * the chat of many servers does, not in one server after another.
+ */
+const byGuild = chatGuilds.map((guildId) => {
   const guild = sandbox.inspect.guild(guildId);
   const channels = ['general', 'chat', 'media'].map((n) => guild.channels[n] ?? '');
   return guild.memberIds.map((userId, i) => ({ channelId: channels[i % channels.length] ?? '', userId }));
 });
+const authors = Array.from({ length: Math.max(0, ...byGuild.map((m) => m.length)) }, (_, i) => byGuild.map((members) => members[i]))
+  .flat()
+  .filter((a) => a !== undefined);
 
 // One count for the whole run: an author's next line never repeats one they just posted, in
 // whichever phase it falls. Violations rotate through the authors on their own, so nobody
