@@ -27,7 +27,9 @@ const byGuild = chatGuilds.map((guildId) => {
   const channels = ['general', 'chat', 'media'].map((n) => guild.channels[n] ?? '');
   return guild.memberIds.map((userId, i) => ({ channelId: channels[i % channels.length] ?? '', userId }));
 });
-const authors = Array.from({ length: Math.max(0, ...byGuild.map((m) => m.length)) }, (_, i) => byGuild.map((members) => members[i]))
+const authors = Array.from({ length: Math.max(0, ...byGuild.map((m) => m.length)) }, (_, i) =>
+  byGuild.map((members) => members[i]),
+)
   .flat()
   .filter((a) => a !== undefined);
 
