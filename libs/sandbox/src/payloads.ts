@@ -186,7 +186,9 @@ export function apiMessage(state: SandboxState, message: SandboxMessage, guild: 
     mentions: [...new Set(mentionIds)]
       .filter((id) => guild.members[id])
       .map((id) => apiUser(userOf(state, id))),
-    mention_roles: [],
+    mention_roles: [
+      ...new Set([...message.content.matchAll(/<@&(\d{17,20})>/g)].map((m) => m[1] ?? '')),
+    ].filter((id) => guild.roles[id]),
     attachments: [],
     embeds: message.embeds,
     components: message.components,

@@ -1,7 +1,8 @@
 import type { EventPayload } from '@chat-guard/events';
-import { type Client, Events, type Guild, type GuildMember, type Message } from 'discord.js';
+import { type Client, Events, type Guild, type GuildMember, type Message, Status } from 'discord.js';
 import type { ChannelCursors } from './channelCursors.ts';
 import type { Forwarder } from './forwarder.ts';
+import { messageCreatedFromDispatch } from './rawMessages.ts';
 import { inviteCreated, memberJoined, memberLeft, memberUpdated, messageFields } from './toEvents.ts';
 
 export interface GuildHooks {
@@ -16,9 +17,51 @@ export interface GuildHooks {
 export function forwardMessageCreated(message: Message, forwarder: Forwarder, cursors: ChannelCursors): void {
   const fields = messageFields(message);
   if (!fields) return;
-  forwarder.forward('message.created', { ...fields, createdAt: message.createdTimestamp }, () =>
-    cursors.published(fields.guildId, fields.channelId, fields.messageId),
+  publishCreated({ ...fields, createdAt: message.createdTimestamp }, forwarder, cursors);
+}
+
+function publishCreated(
+  created: EventPayload<'message.created'>,
+  forwarder: Forwarder,
+  cursors: ChannelCursors,
+): void {
+  forwarder.forward('message.created', created, () =>
+    cursors.published(created.guildId, created.channelId, created.messageId),
   );
+}
+
+interface PacketHandling {
+  status: Status;
+  readonly packetQueue: readonly unknown[];
+  handlePacket(packet?: unknown, shard?: unknown): boolean;
+}
+
+/**
+ * Live guild messages go to the bus straight from the MESSAGE_CREATE dispatch where they can
+ * (`messageCreatedFromDispatch`), without discord.js building its objects for each; the rest,
+ * and every dispatch while discord.js is still getting ready or has dispatches queued, go
+ * through discord.js to `Events.MessageCreate` as before. Either way the same event, once.
+ */
+function forwardRawMessageCreates(client: Client, forwarder: Forwarder, cursors: ChannelCursors): void {
+  // handlePacket is discord.js's one entry for every dispatch; it is private in its types.
+  const manager = client.ws as unknown as PacketHandling;
+  const handle = manager.handlePacket.bind(manager);
+  manager.handlePacket = (packet, shard) => {
+    const { t, d } = (packet ?? {}) as { t?: unknown; d?: unknown };
+    if (t === 'MESSAGE_CREATE' && manager.status === Status.Ready && manager.packetQueue.length === 0) {
+      let created: EventPayload<'message.created'> | null = null;
+      try {
+        created = messageCreatedFromDispatch(client, d);
+      } catch {
+        // discord.js takes it below, and its guard reports what is wrong with it.
+      }
+      if (created) {
+        publishCreated(created, forwarder, cursors);
+        return true;
+      }
+    }
+    return handle(packet, shard);
+  };
 }
 
 /** Publishes a join (live or read back: the same dedupe id) and moves the guild's join cursor. */
@@ -38,6 +81,7 @@ export function forwardDiscordEvents(
   cursors: ChannelCursors,
   hooks: GuildHooks,
 ): void {
+  forwardRawMessageCreates(client, forwarder, cursors);
   client.on(Events.MessageCreate, (message) => forwardMessageCreated(message, forwarder, cursors));
   client.on(Events.MessageUpdate, async (_old, updated) => {
     const message = updated.partial ? await updated.fetch() : updated;
