@@ -30,37 +30,33 @@ function publishCreated(
   );
 }
 
-interface PacketHandling {
-  status: Status;
+interface DispatchQueue {
+  readonly status: Status;
   readonly packetQueue: readonly unknown[];
-  handlePacket(packet?: unknown, shard?: unknown): boolean;
 }
 
 /**
- * Live guild messages go to the bus straight from the MESSAGE_CREATE dispatch where they can
- * (`messageCreatedFromDispatch`), without discord.js building its objects for each; the rest,
- * and every dispatch while discord.js is still getting ready or has dispatches queued, go
- * through discord.js to `Events.MessageCreate` as before. Either way the same event, once.
+ * Takes live guild messages straight from the MESSAGE_CREATE dispatch where it can
+ * (`messageCreatedFromDispatch`), without discord.js building its objects for each, and says
+ * whether it did; `guardDispatches` runs it before discord.js. The rest, and every dispatch
+ * while discord.js is still getting ready or has dispatches queued, go through discord.js to
+ * `Events.MessageCreate` as before. Either way the same event, once.
  */
-function forwardRawMessageCreates(client: Client, forwarder: Forwarder, cursors: ChannelCursors): void {
-  // handlePacket is discord.js's one entry for every dispatch; it is private in its types.
-  const manager = client.ws as unknown as PacketHandling;
-  const handle = manager.handlePacket.bind(manager);
-  manager.handlePacket = (packet, shard) => {
+export function messageCreateInterceptor(
+  client: Client,
+  forwarder: Forwarder,
+  cursors: ChannelCursors,
+): (packet: unknown) => boolean {
+  // discord.js's queue of dispatches that came before it was ready; private in its types.
+  const manager = client.ws as unknown as DispatchQueue;
+  return (packet) => {
     const { t, d } = (packet ?? {}) as { t?: unknown; d?: unknown };
-    if (t === 'MESSAGE_CREATE' && manager.status === Status.Ready && manager.packetQueue.length === 0) {
-      let created: EventPayload<'message.created'> | null = null;
-      try {
-        created = messageCreatedFromDispatch(client, d);
-      } catch {
-        // discord.js takes it below, and its guard reports what is wrong with it.
-      }
-      if (created) {
-        publishCreated(created, forwarder, cursors);
-        return true;
-      }
-    }
-    return handle(packet, shard);
+    if (t !== 'MESSAGE_CREATE' || manager.status !== Status.Ready || manager.packetQueue.length > 0)
+      return false;
+    const created = messageCreatedFromDispatch(client, d);
+    if (!created) return false;
+    publishCreated(created, forwarder, cursors);
+    return true;
   };
 }
 
@@ -81,7 +77,6 @@ export function forwardDiscordEvents(
   cursors: ChannelCursors,
   hooks: GuildHooks,
 ): void {
-  forwardRawMessageCreates(client, forwarder, cursors);
   client.on(Events.MessageCreate, (message) => forwardMessageCreated(message, forwarder, cursors));
   client.on(Events.MessageUpdate, async (_old, updated) => {
     const message = updated.partial ? await updated.fetch() : updated;

@@ -54,9 +54,15 @@ interface PacketHandling {
 
 /**
  * Drops malformed dispatches before discord.js handles them, and any whose handling throws,
- * each counted and reported, so one bad payload never ends the gateway.
+ * each counted and reported, so one bad payload never ends the gateway. `intercept` sees each
+ * dispatch first and takes the ones it can handle without discord.js (it returns true for
+ * those); it checks their shape itself.
  */
-export function guardDispatches(client: Client, onDropped: (event: string, reason: string) => void): void {
+export function guardDispatches(
+  client: Client,
+  onDropped: (event: string, reason: string) => void,
+  intercept: (packet: unknown) => boolean = () => false,
+): void {
   // handlePacket is discord.js's one entry for every dispatch (queued ones too); it is private in its types.
   const manager = client.ws as unknown as PacketHandling;
   const handle = manager.handlePacket.bind(manager);
@@ -66,6 +72,12 @@ export function guardDispatches(client: Client, onDropped: (event: string, reaso
   };
   manager.handlePacket = (packet, shard) => {
     const event = String((packet as { t?: unknown } | undefined)?.t ?? 'none');
+    try {
+      if (intercept(packet)) return true;
+    } catch (err) {
+      drop(event, `handling threw: ${err instanceof Error ? err.message : String(err)}`);
+      return true;
+    }
     const problem = packet === undefined ? undefined : dispatchProblem(packet);
     if (problem) {
       drop(event, `malformed: ${problem}`);

@@ -9,7 +9,7 @@ import { ChannelCursors, storedJoinCursors } from './channelCursors.ts';
 import { commandBodies } from './commands/definitions.ts';
 import { dashboardChanges } from './dashboardChanges.ts';
 import { createDiscordClient } from './discordClient.ts';
-import { forwardDiscordEvents } from './forwardDiscordEvents.ts';
+import { forwardDiscordEvents, messageCreateInterceptor } from './forwardDiscordEvents.ts';
 import { Forwarder } from './forwarder.ts';
 import { forwardInteraction } from './forwardInteraction.ts';
 import { gatewayEnv } from './gatewayEnv.ts';
@@ -47,7 +47,6 @@ await runService({
         logger.warn({ err: errorMessage(err) }, 'storing the gateway session failed'),
       ),
     });
-    guardDispatches(client, (event, reason) => logger.warn({ event, reason }, 'gateway dispatch dropped'));
     observeRest(client.rest);
     watchShards(client);
     const commands = commandBodies();
@@ -55,6 +54,11 @@ await runService({
       logger.warn({ err: errorMessage(err) }, 'storing where each channel was read up to failed'),
     );
     onShutdown(() => cursors.flush());
+    guardDispatches(
+      client,
+      (event, reason) => logger.warn({ event, reason }, 'gateway dispatch dropped'),
+      messageCreateInterceptor(client, forwarder, cursors),
+    );
     forwardDiscordEvents(client, forwarder, cursors, {
       onGuild: (guild) => {
         guild.commands.set(commands).then(

@@ -10,7 +10,7 @@ import {
 
 type MessageCreated = EventPayload<'message.created'>;
 
-const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+const isId = (value: unknown): value is string => typeof value === 'string' && /^\d{1,20}$/.test(value);
 const ids = (value: unknown): string[] | null =>
   Array.isArray(value) && value.every(isId) ? (value as string[]) : null;
 
