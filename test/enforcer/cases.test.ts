@@ -131,6 +131,21 @@ describe('cases', () => {
     expect(await recordViolations(database.db, burst, policy)).toEqual(recorded.slice(0, 5));
   });
 
+  it('end a burst of three in a timeout when its verdicts come one batch each, newest first', async () => {
+    const member = view().memberIds[2] ?? '';
+    const at = Date.now();
+    const [first, second, third] = [0, 1, 2].map((s) => verdict(member, at + s * 400));
+    const handled = [];
+    // As the enforcer's batches can take them when the content-filter finishes them out of order.
+    for (const v of [third, first, second])
+      handled.push(await recordViolation(database.db, v as Verdict, policy));
+    expect(handled.map((r) => [r.escalation.action, r.escalation.count])).toEqual([
+      ['warn', 1],
+      ['warn', 2],
+      ['timeout', 3],
+    ]);
+  });
+
   it.each([
     [true, 'timeout'],
     [false, 'warn'],

@@ -21,6 +21,11 @@ describe('escalation (the paper, Table 1)', () => {
     ],
     ['a fifth violation', [1, 2, 3, 4].map((n) => now - n * HOUR), { action: 'timeout', count: 5 }],
     [
+      'a third handled after the two posted after it (a burst out of order)',
+      [now + 400, now + 900],
+      { action: 'timeout', count: 3, untilMs: now + 10 * 60_000 },
+    ],
+    [
       'a third whose first fell out of the window',
       [now - 25 * HOUR, now - HOUR],
       { action: 'warn', count: 2 },

@@ -35,7 +35,10 @@ export function escalationPolicy(config: {
 /**
  * What to do about a member's newest violation, given when their earlier ones happened:
  * the n-th violation within the window is a warning while n is at most the warnings the
- * policy allows, and a timeout from then on.
+ * policy allows, and a timeout from then on. Cases recorded before this one count whenever
+ * their messages were sent: a burst's verdicts are not always handled in the order it was
+ * posted, and three violations must still end in a timeout (counting only those sent before
+ * this one answered such a burst with three warnings).
  */
 export function nextEscalation(
   earlierAtMs: readonly number[],
@@ -43,7 +46,7 @@ export function nextEscalation(
   nowMs: number,
 ): Escalation {
   const since = nowMs - policy.windowMs;
-  const count = earlierAtMs.filter((at) => at > since && at <= nowMs).length + 1;
+  const count = earlierAtMs.filter((at) => at > since).length + 1;
   if (count <= policy.warningsBeforeTimeout) {
     return { action: 'warn', count, warningsLeft: policy.warningsBeforeTimeout - count };
   }
