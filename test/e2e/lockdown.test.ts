@@ -250,12 +250,11 @@ describe('raid lockdown, end to end', () => {
         throw err;
       });
       for (const userId of quarantined.slice(0, 5)) expect(await timedOutUntil(guildId, userId)).toBeNull();
-      const labels = await system.database.db
-        .selectFrom('raid_label')
-        .selectAll()
-        .where('guild_id', '=', guildId)
-        .execute();
-      expect(labels.map((l) => [l.lockdown_id, l.label])).toEqual([[lockdown.id, 'false-alarm']]);
+      // The answer is stored as a label once all of it is carried out, a moment after the last release.
+      const labels = () =>
+        system.database.db.selectFrom('raid_label').selectAll().where('guild_id', '=', guildId).execute();
+      await waitFor(async () => (await labels()).length > 0, 'the false-alarm label', 30_000);
+      expect((await labels()).map((l) => [l.lockdown_id, l.label])).toEqual([[lockdown.id, 'false-alarm']]);
     }, 120_000);
   });
 
