@@ -1,10 +1,9 @@
-import { once } from 'node:events';
 import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
 import { type Client, Events } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordClient } from '../../services/gateway/src/discordClient.ts';
 import { dispatchProblem, guardDispatches } from '../../services/gateway/src/guardDispatches.ts';
 import { waitFor } from '../support/bus.ts';
+import { sandboxClient } from '../support/sandboxClient.ts';
 
 // Malformed dispatches a misbehaving gateway (or a Discord change) could send. Unguarded, each
 // of these threw inside discord.js or our handlers and ended the gateway process.
@@ -22,14 +21,12 @@ beforeAll(async () => {
   const view = sandbox.inspect.guild(guildId);
   channelId = view.channels.general ?? '';
   authorId = view.memberIds[0] ?? '';
-  client = createDiscordClient({ api: sandbox.api, shards: 'auto', shardCount: 'auto' });
-  guardDispatches(client, (event, reason) => dropped.push({ event, reason }));
-  // What the gateway's forwarder reads: these would throw on a member or author that is missing.
-  client.on(Events.MessageCreate, (message) => seen.push(`message ${message.author.id}`));
-  client.on(Events.GuildMemberAdd, (member) => seen.push(`member ${member.user.id}`));
-  const ready = once(client, Events.ClientReady);
-  await client.login(sandbox.token);
-  await ready;
+  client = await sandboxClient(sandbox, (c) => {
+    guardDispatches(c, (event, reason) => dropped.push({ event, reason }));
+    // What the gateway's forwarder reads: these would throw on a member or author that is missing.
+    c.on(Events.MessageCreate, (message) => seen.push(`message ${message.author.id}`));
+    c.on(Events.GuildMemberAdd, (member) => seen.push(`member ${member.user.id}`));
+  });
 });
 
 afterAll(async () => {

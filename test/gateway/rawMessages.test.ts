@@ -1,11 +1,11 @@
-import { once } from 'node:events';
 import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
 import { type Client, Events, PermissionFlagsBits, PermissionsBitField } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordClient } from '../../services/gateway/src/discordClient.ts';
+import { guardDispatches } from '../../services/gateway/src/guardDispatches.ts';
 import { messageCreatedFromDispatch } from '../../services/gateway/src/rawMessages.ts';
 import { messageFields } from '../../services/gateway/src/toEvents.ts';
 import { waitFor } from '../support/bus.ts';
+import { sandboxClient } from '../support/sandboxClient.ts';
 
 // The gateway reads live messages straight from the dispatch; discord.js's own objects must
 // give the same event, permissions and all, for every kind of author and channel.
@@ -14,23 +14,29 @@ let client: Client;
 let guildId: string;
 const fromDispatch = new Map<string, unknown>();
 const fromDiscordJs = new Map<string, unknown>();
+const dropped: { event: string; reason: string }[] = [];
 
 beforeAll(async () => {
   sandbox = await startSandbox({ guilds: 1, seed: 43 });
   guildId = sandbox.guilds[0] ?? '';
-  client = createDiscordClient({ api: sandbox.api, shards: 'auto', shardCount: 'auto' });
-  // Raw comes before discord.js handles the dispatch: both read the same caches.
-  client.on(Events.Raw, (packet: { t?: string; d?: { id: string } }) => {
-    if (packet.t === 'MESSAGE_CREATE' && packet.d)
-      fromDispatch.set(packet.d.id, messageCreatedFromDispatch(client, packet.d));
+  client = await sandboxClient(sandbox, (c) => {
+    // A fast path that fails on one message: the guard must drop and report it, not the gateway.
+    const failing = (packet: unknown) => {
+      if ((packet as { d?: { content?: unknown } } | undefined)?.d?.content === 'boom')
+        throw new Error('no such field');
+      return false;
+    };
+    guardDispatches(c, (event, reason) => dropped.push({ event, reason }), failing);
+    // Raw comes before discord.js handles the dispatch: both read the same caches.
+    c.on(Events.Raw, (packet: { t?: string; d?: { id: string } }) => {
+      if (packet.t === 'MESSAGE_CREATE' && packet.d)
+        fromDispatch.set(packet.d.id, messageCreatedFromDispatch(c, packet.d));
+    });
+    c.on(Events.MessageCreate, (message) => {
+      const fields = messageFields(message);
+      if (fields) fromDiscordJs.set(message.id, { ...fields, createdAt: message.createdTimestamp });
+    });
   });
-  client.on(Events.MessageCreate, (message) => {
-    const fields = messageFields(message);
-    if (fields) fromDiscordJs.set(message.id, { ...fields, createdAt: message.createdTimestamp });
-  });
-  const ready = once(client, Events.ClientReady);
-  await client.login(sandbox.token);
-  await ready;
 });
 
 afterAll(async () => {
@@ -90,6 +96,21 @@ describe('a live message read from the dispatch', () => {
     const first = fromDispatch.get(posts[0] ?? '') as { mentionRoleIds: string[]; mentionsEveryone: boolean };
     expect(first.mentionRoleIds).toEqual([modRole]);
     expect(first.mentionsEveryone).toBe(true);
+  });
+
+  it('that the fast path fails on is dropped and reported, and the next one is handled', async () => {
+    const view = sandbox.inspect.guild(guildId);
+    const post = (content: string) =>
+      sandbox.users.postMessage({
+        channelId: view.channels.general ?? '',
+        userId: view.memberIds[1] ?? '',
+        content,
+      }).id;
+    const boom = post('boom');
+    const next = post('still here');
+    await waitFor(() => fromDiscordJs.has(next), 'the message after the failing one');
+    expect(dropped).toEqual([{ event: 'MESSAGE_CREATE', reason: 'handling threw: no such field' }]);
+    expect(fromDiscordJs.has(boom)).toBe(false);
   });
 
   it.each<[string, (d: Record<string, unknown>) => Record<string, unknown>]>([

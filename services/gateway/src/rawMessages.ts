@@ -29,8 +29,8 @@ interface RawMessage {
 /**
  * The `message.created` event read straight from a MESSAGE_CREATE dispatch, the author's
  * permissions in the channel worked out from the guild discord.js has cached, without building
- * discord.js's message, member and user objects for every message (a fifth of the gateway's
- * CPU under load; docs/benchmark.md). Null when the dispatch needs discord.js after all: not in
+ * discord.js's message, member and user objects for every message (about a third of the
+ * gateway's CPU under load; docs/benchmark.md). Null when the dispatch needs discord.js after all: not in
  * a cached guild or channel, no member (a webhook), or any field not as Discord sends it. The
  * caller then hands it to discord.js, and the message takes the usual path.
  */
