@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { GuildWindows, type TraceEvent } from '../../services/anomaly-detector/src/feedWindows.ts';
 import { followSignals } from '../../services/anomaly-detector/src/followSignals.ts';
 import { ResilientFeed } from '../../services/anomaly-detector/src/resilientFeed.ts';
-import { messageCreatedPayload, uniqueNamespace, waitFor } from '../support/bus.ts';
+import { newcomerPostedPayload, uniqueNamespace, waitFor } from '../support/bus.ts';
 import { startPrivateNats } from '../support/privateNats.ts';
 
 let nats: Awaited<ReturnType<typeof startPrivateNats>>;
@@ -41,8 +41,8 @@ it('a NATS restart under the detector is noticed, reported not ready, and the wi
   });
   await feed.start();
   await waitFor(() => feed.ready, 'the feeds to catch up');
-  const before = messageCreatedPayload({ authorId: '1300000000000000101' });
-  await bus.publish('message.created', before);
+  const before = newcomerPostedPayload({ authorId: '1300000000000000101' });
+  await bus.publish('newcomer.posted', before);
   await waitFor(() => seen.includes('1300000000000000101'), 'the message before the restart');
 
   await nats.restart(1_000);
@@ -50,11 +50,11 @@ it('a NATS restart under the detector is noticed, reported not ready, and the wi
     void feed.check().catch(() => undefined);
   }, 500);
   try {
-    const after = messageCreatedPayload({ authorId: '1300000000000000102' });
+    const after = newcomerPostedPayload({ authorId: '1300000000000000102' });
     await waitFor(
       async () => {
         try {
-          await bus.publish('message.created', after);
+          await bus.publish('newcomer.posted', after);
           return true;
         } catch {
           return false;

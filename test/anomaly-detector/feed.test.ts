@@ -44,32 +44,43 @@ describe('what the detector reads of the live feed', () => {
     expect(window.posts).toEqual([]);
   });
 
-  it('reads a message’s author, time, links and pings, and skips bots and other events', () => {
-    const message = {
+  it('reads a newcomer’s post (author, time, links and pings) and nothing of the guilds’ other chat', () => {
+    const posted = {
       guildId: GUILD,
       channelId: '1100000000000000100',
       messageId: '1300000000000009999',
       authorId: '1300000000000000001',
-      authorIsBot: false,
+      authorJoinedAt: T0 - 60_000,
       content: 'hi @everyone',
-      mentionUserIds: ['1300000000000000002'],
-      mentionRoleIds: [],
+      mentionCount: 2,
       mentionsEveryone: true,
-      memberRoleIds: [],
-      memberPermissions: '0',
       createdAt: T0,
     };
-    expect(discordTraceEvent('discord.1.message.created', message)).toEqual({
+    expect(discordTraceEvent('discord.1.newcomer.posted', posted)).toEqual({
       type: 'message.created',
       ts: T0,
       guildId: GUILD,
       userId: '1300000000000000001',
       content: 'hi @everyone',
-      mentionCount: 1,
+      mentionCount: 2,
       mentionsEveryone: true,
     });
-    expect(discordTraceEvent('discord.1.message.created', { ...message, authorIsBot: true })).toBeNull();
-    expect(discordTraceEvent('discord.1.message.created', { ...message, authorId: 'not-an-id' })).toBeNull();
+    // A join time the gateway could not read is still a post to weigh.
+    expect(discordTraceEvent('discord.1.newcomer.posted', { ...posted, authorJoinedAt: null })).toMatchObject(
+      {
+        userId: '1300000000000000001',
+      },
+    );
+    expect(discordTraceEvent('discord.1.newcomer.posted', { ...posted, authorId: 'not-an-id' })).toBeNull();
+    // Every member's message goes to the content-filter, never to the detector.
+    const message = {
+      ...posted,
+      authorIsBot: false,
+      mentionUserIds: [],
+      mentionRoleIds: [],
+      memberRoleIds: [],
+    };
+    expect(discordTraceEvent('discord.1.message.created', message)).toBeNull();
     expect(discordTraceEvent('discord.1.interaction.created', message)).toBeNull();
   });
 });

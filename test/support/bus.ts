@@ -77,6 +77,23 @@ export function messageCreatedPayload(overrides: Partial<EventPayload<'message.c
   } satisfies EventPayload<'message.created'>;
 }
 
+/** A newcomer's post as the gateway publishes it beside the message, with defaults for a test. */
+export function newcomerPostedPayload(overrides: Partial<EventPayload<'newcomer.posted'>> = {}) {
+  const createdAt = overrides.createdAt ?? Date.now();
+  return {
+    guildId: '1100000000000000001',
+    channelId: '1100000000000000100',
+    messageId: nextSnowflake(),
+    authorId: '1300000000000000042',
+    authorJoinedAt: createdAt - 60_000,
+    content: 'hello there',
+    mentionCount: 0,
+    mentionsEveryone: false,
+    createdAt,
+    ...overrides,
+  } satisfies EventPayload<'newcomer.posted'>;
+}
+
 /** Resolves when `predicate` holds, polling; rejects after `timeoutMs` with `what`. */
 export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;

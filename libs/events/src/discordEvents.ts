@@ -25,6 +25,34 @@ export const messageCreated = defineEvent({
   dedupeId: (e) => `message.created:${e.messageId}`,
 });
 
+/** Members who joined within this long are newcomers: the raid detector reads their posts. */
+export const NEWCOMER_MS = 24 * 60 * 60_000;
+
+/**
+ * A guild message whose author joined within NEWCOMER_MS (or whose join time the gateway could
+ * not read), published beside its `message.created`: the anomaly-detector reads newcomers' first
+ * messages, and every replica would otherwise read every message of every guild for them.
+ */
+export const newcomerPosted = defineEvent({
+  version: 1,
+  schema: z.strictObject({
+    guildId: snowflake,
+    channelId: snowflake,
+    messageId: snowflake,
+    authorId: snowflake,
+    /** When the author joined; null when the message came without its member (read back over REST). */
+    authorJoinedAt: epochMs.nullable(),
+    content: z.string(),
+    /** Users and roles mentioned. */
+    mentionCount: z.number().int().nonnegative(),
+    mentionsEveryone: z.boolean(),
+    createdAt: epochMs,
+  }),
+  subject: (e) => `discord.${e.guildId}.newcomer.posted`,
+  filter: 'discord.*.newcomer.posted',
+  dedupeId: (e) => `newcomer.posted:${e.messageId}`,
+});
+
 export const messageUpdated = defineEvent({
   version: 1,
   schema: z.strictObject({ ...messageFields, editedAt: epochMs }),

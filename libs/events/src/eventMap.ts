@@ -11,6 +11,7 @@ import {
   messageCreated,
   messageDeleted,
   messageUpdated,
+  newcomerPosted,
 } from './discordEvents.ts';
 import { gateAlert, gateAlertPosted, gateEnded, gateStarted, raidScored } from './gateEvents.ts';
 import {
@@ -41,6 +42,7 @@ export const eventMap = {
   'message.created': messageCreated,
   'message.updated': messageUpdated,
   'message.deleted': messageDeleted,
+  'newcomer.posted': newcomerPosted,
   'member.joined': memberJoined,
   'member.left': memberLeft,
   'member.updated': memberUpdated,

@@ -1,14 +1,12 @@
 import { type EventBus, errorMessage } from '@chat-guard/bus';
 import {
-  epochMs,
   guildAvailable,
   inviteCreated,
   memberAttributed,
   memberLeft,
-  snowflake,
+  newcomerPosted,
 } from '@chat-guard/events';
 import { type Consumer, type ConsumerMessages, DeliverPolicy } from '@nats-io/jetstream';
-import { z } from 'zod';
 import type { TraceEvent } from './feedWindows.ts';
 
 /** A join as the detector reads it: the attributed join becomes a join-trace event. */
@@ -30,35 +28,21 @@ export function joinTraceEvent(payload: unknown): TraceEvent | null {
 }
 
 /**
- * What the detector reads of a message: who wrote it, when, and whether it carries what spam
- * carries (the text is read for links and pings, then dropped).
+ * Newcomers' messages, leaves, new invites and guild sizes, as join-trace events; null for the
+ * rest. A newcomer's message becomes the trace's `message.created` (the text is read for links
+ * and pings, then dropped).
  */
-const messageAuthor = z.object({
-  guildId: snowflake,
-  authorId: snowflake,
-  authorIsBot: z.boolean(),
-  content: z.string(),
-  mentionUserIds: z.array(snowflake),
-  mentionRoleIds: z.array(snowflake),
-  mentionsEveryone: z.boolean(),
-  createdAt: epochMs,
-});
-
-/** The live DISCORD events the windows use; guild sizes come from their own feed. */
-const READ_FROM_DISCORD = ['.message.created', '.member.left', '.invite.created'] as const;
-
-/** Leaves, first messages, new invites and guild sizes, as join-trace events; null for the rest. */
 export function discordTraceEvent(subject: string, payload: unknown): TraceEvent | null {
-  if (subject.endsWith('.message.created')) {
-    const m = messageAuthor.safeParse(payload);
-    if (!m.success || m.data.authorIsBot) return null;
+  if (subject.endsWith('.newcomer.posted')) {
+    const m = newcomerPosted.schema.safeParse(payload);
+    if (!m.success) return null;
     return {
       type: 'message.created',
       ts: m.data.createdAt,
       guildId: m.data.guildId,
       userId: m.data.authorId,
       content: m.data.content,
-      mentionCount: m.data.mentionUserIds.length + m.data.mentionRoleIds.length,
+      mentionCount: m.data.mentionCount,
       mentionsEveryone: m.data.mentionsEveryone,
     };
   }
@@ -123,7 +107,6 @@ export async function followSignals(
   options: SignalFeedOptions,
 ): Promise<SignalFeed> {
   const feeds: {
-    wants: (subject: string) => boolean;
     stream: string;
     filter: string;
     start: 'time' | 'last';
@@ -135,7 +118,6 @@ export async function followSignals(
       filter: memberAttributed.filter,
       start: 'time',
       lookbackMs: options.joinLookbackMs,
-      wants: () => true,
       read: (_subject, data) => joinTraceEvent(data),
     },
     {
@@ -143,17 +125,17 @@ export async function followSignals(
       filter: guildAvailable.filter,
       start: 'last',
       lookbackMs: 0,
-      wants: () => true,
       read: discordTraceEvent,
     },
-    {
+    // Each on its own subject (NATS 2.9 takes one filter per consumer), so the detector never
+    // reads the guilds' chat: the gateway publishes newcomers' messages apart.
+    ...[newcomerPosted.filter, memberLeft.filter, inviteCreated.filter].map((filter) => ({
       stream: 'DISCORD',
-      filter: 'discord.>',
-      start: 'time',
+      filter,
+      start: 'time' as const,
       lookbackMs: options.discordLookbackMs,
-      wants: (subject) => READ_FROM_DISCORD.some((suffix) => subject.endsWith(suffix)),
       read: discordTraceEvent,
-    },
+    })),
   ];
   const running: ConsumerMessages[] = [];
   const caughtUp: Promise<void>[] = [];
@@ -191,17 +173,12 @@ export async function followSignals(
           for await (const msg of messages) {
             watch.lastDeliveryAt = options.now();
             const subject = bus.ns.unprefix(msg.subject);
-            // Most of DISCORD is messages and events the detector skips: decide by the
-            // subject before paying for JSON.
             let event: TraceEvent | null = null;
-            if (feed.wants(subject)) {
-              try {
-                event = feed.read(subject, msg.json());
-              } catch (err) {
-                // Not JSON: the durable consumers dead-letter it; the detector skips it, saying so.
-                options.onError(new Error(`skipped an unreadable ${subject}: ${errorMessage(err)}`));
-                event = null;
-              }
+            try {
+              event = feed.read(subject, msg.json());
+            } catch (err) {
+              // Not JSON: the durable consumers dead-letter it; the detector skips it, saying so.
+              options.onError(new Error(`skipped an unreadable ${subject}: ${errorMessage(err)}`));
             }
             if (event) apply(event);
             if (msg.info.pending === 0) done();

@@ -1,3 +1,7 @@
+// Members who joined within NEWCOMER_MS (a day) are newcomers, and their first messages are
+// kept: a slow drip's accounts join over hours and then post together, long after the hour of
+// joins. The gateway publishes newcomers' messages apart by the same measure.
+import { NEWCOMER_MS } from '@chat-guard/events';
 import { ReferenceMix } from './referenceMix.ts';
 
 /** What the detector keeps of one join. */
@@ -71,11 +75,6 @@ const LONG_MIN_SPAN_MS = 60 * MINUTE;
  * joins make the guild's reference mix, what its usual newcomers look like.
  */
 export const HORIZON_MS = 60 * MINUTE;
-/**
- * Members who joined within this long are newcomers, and their first messages are kept: a slow
- * drip's accounts join over hours and then post together, long after the hour of joins.
- */
-export const NEWCOMER_MS = 24 * 60 * MINUTE;
 const MAX_POSTS_PER_USER = 4;
 
 /**

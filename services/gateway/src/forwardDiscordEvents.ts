@@ -1,8 +1,8 @@
-import type { EventPayload } from '@chat-guard/events';
+import { type EventPayload, NEWCOMER_MS } from '@chat-guard/events';
 import { type Client, Events, type Guild, type GuildMember, type Message, Status } from 'discord.js';
 import type { ChannelCursors } from './channelCursors.ts';
 import type { Forwarder } from './forwarder.ts';
-import { messageCreatedFromDispatch } from './rawMessages.ts';
+import { authorJoinedAt, messageCreatedFromDispatch } from './rawMessages.ts';
 import { inviteCreated, memberJoined, memberLeft, memberUpdated, messageFields } from './toEvents.ts';
 
 export interface GuildHooks {
@@ -17,16 +17,43 @@ export interface GuildHooks {
 export function forwardMessageCreated(message: Message, forwarder: Forwarder, cursors: ChannelCursors): void {
   const fields = messageFields(message);
   if (!fields) return;
-  publishCreated({ ...fields, createdAt: message.createdTimestamp }, forwarder, cursors);
+  const joinedAt = message.member?.joinedTimestamp ?? null;
+  publishCreated({ ...fields, createdAt: message.createdTimestamp }, joinedAt, forwarder, cursors);
 }
 
+/**
+ * Publishes `message.created` and, when its author is a newcomer (or may be: `joinedAt` null),
+ * `newcomer.posted` for the anomaly-detector; the channel's cursor moves once both are stored.
+ */
 function publishCreated(
   created: EventPayload<'message.created'>,
+  joinedAt: number | null,
   forwarder: Forwarder,
   cursors: ChannelCursors,
 ): void {
-  forwarder.forward('message.created', created, () =>
-    cursors.published(created.guildId, created.channelId, created.messageId),
+  const moveCursor = () => cursors.published(created.guildId, created.channelId, created.messageId);
+  const newcomer = !created.authorIsBot && (joinedAt === null || created.createdAt - joinedAt <= NEWCOMER_MS);
+  if (!newcomer) {
+    forwarder.forward('message.created', created, moveCursor);
+    return;
+  }
+  let unstored = 2;
+  const stored = () => --unstored === 0 && moveCursor();
+  forwarder.forward('message.created', created, stored);
+  forwarder.forward(
+    'newcomer.posted',
+    {
+      guildId: created.guildId,
+      channelId: created.channelId,
+      messageId: created.messageId,
+      authorId: created.authorId,
+      authorJoinedAt: joinedAt,
+      content: created.content,
+      mentionCount: created.mentionUserIds.length + created.mentionRoleIds.length,
+      mentionsEveryone: created.mentionsEveryone,
+      createdAt: created.createdAt,
+    },
+    stored,
   );
 }
 
@@ -55,7 +82,7 @@ export function messageCreateInterceptor(
       return false;
     const created = messageCreatedFromDispatch(client, d);
     if (!created) return false;
-    publishCreated(created, forwarder, cursors);
+    publishCreated(created, authorJoinedAt(d), forwarder, cursors);
     return true;
   };
 }

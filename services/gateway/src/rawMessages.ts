@@ -20,7 +20,7 @@ interface RawMessage {
   readonly channel_id?: unknown;
   readonly content?: unknown;
   readonly author?: { readonly id?: unknown; readonly bot?: unknown };
-  readonly member?: { readonly roles?: unknown };
+  readonly member?: { readonly roles?: unknown; readonly joined_at?: unknown };
   readonly mentions?: unknown;
   readonly mention_roles?: unknown;
   readonly mention_everyone?: unknown;
@@ -66,6 +66,14 @@ export function messageCreatedFromDispatch(client: Client, data: unknown): Messa
     memberPermissions: permissions.toString(),
     createdAt: SnowflakeUtil.timestampFrom(id),
   };
+}
+
+/** When the author of a MESSAGE_CREATE dispatch joined its guild, or null when it does not say. */
+export function authorJoinedAt(data: unknown): number | null {
+  const joinedAt = (data as RawMessage | null)?.member?.joined_at;
+  if (typeof joinedAt !== 'string') return null;
+  const ms = Date.parse(joinedAt);
+  return Number.isFinite(ms) && ms >= 0 ? ms : null;
 }
 
 /**
