@@ -146,8 +146,39 @@ describe('the enforcer', () => {
     discord.fail('send', new DiscordUnavailableError('send: Discord answered 502'));
     const v = verdict(1_732_000_000_000);
     await expect(enforceVerdict(deps(discord.port, audits), v)).rejects.toThrow(/502/);
+    // The deletion is audited even though the warning has to wait for the retry.
+    expect(audits.map((a) => a.action)).toEqual(['message.delete']);
     await enforceVerdict(deps(discord.port, audits), v);
     expect(discord.calls.map((c) => c.kind)).toEqual(['delete', 'send']);
+    expect(audits.map((a) => a.action)).toEqual(['message.delete', 'message.delete', 'member.warn']);
+  });
+
+  it('hands on a violation’s audit entries together, once the member is told, each timed by its step', async () => {
+    const discord = recordingDiscord();
+    const published: { action: string; at: number; callsMade: number }[] = [];
+    let clock = 1_732_000_000_000;
+    const base = deps(discord.port, []);
+    const followUps: FollowUpDeps = {
+      ...base,
+      now: () => clock,
+      audit: async (entry) => {
+        published.push({ action: entry.action, at: entry.at, callsMade: discord.calls.length });
+      },
+      discord: {
+        ...discord.port,
+        sendMessage: async (...args) => {
+          clock += 1_500; // the warning waited on the channel's send limit
+          return discord.port.sendMessage(...args);
+        },
+      },
+    };
+    await enforceVerdict({ ...base, followUp: (f) => followUpVerdict(followUps, f) }, verdict(clock));
+    // Both go out after the warning (so the log-writer appends them in one transaction), and
+    // each keeps the time its own step ended.
+    expect(published).toEqual([
+      { action: 'message.delete', at: 1_732_000_000_000, callsMade: 2 },
+      { action: 'member.warn', at: 1_732_000_001_500, callsMade: 2 },
+    ]);
   });
 
   it("lifts a timeout once per /unmute, audited in the moderator's name", async () => {

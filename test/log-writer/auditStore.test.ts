@@ -45,6 +45,19 @@ describe('the audit log', () => {
     expect(report).toMatchObject({ checked: 20, problem: undefined });
   });
 
+  it('appends the entries of one guild that arrive in one turn in one transaction', async () => {
+    const batches = new AuditBatches(database.db);
+    const event = (n: number) => ({ ...action(n), details: { n }, at: action(n).at.getTime() });
+    // A violation's deletion and warning, handed on together, as one pull from NATS brings them.
+    await Promise.all([batches.record(event(1), null), batches.record(event(2), null)]);
+    expect(batches.counts).toEqual({ transactions: 1, entries: 2 });
+    // One that comes later in its own turn gets its own.
+    await batches.record(event(3), null);
+    expect(batches.counts).toEqual({ transactions: 2, entries: 3 });
+    const rows = await database.db.selectFrom('audit_log').select('seq').orderBy('seq').execute();
+    expect(rows.map((r) => Number(r.seq))).toEqual([1, 2, 3]);
+  });
+
   it('appends a burst in a few batched transactions, each key once, and the chain still verifies', async () => {
     const batches = new AuditBatches(database.db);
     const event = (n: number) => ({ ...action(n), details: { n }, at: action(n).at.getTime() });

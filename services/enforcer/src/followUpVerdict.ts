@@ -1,7 +1,13 @@
 import { type ActionOutcome, runOnce } from './actionLedger.ts';
 import { APPEALABLE_ACTIONS } from './appealRules.ts';
 import { describeViolations, warningText } from './describeViolations.ts';
-import { BOT_ACTOR, deleteKeyOf, type EnforcerDeps, type VerdictFollowUp } from './enforceVerdict.ts';
+import {
+  type AuditPayload,
+  BOT_ACTOR,
+  deleteKeyOf,
+  type EnforcerDeps,
+  type VerdictFollowUp,
+} from './enforceVerdict.ts';
 import { actionNotice } from './memberNotice.ts';
 import { type Escalation, escalationPolicy } from './nextEscalation.ts';
 import type { ViolationBatches } from './violationBatches.ts';
@@ -40,9 +46,12 @@ export async function followUpVerdict(deps: FollowUpDeps, followUp: VerdictFollo
     count: escalation.count,
     caseNumber,
   };
+  // The entries are written down as each step ends (its time is theirs) and published together
+  // once all are done: the log-writer then appends them to the chain in one transaction.
+  const entries: AuditPayload[] = [];
   const record: AuditStep = async (key, action, outcome, extra = {}) => {
     const failed = outcome.status === 'failed';
-    await deps.audit({
+    entries.push({
       guildId: verdict.guildId,
       action: failed ? 'action.failed' : action,
       actorId: BOT_ACTOR,
@@ -55,10 +64,16 @@ export async function followUpVerdict(deps: FollowUpDeps, followUp: VerdictFollo
   };
 
   const folded = notice === 'folded' ? { notice: 'folded' } : {};
-  const recorded = record(deleteKeyOf(verdict), 'message.delete', deletion, folded);
-  if (notice === 'folded') return recorded;
-  const ref = `${verdict.messageId}:${verdict.revision}`;
-  await Promise.all([recorded, tell(deps, verdict, { escalation, caseNumber, what, ref }, record)]);
+  await record(deleteKeyOf(verdict), 'message.delete', deletion, folded);
+  try {
+    if (notice !== 'folded') {
+      const ref = `${verdict.messageId}:${verdict.revision}`;
+      await tell(deps, verdict, { escalation, caseNumber, what, ref }, record);
+    }
+  } finally {
+    // Also when telling failed for now: the deletion is audited, and a redelivery tells again.
+    await Promise.all(entries.map((entry) => deps.audit(entry)));
+  }
 }
 
 /** A short, stable nonce for a key, so a retried warning is created once (Discord: at most 25 chars). */

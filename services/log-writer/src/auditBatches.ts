@@ -15,13 +15,17 @@ interface Waiting {
 
 /**
  * Appends audit events to their guild's chain in batches: a guild with no transaction in
- * flight gets its entry written at once; the entries that arrive meanwhile wait for it and
- * then go together in one transaction, in arrival order. Each caller learns when its own
- * entry is stored (or why not), so the message that carried it is acked only then.
+ * flight gets its entries written at the end of the event-loop turn they arrived in (the
+ * entries of one pull from NATS, such as a violation's deletion and warning, go together);
+ * the entries that arrive while a transaction is in flight wait for it and then go together in
+ * the next one, in arrival order. Each caller learns when its own entry is stored (or why
+ * not), so the message that carried it is acked only then.
  */
 export class AuditBatches {
   private readonly lanes = new Map<string, Waiting[]>();
   private readonly busyGuilds = new Set<string>();
+  /** Guilds whose first waiting entry is to be written at the end of this turn. */
+  private readonly scheduled = new Set<string>();
   /** Transactions written and the entries they carried, for the log and the tests. */
   readonly counts = { transactions: 0, entries: 0 };
 
@@ -35,7 +39,13 @@ export class AuditBatches {
       lane.push({ append, resolve, reject });
       this.lanes.set(event.guildId, lane);
     });
-    this.pump(event.guildId);
+    if (!this.busyGuilds.has(event.guildId) && !this.scheduled.has(event.guildId)) {
+      this.scheduled.add(event.guildId);
+      setImmediate(() => {
+        this.scheduled.delete(event.guildId);
+        this.pump(event.guildId);
+      });
+    }
     return stored;
   }
 
