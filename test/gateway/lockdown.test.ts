@@ -1,268 +1,28 @@
-import { once } from 'node:events';
-import type { EventBus } from '@chat-guard/bus';
 import { recordJoin } from '@chat-guard/campaigns';
-import { createDiscordRest } from '@chat-guard/discord';
-import { type EventPayload, topology } from '@chat-guard/events';
-import { GuildConfigCache, loadGuildConfig } from '@chat-guard/guild-config';
+import type { EventPayload } from '@chat-guard/events';
+import { loadGuildConfig } from '@chat-guard/guild-config';
 import { guildWebhookSecret, outboundPolicy } from '@chat-guard/outbound';
-import { type Sandbox, type SandboxInteraction, startSandbox } from '@chat-guard/sandbox';
-import { type Client, Events } from 'discord.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answerLockdownButton } from '../../services/gateway/src/answerLockdown.ts';
-import { commandBodies } from '../../services/gateway/src/commands/definitions.ts';
+import { startSandbox } from '@chat-guard/sandbox';
+import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../services/gateway/src/commands/runCommand.ts';
-import { createDiscordClient } from '../../services/gateway/src/discordClient.ts';
-import { answerInteraction } from '../../services/gateway/src/handleInteraction.ts';
-import { gateButtons } from '../../services/log-writer/src/gateAlertMessage.ts';
-import { alertButtons } from '../../services/log-writer/src/lockdownAlertMessage.ts';
-import { busFactory, uniqueNamespace, waitFor } from '../support/bus.ts';
-import { insertGate, insertLockdown } from '../support/lockdowns.ts';
-import { migratedDatabase } from '../support/postgres.ts';
+import { waitFor } from '../support/bus.ts';
+import {
+  bus,
+  cache,
+  database,
+  guildId,
+  lockdownId,
+  STARTED_AT,
+  sandbox,
+  useLockdownDesk,
+  view,
+} from '../support/lockdownDesk.ts';
+import { insertLockdown } from '../support/lockdowns.ts';
 
-// The gateway's answers to lockdown buttons and /lockdown, through the real discord.js client
-// on the sandbox, with the real bus and database. One client for the file: logging in is slow.
+// The gateway's answers to /lockdown, through the real discord.js client on the sandbox, with
+// the real bus and database (the alerts' buttons: alertButtons.test.ts).
 
-const STARTED_AT = Date.UTC(2026, 10, 23, 12);
-let sandbox: Sandbox;
-let database: Awaited<ReturnType<typeof migratedDatabase>>;
-let factory: ReturnType<typeof busFactory>;
-let bus: EventBus;
-let cache: GuildConfigCache;
-let client: Client;
-let guildId: string;
-let view: ReturnType<Sandbox['inspect']['guild']>;
-let lockdownId: string;
-const failures: unknown[] = [];
-/** The gateway's clock; a test that needs another moment moves it and puts it back. */
-let nowMs = STARTED_AT + 60_000;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ guilds: 1, seed: 23 });
-  database = await migratedDatabase();
-  guildId = sandbox.guilds[0] ?? '';
-  view = sandbox.inspect.guild(guildId);
-  factory = busFactory(uniqueNamespace(), topology);
-  bus = await factory.open('gateway');
-  await bus.provision();
-  cache = await GuildConfigCache.start(await factory.open('cache'), (err) => failures.push(err));
-  client = createDiscordClient({ api: sandbox.api, shards: 'auto', shardCount: 'auto' });
-  const deps = {
-    db: database.db,
-    bus,
-    configs: cache,
-    discord: createDiscordRest({ api: sandbox.api, token: sandbox.token }),
-    now: () => nowMs,
-  };
-  client.on(Events.InteractionCreate, (interaction) => {
-    answerInteraction(interaction, deps, (err) => failures.push(err)).catch((err: unknown) =>
-      failures.push(err),
-    );
-  });
-  const ready = once(client, Events.ClientReady);
-  await client.login(sandbox.token);
-  await ready;
-  await client.guilds.cache.get(guildId)?.commands.set(commandBodies());
-});
-afterAll(async () => {
-  await client?.destroy();
-  await cache?.stop();
-  await factory?.cleanup();
-  await database?.close();
-  await sandbox?.close();
-});
-
-beforeEach(async () => {
-  nowMs = STARTED_AT + 60_000;
-  await database.db.deleteFrom('lockdown').execute();
-  await bus.jsm.streams.purge(bus.ns.stream('VERDICTS'));
-  lockdownId = `${guildId}-${STARTED_AT}`;
-  await insertLockdown(database.db, {
-    guildId,
-    startedAt: STARTED_AT,
-    quarantined: ['1300000000000000901', '1300000000000000902'],
-  });
-});
-
-/** Everything published to the enforcer, oldest first. */
-async function verdicts(): Promise<Record<string, unknown>[]> {
-  const stream = bus.ns.stream('VERDICTS');
-  const { state } = await bus.jsm.streams.info(stream);
-  const found: Record<string, unknown>[] = [];
-  for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
-    const message = await bus.jsm.streams.getMessage(stream, { seq });
-    if (message) found.push(message.json());
-  }
-  return found;
-}
-
-/** The answers published to the enforcer, oldest first. */
-async function answers(): Promise<EventPayload<'lockdown.answered'>[]> {
-  return (await verdicts()).filter((e) => 'answer' in e) as EventPayload<'lockdown.answered'>[];
-}
-
-/** The ephemeral reply to an interaction, once the gateway has edited it in. */
-async function replyTo(interaction: SandboxInteraction): Promise<string> {
-  const reply = () =>
-    sandbox.inspect
-      .actions({ kind: 'message.edited', guildId })
-      .find((a) => a.data.interactionId === interaction.id);
-  await waitFor(() => reply() !== undefined || failures.length > 0, 'the reply');
-  expect(failures).toEqual([]);
-  return String(reply()?.data.content);
-}
-
-async function click(userId: string, customId: string): Promise<[SandboxInteraction, string]> {
-  const channelId = view.channels.alerts ?? '';
-  const discord = createDiscordRest({ api: sandbox.api, token: sandbox.token });
-  const alert = await discord.sendMessage(channelId, {
-    content: 'alert',
-    components: alertButtons(lockdownId, 'active'),
-  });
-  const interaction = sandbox.interactions.clickButton({ channelId, userId, messageId: alert.id, customId });
-  return [interaction, await replyTo(interaction)];
-}
-
-async function slash(subcommand: string, options: Record<string, string> = {}, userId = view.adminId) {
-  const interaction = sandbox.interactions.runSlashCommand({
-    guildId,
-    channelId: view.channels.general ?? '',
-    userId: userId ?? '',
-    name: 'lockdown',
-    subcommand,
-    options,
-  });
-  return [interaction, await replyTo(interaction)] as const;
-}
-
-describe('lockdown alert buttons', () => {
-  it("an admin's click asks the enforcer once, and says what will happen", async () => {
-    const [interaction, reply] = await click(view.adminId ?? '', `lockdown:confirm-ban:${lockdownId}`);
-    expect(reply).toBe('Raid confirmed: Chat Guard will ban the 2 quarantined accounts.');
-    expect(await answers()).toEqual([
-      {
-        guildId,
-        lockdownId,
-        answer: 'confirm-ban',
-        moderatorId: view.adminId,
-        requestId: interaction.id,
-        answeredAt: STARTED_AT + 60_000,
-      },
-    ]);
-    // The same click again (a replayed dispatch) has no second effect.
-    const deps = { db: database.db, bus, now: () => STARTED_AT + 61_000 };
-    await answerLockdownButton(deps, {
-      guildId,
-      customId: `lockdown:confirm-ban:${lockdownId}`,
-      memberPermissions: 8n,
-      userId: view.adminId ?? '',
-      interactionId: interaction.id,
-    });
-    expect(await answers()).toHaveLength(1);
-  });
-
-  it('refuses a moderator without Manage Server, and publishes nothing', async () => {
-    const [, reply] = await click(view.moderatorId ?? '', `lockdown:false-alarm:${lockdownId}`);
-    expect(reply).toBe(
-      'Only members with Administrator or Manage Server can answer a lockdown alert. Nothing was done.',
-    );
-    expect(await answers()).toEqual([]);
-  });
-
-  it.each([
-    ['an unknown answer', 'lockdown:nuke:1-2', /not one Chat Guard understands/],
-    ['a missing lockdown id', 'lockdown:extend', /not one Chat Guard understands/],
-    ["another guild's lockdown", `lockdown:extend:1100000000000000999-${STARTED_AT}`, /another server/],
-  ])('answers %s with a clear error and publishes nothing', async (_what, customId, pattern) => {
-    const [, reply] = await click(view.adminId ?? '', customId);
-    expect(reply).toMatch(pattern);
-    expect(await answers()).toEqual([]);
-  });
-});
-
-describe('gate alert buttons', () => {
-  async function clickGate(userId: string, gateId: string, answer: 'lockdown' | 'end') {
-    const channelId = view.channels.alerts ?? '';
-    const discord = createDiscordRest({ api: sandbox.api, token: sandbox.token });
-    const alert = await discord.sendMessage(channelId, {
-      content: 'gate',
-      components: gateButtons(gateId, false),
-    });
-    const customId = `gate:${answer}:${gateId}`;
-    const interaction = sandbox.interactions.clickButton({
-      channelId,
-      userId,
-      messageId: alert.id,
-      customId,
-    });
-    return replyTo(interaction);
-  }
-  const gateEnds = async () => (await verdicts()).filter((e) => 'endedBy' in e);
-
-  it("End gate asks the enforcer to end it in the admin's name, once", async () => {
-    await database.db.deleteFrom('gate_step').execute();
-    const gateId = await insertGate(database.db, { guildId, startedAt: STARTED_AT });
-    expect(await clickGate(view.adminId ?? '', gateId, 'end')).toMatch(
-      /^The gate ends: newcomers no longer need/,
-    );
-    await clickGate(view.adminId ?? '', gateId, 'end');
-    expect(await gateEnds()).toEqual([
-      {
-        guildId,
-        gateId,
-        score: 0.62,
-        reasons: ['12 joins in a minute', 'accounts created within days of each other'],
-        endedBy: view.adminId,
-        endedAt: STARTED_AT + 60_000,
-      },
-    ]);
-    await database.db.updateTable('gate_step').set({ status: 'ended' }).execute();
-    expect(await clickGate(view.adminId ?? '', gateId, 'end')).toBe(
-      'That gate has already ended; nothing was done.',
-    );
-  });
-
-  it('refuses a member without Manage Server, saying why, and publishes nothing', async () => {
-    await database.db.deleteFrom('gate_step').execute();
-    const gateId = await insertGate(database.db, { guildId, startedAt: STARTED_AT });
-    for (const answer of ['end', 'lockdown'] as const)
-      expect(await clickGate(view.moderatorId ?? '', gateId, answer)).toBe(
-        'Only members with Manage Server can lock the server down or end a gate, and you do not have it. Nothing was done.',
-      );
-    expect(await verdicts()).toEqual([]);
-  });
-
-  it('Lock down now starts the full lockdown as /lockdown start does', async () => {
-    await database.db.deleteFrom('gate_step').execute();
-    const gateId = await insertGate(database.db, { guildId, startedAt: STARTED_AT });
-    await slash('mode', { mode: 'enforce' });
-    await waitFor(() => cache.get(guildId).lockdown.mode === 'enforce', 'the live configuration');
-    expect(await clickGate(view.adminId ?? '', gateId, 'lockdown')).toMatch(/A lockdown is in force already/);
-    await database.db.deleteFrom('lockdown').execute();
-    // Another moment than /lockdown start's test, whose lockdown id JetStream would take for this one.
-    nowMs = STARTED_AT + 120_000;
-    expect(await clickGate(view.adminId ?? '', gateId, 'lockdown')).toMatch(
-      /^Locking the server down with the profile/,
-    );
-    const requested = (await verdicts()).find((e) => 'requestedBy' in e);
-    expect(requested).toMatchObject({
-      lockdownId: `${guildId}-${STARTED_AT + 120_000}`,
-      score: 1,
-      requestedBy: view.adminId,
-      reasons: [`started by hand by <@${view.adminId}>: confirmed from the gate alert of ${gateId}`],
-    });
-    await slash('mode', { mode: 'off' });
-    await waitFor(() => cache.get(guildId).lockdown.mode === 'off', 'the live configuration');
-  });
-
-  it('answers a gate of another server or none on record with a clear error', async () => {
-    await database.db.deleteFrom('gate_step').execute();
-    expect(await clickGate(view.adminId ?? '', `1100000000000000999-${STARTED_AT}`, 'end')).toMatch(
-      /another server/,
-    );
-    expect(await clickGate(view.adminId ?? '', `${guildId}-${STARTED_AT}`, 'end')).toMatch(/no such gate/);
-    expect(await verdicts()).toEqual([]);
-  });
-});
+const { verdicts, answers, replyTo, slash } = useLockdownDesk();
 
 describe('/lockdown', () => {
   it('switches the mode through the audited configuration path', async () => {
