@@ -1,61 +1,22 @@
 import { consume } from '@chat-guard/bus';
 import { defaultGuildConfig, type EventPayload, topology } from '@chat-guard/events';
-import { GuildConfigCache, loadGuildConfig } from '@chat-guard/guild-config';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadGuildConfig } from '@chat-guard/guild-config';
+import { describe, expect, it } from 'vitest';
 import { commandBodies } from '../../services/gateway/src/commands/definitions.ts';
-import { type CommandRequest, runCommand } from '../../services/gateway/src/commands/runCommand.ts';
-import { busFactory, uniqueNamespace, waitFor } from '../support/bus.ts';
-import { migratedDatabase } from '../support/postgres.ts';
+import type { CommandRequest } from '../../services/gateway/src/commands/runCommand.ts';
+import { waitFor } from '../support/bus.ts';
+import { cache, database, factory, useCommandDesk } from '../support/commandDesk.ts';
 
 const GUILD = '1100000000000000001';
 const ADMIN_PERMS = 1n << 3n;
 const MOD_PERMS = 1n << 40n;
-let database: Awaited<ReturnType<typeof migratedDatabase>>;
-let factory: ReturnType<typeof busFactory>;
-let cache: GuildConfigCache;
-let interaction = 1_400_000_000_000_000_000n;
-
-beforeEach(async () => {
-  database = await migratedDatabase();
-  factory = busFactory(uniqueNamespace(), topology);
-  await (await factory.open()).provision();
-  cache = await GuildConfigCache.start(await factory.open('cache'), (err) => {
-    throw err;
-  });
+const { run } = useCommandDesk({
+  guildId: GUILD,
+  userId: '1300000000000000007',
+  memberPermissions: ADMIN_PERMS,
+  now: 1_732_000_000_000,
+  noDiscordBecause: 'these commands do not call Discord',
 });
-afterEach(async () => {
-  await cache.stop();
-  await factory.cleanup();
-  await database.close();
-});
-
-async function run(
-  name: string,
-  options: CommandRequest['options'] = {},
-  extra: Partial<CommandRequest> = {},
-) {
-  interaction += 1n;
-  const unused = async (): Promise<never> => {
-    throw new Error('these commands do not call Discord');
-  };
-  const deps = {
-    db: database.db,
-    bus: await factory.open('gateway'),
-    configs: cache,
-    discord: { createInvite: unused, deleteInvite: unused, listChannels: unused },
-    now: () => 1_732_000_000_000,
-  };
-  return runCommand(deps, {
-    guildId: GUILD,
-    interactionId: interaction.toString(),
-    name,
-    subcommand: null,
-    options,
-    userId: '1300000000000000007',
-    memberPermissions: ADMIN_PERMS,
-    ...extra,
-  });
-}
 
 describe('slash commands (Appendix A)', () => {
   it('registers every command of the paper, and /campaign, with its permission', () => {

@@ -1,74 +1,29 @@
 import { recordJoin, recordLeave } from '@chat-guard/campaigns';
-import { defaultGuildConfig, topology } from '@chat-guard/events';
-import { GuildConfigCache, loadGuildConfig } from '@chat-guard/guild-config';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CommandRequest, runCommand } from '../../services/gateway/src/commands/runCommand.ts';
-import { busFactory, uniqueNamespace, waitFor } from '../support/bus.ts';
-import { migratedDatabase } from '../support/postgres.ts';
+import { defaultGuildConfig } from '@chat-guard/events';
+import { loadGuildConfig } from '@chat-guard/guild-config';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../support/bus.ts';
+import { cache, database, useCommandDesk } from '../support/commandDesk.ts';
 
 const GUILD = '1100000000000000001';
 const NOW = Date.UTC(2026, 5, 15, 12);
 const DAY = 86_400_000;
 const ALICE = '1300000000000000001';
 const BOB = '1300000000000000002';
-let database: Awaited<ReturnType<typeof migratedDatabase>>;
-let factory: ReturnType<typeof busFactory>;
-let cache: GuildConfigCache;
-let interaction = 1_450_000_000_000_000_000n;
-
-beforeEach(async () => {
-  database = await migratedDatabase();
-  factory = busFactory(uniqueNamespace(), topology);
-  await (await factory.open()).provision();
-  cache = await GuildConfigCache.start(await factory.open('cache'), (err) => {
-    throw err;
-  });
+const { run } = useCommandDesk({
+  guildId: GUILD,
+  userId: '1300000000000000099',
+  memberPermissions: 1n << 3n,
+  now: NOW,
+  noDiscordBecause: 'these commands create and delete no invite',
+  // The guild's own channels: a channel option is checked against them.
+  channels: async () =>
+    ['1100000000000000200', '1100000000000000201'].map((id) => ({
+      id,
+      type: 0,
+      name: `c${id.slice(-1)}`,
+    })) as never,
 });
-afterEach(async () => {
-  await cache.stop();
-  await factory.cleanup();
-  await database.close();
-});
-
-async function run(
-  name: string,
-  options: CommandRequest['options'] = {},
-  extra: Partial<CommandRequest> = {},
-) {
-  interaction += 1n;
-  const unused = async (): Promise<never> => {
-    throw new Error('these commands create and delete no invite');
-  };
-  return runCommand(
-    {
-      db: database.db,
-      bus: await factory.open('gateway'),
-      configs: cache,
-      discord: {
-        createInvite: unused,
-        deleteInvite: unused,
-        // The guild's own channels: a channel option is checked against them.
-        listChannels: async () =>
-          ['1100000000000000200', '1100000000000000201'].map((id) => ({
-            id,
-            type: 0,
-            name: `c${id.slice(-1)}`,
-          })) as never,
-      },
-      now: () => NOW,
-    },
-    {
-      guildId: GUILD,
-      interactionId: interaction.toString(),
-      name,
-      subcommand: null,
-      options,
-      userId: '1300000000000000099',
-      memberPermissions: 1n << 3n,
-      ...extra,
-    },
-  );
-}
 
 let userSeq = 1_310_000_000_000_000_000n;
 /** A join credited (or not) to an inviter: days ago, an account this many days old, gone after some hours. */
