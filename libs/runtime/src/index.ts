@@ -1,6 +1,7 @@
 export * from './connectWithRetry.ts';
 export * from './consumerLag.ts';
 export * from './env.ts';
+export * from './laneBatches.ts';
 export * from './logger.ts';
 export * from './opsServer.ts';
 export * from './periodic.ts';

@@ -24,7 +24,7 @@ type AuditStep = (
   action: string,
   outcome: ActionOutcome,
   extra?: Record<string, string>,
-) => Promise<void>;
+) => void;
 
 /**
  * Carries out what a deleted verdict still owes: records its case, audits the deletion, and warns
@@ -49,7 +49,7 @@ export async function followUpVerdict(deps: FollowUpDeps, followUp: VerdictFollo
   // The entries are written down as each step ends (its time is theirs) and published together
   // once all are done: the log-writer then appends them to the chain in one transaction.
   const entries: AuditPayload[] = [];
-  const record: AuditStep = async (key, action, outcome, extra = {}) => {
+  const record: AuditStep = (key, action, outcome, extra = {}) => {
     const failed = outcome.status === 'failed';
     entries.push({
       guildId: verdict.guildId,
@@ -64,7 +64,7 @@ export async function followUpVerdict(deps: FollowUpDeps, followUp: VerdictFollo
   };
 
   const folded = notice === 'folded' ? { notice: 'folded' } : {};
-  await record(deleteKeyOf(verdict), 'message.delete', deletion, folded);
+  record(deleteKeyOf(verdict), 'message.delete', deletion, folded);
   try {
     if (notice !== 'folded') {
       const ref = `${verdict.messageId}:${verdict.revision}`;
@@ -107,7 +107,7 @@ async function tell(
         });
       },
     );
-    await record(key, 'member.warn', warned);
+    record(key, 'member.warn', warned);
     return;
   }
   const key = `timeout:${ref}`;
@@ -130,7 +130,7 @@ async function tell(
           `${what} (violation ${escalation.count})`,
         )
       : null;
-  await record(key, 'member.timeout', timedOut, { until, ...(dm ? { dm } : {}) });
+  record(key, 'member.timeout', timedOut, { until, ...(dm ? { dm } : {}) });
 }
 
 /** DMs the member about an automatic timeout, with an Appeal button when the guild takes appeals. */

@@ -1,9 +1,9 @@
 import { type DiscordPort, isDiscordRefused } from '@chat-guard/discord';
 import { snowflakeTimestamp } from '@chat-guard/events';
+import { LaneBatches, type Waiting as Queued } from '@chat-guard/runtime';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
 import { ActionBusyError, type ActionOutcome, claimActions, markDone, markFailed } from './actionLedger.ts';
-import { LaneBatches, type Waiting as Queued } from './laneBatches.ts';
 
 /** Discord's bulk delete: 2 to 100 messages of one channel, none older than 14 days. */
 export const BULK_DELETE_MAX = 100;

@@ -1,6 +1,6 @@
+import { LaneBatches } from '@chat-guard/runtime';
 import type { Database } from '@chat-guard/store';
 import type { Kysely } from 'kysely';
-import { LaneBatches } from './laneBatches.ts';
 import type { EscalationPolicy } from './nextEscalation.ts';
 import { type RecordedViolation, recordViolations, type Verdict } from './violationStore.ts';
 
