@@ -1,6 +1,7 @@
+import { NEWCOMER_MS } from '@chat-guard/events';
 import type { JoinTraceEvent } from '@chat-guard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../support/bus.ts';
+import { storedEvents, waitFor } from '../support/bus.ts';
 import { episode as generatedEpisode } from '../support/episodes.ts';
 import type { Spawned } from '../support/processes.ts';
 import { type System, startSystem } from '../support/system.ts';
@@ -196,6 +197,26 @@ describe('raid lockdown, end to end', () => {
       quarantined = lockdown?.quarantined ?? [];
       expect(quarantined.length).toBeGreaterThan(0);
       for (const userId of quarantined) expect(raiders).toContain(userId);
+      // The raiders' posts reached the detector through the gateway as newcomer.posted, the only
+      // part of the chat it reads; every one of those was by someone who joined within a day.
+      const posts = async () => {
+        const stored = await storedEvents(system.bus, 'DISCORD', `discord.${guildId}.>`);
+        const of = (suffix: string) => stored.filter((e) => e.subject.endsWith(suffix)).map((e) => e.data);
+        return { created: of('.message.created'), newcomers: of('.newcomer.posted') };
+      };
+      const raiderPosts = (await posts()).created
+        .filter((m) => raiders.includes(String(m.authorId)))
+        .map((m) => m.messageId);
+      expect(raiderPosts.length).toBeGreaterThan(0);
+      await waitFor(async () => {
+        const seen = new Set((await posts()).newcomers.map((m) => m.messageId));
+        return raiderPosts.every((id) => seen.has(id));
+      }, "the raiders' posts as newcomer.posted");
+      for (const m of (await posts()).newcomers) {
+        // Live messages carry their author's member, so the gateway knows when they joined.
+        expect(typeof m.authorJoinedAt).toBe('number');
+        expect(Number(m.createdAt) - Number(m.authorJoinedAt)).toBeLessThanOrEqual(NEWCOMER_MS);
+      }
 
       await waitFor(
         async () => {

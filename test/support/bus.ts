@@ -94,6 +94,26 @@ export function newcomerPostedPayload(overrides: Partial<EventPayload<'newcomer.
   } satisfies EventPayload<'newcomer.posted'>;
 }
 
+/** Every event a stream holds under `filter` (namespaced here), oldest first, with its subject. */
+export async function storedEvents(
+  bus: EventBus,
+  stream: string,
+  filter: string,
+): Promise<{ subject: string; data: Record<string, unknown> }[]> {
+  const consumer = await bus.js.consumers.get(bus.ns.stream(stream), {
+    filter_subjects: bus.ns.subject(filter),
+  });
+  const found: { subject: string; data: Record<string, unknown> }[] = [];
+  for (let left = (await consumer.info()).num_pending; left > 0; ) {
+    const before = found.length;
+    for await (const m of await consumer.fetch({ max_messages: Math.min(left, 500), expires: 2_000 }))
+      found.push({ subject: bus.ns.unprefix(m.subject), data: m.json() });
+    if (found.length === before) break;
+    left -= found.length - before;
+  }
+  return found;
+}
+
 /** Resolves when `predicate` holds, polling; rejects after `timeoutMs` with `what`. */
 export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
