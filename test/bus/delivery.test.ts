@@ -81,6 +81,36 @@ describe('the event bus', () => {
     expect(seenBy.get('b')?.length).toBeGreaterThan(0);
   });
 
+  it('runs at most `concurrency` handlers at once and starts the next as soon as one finishes', async () => {
+    let running = 0;
+    let most = 0;
+    const handled: string[] = [];
+    const consumption = await consume(
+      bus,
+      worker,
+      {
+        'message.created': async (payload) => {
+          running++;
+          most = Math.max(most, running);
+          await sleep(10 + (handled.length % 4) * 5); // uneven work, so handlers finish out of order
+          running--;
+          handled.push(payload.messageId);
+        },
+      },
+      { concurrency: 3 },
+    );
+    const sent: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const event = messageCreatedPayload();
+      await bus.publish('message.created', event);
+      sent.push(event.messageId);
+    }
+    await waitFor(() => handled.length >= sent.length, 'all 40 messages');
+    await consumption.stop();
+    expect(most).toBe(3);
+    expect(handled.toSorted()).toEqual(sent.toSorted());
+  });
+
   it('retries a failing message with backoff and dead-letters it with its reason after max_deliver', async () => {
     const attempts: MessageMeta[] = [];
     const consumption = await consume(bus, worker, {

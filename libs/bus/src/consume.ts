@@ -8,14 +8,14 @@ import {
 } from '@chat-guard/events';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/nats-core';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { z } from 'zod';
 import { type EventBus, VERSION_HEADER } from './bus.ts';
 import { deadLetterAndTerm } from './deadLetter.ts';
 import { DependencyGate, MessageKeeper, signal } from './dependencyGate.ts';
 import { errorMessage, isDependencyDown, isRetryable } from './errors.ts';
 import { DeliveryTally, handlerDuration } from './metrics.ts';
-import { extractTraceContext, tracer } from './tracing.ts';
+import { inConsumerSpan } from './tracing.ts';
 
 export interface MessageMeta {
   readonly subject: string;
@@ -96,6 +96,7 @@ export async function consume(
   );
   const context: DeliveryContext = { bus, spec, handlers, gate, keeper, report };
   const stopped = signal();
+  void stopped.promise.then(() => wakeReader());
 
   const start = (msg: JsMsg) => {
     const started = performance.now();
@@ -111,7 +112,29 @@ export async function consume(
       pump();
     });
     inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    void work.finally(() => {
+      inFlight.delete(work);
+      wakeReader();
+    });
+  };
+  // The reader waits for room with one pending promise, woken when a handler finishes, the gate
+  // closes or the replica stops. (A Promise.race over every handler in flight, the gate and the
+  // stop signal would add a reaction to each per wait, and the long-lived ones keep them all.)
+  let wake: (() => void) | undefined;
+  const wakeReader = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  let watchedClose: Promise<void> | undefined;
+  const roomOrChange = () => {
+    if (watchedClose !== gate.closed) {
+      watchedClose = gate.closed;
+      void watchedClose.then(wakeReader);
+    }
+    return new Promise<void>((resolve) => {
+      wake = resolve;
+    });
   };
   // Starts held messages while the gate is open and there is room.
   const pump = () => {
@@ -142,7 +165,7 @@ export async function consume(
         // Back-pressure while handlers work. While the gate is closed, keep taking what the
         // server sends into the held queue instead, so nothing sits unheartbeated in the pull buffer.
         while (gate.open && !gate.stopping && inFlight.size >= concurrency) {
-          await Promise.race([...inFlight, gate.closed, stopped.promise]);
+          await roomOrChange();
         }
       }
       await Promise.all(inFlight);
@@ -242,20 +265,20 @@ async function handleOne(context: DeliveryContext, msg: JsMsg): Promise<Outcome>
   const meta: MessageMeta = { ...base, headers: msg.headers, working: () => msg.working() };
   const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject };
   const run = () =>
-    tracer.startActiveSpan(
+    inConsumerSpan(
       `${event} process`,
-      { kind: SpanKind.CONSUMER, attributes },
-      extractTraceContext(msg.headers),
+      msg.headers,
+      attributes,
       async (span): Promise<{ err: unknown } | undefined> => {
         try {
           await handler(parsed.data as EventPayload<EventName>, meta);
           return undefined;
         } catch (err) {
-          span.recordException(err instanceof Error ? err : String(err));
-          span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
+          span?.recordException(err instanceof Error ? err : String(err));
+          span?.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
           return { err };
         } finally {
-          span.end();
+          span?.end();
         }
       },
     );
