@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { computeFeatures, FEATURE_SPEC, surprise } from '../../services/anomaly-detector/src/features.ts';
+import {
+  computeFeatures,
+  FEATURE_SPEC,
+  surprise,
+  unusualSpamPosters,
+} from '../../services/anomaly-detector/src/features.ts';
 import { nameSkeleton } from '../../services/anomaly-detector/src/guildWindow.ts';
 import { batchCount, cadenceRegularity } from '../../services/anomaly-detector/src/joinStats.ts';
 import { addJoins, GUILD, newWindows, T0, usualTraffic } from '../support/joinWindows.ts';
@@ -130,6 +135,68 @@ describe('raid features', () => {
       expect(f.strong.length > 0, content).toBe(strong);
       expect(f.named.spamPosterCount10m > 0, content).toBe(strong);
     }
+  });
+
+  it('weigh newcomers posting links against what the guild’s newcomers usually post', () => {
+    // A big guild where one newcomer in four shares a GIF or a clip a couple of minutes after joining.
+    const windows = newWindows();
+    const joins = usualTraffic(T0 - 60_000, { perHour: 120 });
+    const users = addJoins(windows, []);
+    const events = joins.flatMap((j, i) => [
+      { kind: 'join' as const, ts: j.ts, i },
+      ...(i % 4 === 0 ? [{ kind: 'post' as const, ts: j.ts + 120_000, i }] : []),
+    ]);
+    for (const e of events.sort((a, b) => a.ts - b.ts)) {
+      if (e.kind === 'join') users[e.i] = addJoins(windows, [joins[e.i] as (typeof joins)[number]])[0] ?? '';
+      else
+        windows.apply({
+          type: 'message.created',
+          ts: e.ts,
+          guildId: GUILD,
+          userId: users[e.i] ?? '',
+          content: `lol https://tenor.com/view/cat-${e.i}`,
+          mentionCount: 0,
+        });
+    }
+    const window = windows.get(GUILD);
+    expect(window.spamPostersPerJoin).toBeGreaterThan(0.15);
+    expect(window.spamPostersPerJoin).toBeLessThan(0.3);
+    const afternoon = computeFeatures(window, T0);
+    // About a fifth of the 20 joins of 10 minutes.
+    expect(afternoon.usualSpamPosters).toBeGreaterThan(3);
+    expect(afternoon.usualSpamPosters).toBeLessThan(6);
+    expect(afternoon.named.spamPosterCount10m).toBeGreaterThan(0);
+    expect(afternoon.strong).toEqual([]);
+
+    // Thirty of the last minute's joins posting an invite are far beyond that.
+    const raiders = addJoins(
+      windows,
+      Array.from({ length: 30 }, (_, i) => ({ ts: T0 - 40_000 + i * 1_000, ageDays: 2 })),
+    );
+    raiders.forEach((userId, i) => {
+      windows.apply({
+        type: 'message.created',
+        ts: T0 - 30_000 + i * 1_000,
+        guildId: GUILD,
+        userId,
+        content: 'free nitro discord.gg/abcdef',
+        mentionCount: 0,
+      });
+    });
+    expect(computeFeatures(window, T0 + 1_000).strong[0]).toMatch(/newcomers posted links/);
+  });
+
+  it.each([
+    // usual spam posters in the span, the fewest that are unusual (P(X >= k) <= 1e-5, Poisson)
+    [0, 3],
+    [0.01, 3],
+    [0.1, 4],
+    [0.5, 7],
+    [1, 9],
+    [3, 14],
+    [10, 27],
+  ])('call %f usual spam posters exceeded at %i', (usual, least) => {
+    expect(unusualSpamPosters(usual, 3)).toBe(least);
   });
 
   it('count no join before `since` (the end of the last step), so an answered wave is history', () => {

@@ -17,6 +17,7 @@ const see = (over: Partial<Observation>): Observation => ({
   strong: [],
   reasons: ['join rate 12x baseline'],
   spamPosters: 0,
+  usualSpamPosters: 0,
   lastActivityAt: T - 1_000,
   ...over,
 });
@@ -48,7 +49,7 @@ describe('the graduated response', () => {
     [
       'newcomers posting spam lock down whatever the score',
       AT_REST,
-      see({ score: 0.3, strong: ['5 newcomers posted links'], spamPosters: 5, joinsLast10Minutes: 20 }),
+      see({ score: 0.3, strong: ['8 newcomers posted links'], spamPosters: 8, joinsLast10Minutes: 20 }),
       ['lockdown.start'],
     ],
     [
@@ -73,6 +74,24 @@ describe('the graduated response', () => {
         ...quietCounts,
       }),
       ['lockdown.start'],
+    ],
+    [
+      'five newcomers posting links are an afternoon where two usually do in 10 minutes',
+      AT_REST,
+      see({ score: 0.3, spamPosters: 5, usualSpamPosters: 2, joinsLast10Minutes: 20 }),
+      [],
+    ],
+    [
+      'twenty are a raid there',
+      AT_REST,
+      see({ score: 0.3, spamPosters: 20, usualSpamPosters: 2, joinsLast10Minutes: 20 }),
+      ['lockdown.start'],
+    ],
+    [
+      'five of the 20 joins of 10 minutes posting spam are not enough after 80 joins in the hour',
+      AT_REST,
+      see({ score: 0.3, spamPosters: 5, joinsLast10Minutes: 20, joinsLastHour: 80 }),
+      [],
     ],
     [
       'three spam posters among the 60 joins of a busy 10 minutes are not enough on their own',

@@ -7,7 +7,7 @@
  *   accounts), because pausing invites is exactly what kills a shout-out; newcomers posting
  *   spam since the last answer are enough on their own.
  */
-import { STRONG } from './features.ts';
+import { spamOutbreak } from './features.ts';
 
 export type Level = 'none' | 'gate' | 'lockdown';
 
@@ -85,6 +85,8 @@ export interface Observation {
   readonly reasons: readonly string[];
   /** Newcomers who posted links, invites or mass pings in the last 10 minutes, counted from the epoch. */
   readonly spamPosters: number;
+  /** How many newcomers usually post those in 10 minutes in this guild (`GuildWindow.usualSpamPosters10m`). */
+  readonly usualSpamPosters: number;
   /** The newest join or newcomer's post at or before now, if any. */
   readonly lastActivityAt: number | undefined;
 }
@@ -124,11 +126,15 @@ export function stepResponse(
 ): { state: GuildResponse; decisions: Decision[] } {
   const { now, score } = o;
   const strong = o.strong.length > 0;
-  // Newcomers posting spam since the epoch (at least 3, and a fifth of the last 10 minutes'
-  // joins) are a raid whatever the score: they open the guardrail, since a drip's sleepers post
-  // together hours after they joined, when nobody is joining, and they are enough for the lockdown.
-  const spamming =
-    o.spamPosters >= STRONG.spamPosters && o.spamPosters >= STRONG.spamPosterShare * o.joinsLast10Minutes;
+  // Newcomers posting spam since the epoch (`spamOutbreak`: at least 3, a fifth of those who
+  // could have posted, far more than the guild's newcomers usually post) are a raid whatever the score: they
+  // open the guardrail, since a drip's sleepers post together hours after they joined, when
+  // nobody is joining, and they are enough for the lockdown.
+  const spamming = spamOutbreak(
+    o.spamPosters,
+    { last10m: o.joinsLast10Minutes, lastHour: o.joinsLastHour },
+    o.usualSpamPosters,
+  );
   const open = guardrailAllows(o, policy) || spamming;
   const wantsLockdown = open && ((strong && score >= policy.lockdownScore) || spamming);
   if (state.level !== 'lockdown' && wantsLockdown) {

@@ -75,6 +75,8 @@ export interface GuildFeatures {
   readonly joinsLast10Minutes: number;
   /** The last 10 minutes' join rate as a multiple of the guild's own baseline. */
   readonly spike: number;
+  /** How many newcomers would usually post links, invites or mass pings in these 10 minutes. */
+  readonly usualSpamPosters: number;
 }
 
 const MINUTE = 60_000;
@@ -113,6 +115,61 @@ export const STRONG = {
   batch60m: 10,
   batchShare: 0.5,
 } as const;
+
+/** How unlikely a count of spam posters must be, given the guild's usual count, to be a raid's. */
+const SPAM_TAIL = 1e-5;
+
+/**
+ * The fewest newcomers posting links, invites or mass pings that the guild's usual posting
+ * (`usual` such posters in the same span, a Poisson mean) makes this unlikely: at least `least`.
+ * A guild whose newcomers never post links needs `least`; one where three do every 10 minutes
+ * needs 14.
+ */
+export function unusualSpamPosters(usual: number, least: number): number {
+  if (!(usual > 0)) return least;
+  // P(X >= k) = 1 - sum_{i<k} P(X = i), summed until what is left is under the tail.
+  let below = 0;
+  let term = Math.exp(-usual);
+  for (let k = 0; ; k++) {
+    if (k >= least && 1 - below <= SPAM_TAIL) return k;
+    below += term;
+    term *= usual / (k + 1);
+    if (k > 10_000) return k;
+  }
+}
+
+/**
+ * How many newcomers would post links, invites or mass pings in 10 minutes at the guild's usual
+ * rate per join, given how many are joining now (the last 10 minutes, the hour's average, or the
+ * guild's baseline, whichever is most): a shout-out's crowd shares more clips than a quiet evening.
+ */
+export function usualSpamPosters(window: GuildWindow, now: number): number {
+  const joins = Math.max(
+    window.recentCount(now, LONG),
+    window.recentCount(now, HOUR) / 6,
+    window.longBaselinePerMinute * 10,
+  );
+  return window.spamPostersPerJoin * joins;
+}
+
+/**
+ * Whether newcomers posting spam are a raid's whatever the score: at least 3 in 10 minutes (4 in
+ * the hour), far more than the guild's newcomers usually post, and a fifth of the newcomers who
+ * could have posted them: the span's joins, and over 10 minutes at least a third of the hour's
+ * (posts come minutes after joining, so a launch's crowd of the last half hour shares its clips
+ * now, when its joins have slowed; a drip's sleepers post when nobody is joining).
+ */
+export function spamOutbreak(
+  posters: number,
+  joins: { readonly last10m: number; readonly lastHour: number },
+  usual10m: number,
+  span: '10m' | '60m' = '10m',
+): boolean {
+  const least = span === '10m' ? STRONG.spamPosters : STRONG.spamPosters60m;
+  const usual = span === '10m' ? usual10m : usual10m * 6;
+  const pool = span === '10m' ? Math.max(joins.last10m, joins.lastHour / 3) : joins.lastHour;
+  return posters >= STRONG.spamPosterShare * pool && posters >= unusualSpamPosters(usual, least);
+}
 
 /**
  * The versioned feature vector of a guild's last minute and last 10 minutes of joins (none
@@ -176,9 +233,11 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
     cadence60m: h.cadence,
   };
   const strong: string[] = [];
-  if (spam >= STRONG.spamPosters && spam >= STRONG.spamPosterShare * n10)
+  const usualSpam = usualSpamPosters(window, now);
+  const joinCounts = { last10m: n10, lastHour: n60 };
+  if (spamOutbreak(spam, joinCounts, usualSpam))
     strong.push(`${spam} newcomers posted links, invites or mass pings`);
-  else if (spam60 >= STRONG.spamPosters60m && spam60 >= STRONG.spamPosterShare * n60)
+  else if (spamOutbreak(spam60, joinCounts, usualSpam, '60m'))
     strong.push(`${spam60} newcomers in the last hour posted links, invites or mass pings`);
   // Only a batch of accounts at least a day old is strong evidence: in a big shout-out many
   // people make their account minutes before joining, and those sign-ups cluster too.
@@ -197,6 +256,7 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
     joinsLastMinute: n1,
     joinsLast10Minutes: n10,
     spike: n10 / (10 * baseline),
+    usualSpamPosters: usualSpam,
   };
 }
 

@@ -30,6 +30,8 @@ export interface NewcomerPost {
   readonly spammy: boolean;
   /** The author posted this same text before, within their first day. */
   readonly repeat: boolean;
+  /** Spammy, and the author's first spammy post in 10 minutes: counts the author once per 10 minutes. */
+  readonly newSpamPoster: boolean;
 }
 
 /** A message as the window reads it. */
@@ -76,6 +78,10 @@ const LONG_MIN_SPAN_MS = 60 * MINUTE;
  */
 export const HORIZON_MS = 60 * MINUTE;
 const MAX_POSTS_PER_USER = 4;
+const SPAM_SPAN_MS = 10 * MINUTE;
+/** Before the guild has shown its own, newcomers are taken to post spam this often, as if seen over this many joins. */
+const SPAM_PRIOR = 0.02;
+const SPAM_PRIOR_JOINS = 50;
 
 /**
  * One guild's recent joins, newcomers' messages and invites, a slow baseline of its join rate,
@@ -96,12 +102,14 @@ export class GuildWindow {
   #firstAt: number | undefined;
   #longJoins = 0;
   #longSpanMs = 0;
+  /** Newcomers who posted links, invites or mass pings, counted per 10 minutes, once the hour is past. */
+  #longSpamPosters = 0;
   /** Newcomers (joined within NEWCOMER_MS) by member: when each joined. */
   readonly #joinedAt = new Map<string, number>();
   /** The same joins in time order, to forget them once they are a day old. */
   readonly #newcomers: { ts: number; userId: string }[] = [];
   #newcomersHead = 0;
-  readonly #postsBy = new Map<string, string[]>();
+  readonly #postsBy = new Map<string, { texts: string[]; lastSpammyAt: number | undefined }>();
 
   constructor(private readonly horizonMs = HORIZON_MS) {}
 
@@ -112,6 +120,17 @@ export class GuildWindow {
   /** Joins per minute over the last half day or so, corrected for the time actually watched. */
   get longBaselinePerMinute(): number {
     return (this.#longJoins / Math.max(this.#longSpanMs, LONG_MIN_SPAN_MS)) * MINUTE;
+  }
+
+  /**
+   * How many of the guild's newcomers usually post links, invites or mass pings (counted once per
+   * 10 minutes), per join, over the last half day or so before the current hour, pulled towards
+   * 2% while the guild has shown few joins. In a big guild many newcomers share a GIF, a clip or
+   * a tweet; a count that is a raid in a guild of 500 is an afternoon in one of 500,000. The
+   * current hour is left out, so a raid's own spam does not become the norm.
+   */
+  get spamPostersPerJoin(): number {
+    return (this.#longSpamPosters + SPAM_PRIOR * SPAM_PRIOR_JOINS) / (this.#longJoins + SPAM_PRIOR_JOINS);
   }
 
   watchedMs(now: number): number {
@@ -128,6 +147,7 @@ export class GuildWindow {
     this.#baselinePerMin *= 0.5 ** (dt / HALF_LIFE_MS);
     const keep = 0.5 ** (dt / LONG_HALF_LIFE_MS);
     this.#longJoins *= keep;
+    this.#longSpamPosters *= keep;
     this.#longSpanMs = this.#longSpanMs * keep + ((1 - keep) * LONG_HALF_LIFE_MS) / Math.LN2;
     this.#baselineAt = ts;
   }
@@ -172,17 +192,22 @@ export class GuildWindow {
   addMessage(message: MessageSeen): void {
     const joined = this.#joinedAt.get(message.userId);
     if (joined === undefined || message.ts - joined > NEWCOMER_MS) return;
-    const before = this.#postsBy.get(message.userId) ?? [];
-    if (before.length >= MAX_POSTS_PER_USER) return;
+    const author = this.#postsBy.get(message.userId) ?? { texts: [], lastSpammyAt: undefined };
+    if (author.texts.length >= MAX_POSTS_PER_USER) return;
     const text = message.content.trim().toLowerCase();
-    before.push(text);
-    this.#postsBy.set(message.userId, before);
+    author.texts.push(text);
+    this.#postsBy.set(message.userId, author);
+    const spammy = looksSpammy(message);
+    const newSpamPoster =
+      spammy && (author.lastSpammyAt === undefined || message.ts - author.lastSpammyAt >= SPAM_SPAN_MS);
+    if (newSpamPoster) author.lastSpammyAt = message.ts;
     this.posts.push({
-      repeat: text.length > 0 && before.indexOf(text) < before.length - 1,
+      repeat: text.length > 0 && author.texts.indexOf(text) < author.texts.length - 1,
       ts: message.ts,
       userId: message.userId,
       sinceJoinMs: Math.max(0, message.ts - joined),
-      spammy: looksSpammy(message),
+      spammy,
+      newSpamPoster,
     });
     this.changedAt = message.ts;
   }
@@ -276,7 +301,10 @@ export class GuildWindow {
     this.#forgetNewcomers(now - NEWCOMER_MS);
     let dropPosts = 0;
     while (dropPosts < this.posts.length && (this.posts[dropPosts]?.ts ?? 0) < cutoff) dropPosts++;
-    if (dropPosts > 0) this.posts.splice(0, dropPosts);
+    if (dropPosts > 0) {
+      // A post that has left the window is history: it joins the guild's usual posting.
+      for (const gone of this.posts.splice(0, dropPosts)) if (gone.newSpamPoster) this.#longSpamPosters += 1;
+    }
     for (const [code, invite] of this.invitesCreated) {
       if (invite.ts < now - 7 * 24 * 60 * MINUTE) this.invitesCreated.delete(code);
     }

@@ -127,6 +127,7 @@ export function observation(tick: GuildTick, epoch: number): Observation {
     strong: tick.features.strong,
     reasons: tick.features.reasons,
     spamPosters: spamPosters(tick.window.recentPosts(tick.now, 10 * 60_000, epoch)),
+    usualSpamPosters: tick.features.usualSpamPosters,
     lastActivityAt: tick.window.lastActivityAt(tick.now),
   };
 }
