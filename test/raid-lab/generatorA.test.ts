@@ -1,7 +1,6 @@
 import {
   formatJoinTrace,
   formatLabels,
-  type JoinTraceEvent,
   type MemberJoinedEvent,
   parseJoinTrace,
   parseLabels,
@@ -13,6 +12,7 @@ import {
   type TraceWithTruth,
   worldOf,
 } from '../../models/raid-lab/src/generators/a/index.ts';
+import { createdAt, joinsOf } from '../support/traceReading.ts';
 
 const START = Date.UTC(2025, 2, 3, 0, 0);
 const HOUR = 3_600_000;
@@ -26,9 +26,6 @@ function run(seed: number, episode: Episode): TraceWithTruth {
   cache.set(key, hit);
   return hit;
 }
-const createdAt = (id: string): number => Number((BigInt(id) >> 22n) + 1420070400000n);
-const joinsOf = (events: readonly JoinTraceEvent[]): MemberJoinedEvent[] =>
-  events.filter((e): e is MemberJoinedEvent => e.type === 'member.joined');
 /** The episode's own joins (raiders, or the surge's newcomers), read from the trace. */
 function actorJoins(r: TraceWithTruth): MemberJoinedEvent[] {
   const ids = new Set(r.episode?.actorIds);

@@ -1,7 +1,6 @@
 import {
   formatJoinTrace,
   formatLabels,
-  type JoinTraceEvent,
   type MemberJoinedEvent,
   parseJoinTrace,
   parseLabels,
@@ -9,6 +8,7 @@ import {
 import { EPISODES, type Episode, generateB } from '@chat-guard/raid-lab';
 import { describe, expect, it } from 'vitest';
 import { drawGuild, generateBWithTruth } from '../../models/raid-lab/src/generators/b/index.ts';
+import { createdAt, joinsOf } from '../support/traceReading.ts';
 
 const START = Date.UTC(2025, 2, 3);
 const HOUR = 3_600_000;
@@ -17,10 +17,6 @@ const SEEDS = [1, 2, 3, 4, 5, 6];
 
 const run = (seed: number, episode: Episode, hours = 24) =>
   generateBWithTruth({ seed, episode, hours, startMs: START });
-const joinsOf = (events: readonly JoinTraceEvent[]) =>
-  events.filter((e): e is MemberJoinedEvent => e.type === 'member.joined');
-/** The account creation time a user id encodes, by the formula of the join-trace page. */
-const createdAt = (userId: string) => Number((BigInt(userId) >> 22n) + 1_420_070_400_000n);
 /** The first join of each of the episode's accounts. */
 function episodeJoins(seed: number, episode: Episode): MemberJoinedEvent[] {
   const { trace, episode: truth } = run(seed, episode);
