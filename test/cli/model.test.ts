@@ -117,7 +117,14 @@ it('prints the cross-generator table per raid family and surge kind, the feature
         ?.replace(/\(.*\)/, '')
         .replace(/\s+/g, ' '),
     ),
-  ).toEqual(['A · model', 'A · 10 joins in 10 s', 'B · model', 'B · 10 joins in 10 s']);
+  ).toEqual([
+    'A · model',
+    'A · 10 joins in 10 s',
+    'B · model',
+    'B · 10 joins in 10 s',
+    'C · model',
+    'C · 10 joins in 10 s',
+  ]);
   for (const row of table) {
     const [, recall, flood, multi, aged, drip, shout, trending, launch] = cells(row);
     expect(Number(recall)).toBeGreaterThanOrEqual(0);

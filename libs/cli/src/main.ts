@@ -14,7 +14,7 @@ interface Entry {
 const MODEL_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   generate: {
     summary:
-      'Write labelled traces of generator A or B (<episode>-<seed>.jsonl, labels beside them) to --out',
+      'Write labelled traces of generator A, B or C (<episode>-<seed>.jsonl, labels beside them) to --out',
     options: ['generator', 'seeds', 'episodes', 'hours', 'out'],
   },
   train: {
@@ -26,7 +26,7 @@ const MODEL_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     options: ['scale', 'model', 'ship'],
   },
   eval: {
-    summary: 'The cross-generator table on fresh seeds of A and B, feature AUCs, and plots',
+    summary: 'The cross-generator table on fresh seeds of A, B and C, feature AUCs, and plots',
     options: ['scale', 'model', 'traces', 'plots', 'record'],
   },
   export: {

@@ -12,6 +12,7 @@ export { choosePolicy, policyGrid, shortfall, TARGETS } from './evaluate/thresho
 export { DEFAULT_FIT, type FitOptions, fitRaidModel, sampleWeights } from './fit.ts';
 export { generateA } from './generators/a/index.ts';
 export { generateB } from './generators/b/index.ts';
+export { generateC } from './generators/c/index.ts';
 export {
   EPISODES,
   type Episode,
@@ -27,6 +28,7 @@ export {
   GENERATORS,
   type LabelledTrace,
   protocolSets,
+  REPORT_GENERATORS,
   type SetName,
   setSize,
   setTraces,

@@ -1,5 +1,6 @@
 import { generateA } from './generators/a/index.ts';
 import { generateB } from './generators/b/index.ts';
+import { generateC } from './generators/c/index.ts';
 import { EPISODES, type Episode, type GuildTrace, type TraceGenerator } from './generators/scenario.ts';
 
 /**
@@ -7,12 +8,17 @@ import { EPISODES, type Episode, type GuildTrace, type TraceGenerator } from './
  * - train on generator A (seeds 1–40 of every episode, plus organic days);
  * - choose the calibration, the thresholds and any design on generator B (seeds 2001–2030);
  * - report on fresh seeds of both (9001–9020), which nothing is ever chosen on, and on exported
- *   real traces when there are any.
+ *   real traces when there are any;
+ * - report too on fresh seeds of generator C (9001–9020), a third generator written from the
+ *   threat page alone after v7 shipped, which nothing is trained, tuned or reported-then-chosen
+ *   on (its seeds 1001–1020 were looked at while reworking the spam-poster rule).
  * A seed that has been looked at while designing moves out of the report set for good: the
  * report seeds start past every seed used so far.
  */
-export type SetName = 'train' | 'tune' | 'reportA' | 'reportB';
-export type GeneratorName = 'A' | 'B';
+export type SetName = 'train' | 'tune' | 'reportA' | 'reportB' | 'reportC';
+export type GeneratorName = 'A' | 'B' | 'C';
+/** The generators `model eval` reports on, in the order of its table. */
+export const REPORT_GENERATORS: readonly GeneratorName[] = ['A', 'B', 'C'];
 
 export interface TraceSet {
   readonly name: SetName;
@@ -65,10 +71,19 @@ export function protocolSets(scale = 1): Record<SetName, TraceSet> {
       organicDays: n(80),
       organicSeedBase: 900_000,
     },
+    // Generator C draws its episodes into 8-hour traces.
+    reportC: {
+      name: 'reportC',
+      generator: 'C',
+      seeds: range(9001, n(20)),
+      hours: 8,
+      organicDays: n(80),
+      organicSeedBase: 900_000,
+    },
   };
 }
 
-export const GENERATORS: Record<GeneratorName, TraceGenerator> = { A: generateA, B: generateB };
+export const GENERATORS: Record<GeneratorName, TraceGenerator> = { A: generateA, B: generateB, C: generateC };
 
 /** Every trace started on this day (a Monday), so the same seed is the same trace on any machine. */
 const START_MS = Date.UTC(2026, 0, 5);

@@ -82,7 +82,7 @@ export const modelCommand: Command = {
   summary: 'The raid lab: generate labelled traces, train, tune, evaluate and bench the raid model',
   positionals: `<${ACTIONS.join(' | ')}>`,
   options: {
-    generator: { type: 'string', description: 'generate: trace generator A or B', default: 'A' },
+    generator: { type: 'string', description: 'generate: trace generator A, B or C', default: 'A' },
     seeds: { type: 'string', description: 'generate: seeds, separated by commas', default: '1' },
     episodes: {
       type: 'string',
@@ -119,14 +119,15 @@ export const modelCommand: Command = {
   details: [
     'The protocol (docs/raid-model.md): train on generator A (seeds 1–40 and organic days); fit the',
     'score calibration and choose the gate and lockdown thresholds on generator B (seeds 2001–2030);',
-    'report on fresh seeds 9001–9020 of both, which nothing is chosen on. All data is synthetic',
-    'unless exported traces are given.',
+    'report on fresh seeds 9001–9020 of both, which nothing is chosen on, and of generator C, a',
+    'third one written apart from both and only ever reported on. All data is synthetic unless',
+    'exported traces are given.',
     '',
     '  generate  write labelled traces of one generator to --out (<episode>-<seed>.jsonl + .labels.jsonl)',
     '  train     the whole protocol’s training half (fit on A, tune on B) into --out',
     '  tune      redo only the calibration and thresholds on B for the model in --model',
     '  eval      the cross-generator table (model and 10-joins-in-10-s rule, per raid family and',
-    '            surge kind) and each feature’s raid-against-surge AUC on both generators',
+    '            surge kind) on A, B and C, and each feature’s raid-against-surge AUC on each',
     '  bench     time one whole detector tick (features and scoring) for --guilds active guilds',
     '  export    write trace.jsonl + labels.jsonl from PostgreSQL history (member_join, raid_label)',
     '',
@@ -210,7 +211,7 @@ export const modelCommand: Command = {
 
 async function generate(args: ParsedArgs, progress: (line: string) => void): Promise<number> {
   const name = stringOption(args, 'generator').toUpperCase();
-  if (name !== 'A' && name !== 'B') throw new UsageError('--generator must be A or B');
+  if (name !== 'A' && name !== 'B' && name !== 'C') throw new UsageError('--generator must be A, B or C');
   const episodes = stringOption(args, 'episodes')
     .split(',')
     .map((e) => e.trim());
@@ -238,7 +239,7 @@ async function evaluate(args: ParsedArgs, progress: (line: string) => void): Pro
   const policy = policyFromMetadata(scorer.metadata);
   const report = evaluateModel(scorer, policy, scaleOption(args), progress);
   console.log(
-    'Trained on generator A; calibration and thresholds from generator B; reported on fresh seeds of each.',
+    'Trained on generator A; calibration and thresholds from generator B; reported on fresh seeds of each and of generator C (written apart, never trained or tuned on).',
   );
   console.log(
     `Policy: gate at ${policy.gateScore}, lockdown at ${policy.lockdownScore} with strong evidence, end under ${policy.exitScore}.`,

@@ -1,4 +1,5 @@
 import { RAID_FAMILIES, SURGE_KINDS } from '../generators/scenario.ts';
+import { REPORT_GENERATORS } from '../protocol.ts';
 import type { Figures } from './figures.ts';
 import type { EvalReport } from './report.ts';
 
@@ -48,7 +49,7 @@ export function crossGeneratorTable(report: EvalReport): string {
     'lockdowns /1000 gd',
     'gates /1000 gd',
   ];
-  const rows = (['A', 'B'] as const).flatMap((g) => [
+  const rows = REPORT_GENERATORS.flatMap((g) => [
     row(
       `${g} (seeds ${report.sets[g].seeds}, ${report.sets[g].organicDays} organic days) · model`,
       report.model[g],
@@ -61,7 +62,7 @@ export function crossGeneratorTable(report: EvalReport): string {
 export function featureAucTable(report: EvalReport): string {
   const fmt = (x: number | null) => (x === null ? '–' : x.toFixed(2));
   return markdownTable(
-    ['feature', 'AUC raid vs surge, A', 'AUC raid vs surge, B', 'flips'],
-    report.featureAuc.map((f) => [f.name, fmt(f.A), fmt(f.B), f.flips ? 'yes' : '']),
+    ['feature', 'AUC raid vs surge, A', 'AUC raid vs surge, B', 'flips (A against B)', 'AUC, C'],
+    report.featureAuc.map((f) => [f.name, fmt(f.A), fmt(f.B), f.flips ? 'yes' : '', fmt(f.C)]),
   );
 }

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { REPORT_GENERATORS } from '../protocol.ts';
 import type { EvalReport } from './report.ts';
 
 /** Renders a Vega-Lite spec to SVG (real axes, ticks and a legend, no browser needed). */
@@ -14,7 +15,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 /** Per-family recall and per-kind surge outcomes, model against baseline, on both report sets. */
 export function recallSpec(report: EvalReport): TopLevelSpec {
-  const values = (['A', 'B'] as const).flatMap((g) =>
+  const values = REPORT_GENERATORS.flatMap((g) =>
     (['model', 'baseline'] as const).flatMap((who) =>
       Object.entries(report[who][g].families).map(([family, f]) => ({
         generator: `generator ${g}`,
@@ -42,7 +43,7 @@ export function recallSpec(report: EvalReport): TopLevelSpec {
 }
 
 export function surgeSpec(report: EvalReport): TopLevelSpec {
-  const values = (['A', 'B'] as const).flatMap((g) =>
+  const values = REPORT_GENERATORS.flatMap((g) =>
     Object.entries(report.model[g].surgeKinds).flatMap(([kind, s]) => [
       { generator: `generator ${g}`, kind, outcome: 'lockdown', share: s.locked / s.n },
       { generator: `generator ${g}`, kind, outcome: 'gate only', share: s.gateOnly / s.n },

@@ -1,18 +1,34 @@
 import { FEATURE_SPEC, type RaidScorer } from '@chat-guard/anomaly-detector';
 import { joinsInSeconds } from '../baselines.ts';
-import { type GeneratorName, protocolSets, setSize, setTraces, type TraceSet } from '../protocol.ts';
+import {
+  type GeneratorName,
+  protocolSets,
+  REPORT_GENERATORS,
+  setSize,
+  setTraces,
+  type TraceSet,
+} from '../protocol.ts';
 import { traceSamples } from '../samples.ts';
 import { featureAucs, flips } from './featureAuc.ts';
 import type { Figures } from './figures.ts';
 import { bar, evaluateDetector, evaluateSet, type Progress } from './runSet.ts';
 
-/** What `model eval` reports: the model and the baseline on fresh seeds of both generators. */
+/** What `model eval` reports: the model and the baseline on fresh seeds of every generator. */
 export interface EvalReport {
   readonly sets: Record<GeneratorName, { seeds: string; organicDays: number }>;
   readonly model: Record<GeneratorName, Figures>;
   readonly baseline: Record<GeneratorName, Figures>;
-  /** Each feature's raid-against-surge AUC on each generator's report set, and whether it flips. */
-  readonly featureAuc: { name: string; A: number | null; B: number | null; flips: boolean }[];
+  /**
+   * Each feature's raid-against-surge AUC on each generator's report set, and whether it flips
+   * between A and B (the generators the model is trained and tuned on).
+   */
+  readonly featureAuc: {
+    name: string;
+    A: number | null;
+    B: number | null;
+    C: number | null;
+    flips: boolean;
+  }[];
 }
 
 function aucOn(set: TraceSet, progress: Progress): Record<string, number | null> {
@@ -29,8 +45,7 @@ function aucOn(set: TraceSet, progress: Progress): Record<string, number | null>
 }
 
 /**
- * The protocol's report: fresh seeds of generator A and of generator B, which nothing was
- * chosen on, replayed through the model at the thresholds chosen on B's tuning seeds, beside
+ * The protocol's report: fresh seeds of generators A, B and C, which nothing was chosen on, replayed through the model at the thresholds chosen on B's tuning seeds, beside
  * the 10-joins-in-10-seconds rule.
  */
 export function evaluateModel(
@@ -47,10 +62,8 @@ export function evaluateModel(
     sets: EvalReport['sets'];
   };
   const aucs = {} as Record<GeneratorName, Record<string, number | null>>;
-  for (const [generator, set] of [
-    ['A', sets.reportA],
-    ['B', sets.reportB],
-  ] as const) {
+  for (const generator of REPORT_GENERATORS) {
+    const set = sets[`report${generator}`];
     progress(`replaying ${set.name} (generator ${generator}, ${setSize(set)} traces)`);
     out.model[generator] = evaluateSet(set, score, [policy], progress)[0] as Figures;
     out.baseline[generator] = evaluateDetector(setTraces(set), (events) => joinsInSeconds(events));
@@ -60,7 +73,7 @@ export function evaluateModel(
   const featureAuc = FEATURE_SPEC.names.map((name) => {
     const A = aucs.A[name] ?? null;
     const B = aucs.B[name] ?? null;
-    return { name, A, B, flips: flips(A, B) };
+    return { name, A, B, C: aucs.C[name] ?? null, flips: flips(A, B) };
   });
   return { ...out, featureAuc };
 }
