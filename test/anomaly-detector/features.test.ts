@@ -195,6 +195,8 @@ describe('raid features', () => {
     [1, 9],
     [3, 14],
     [10, 27],
+    // Past 100, the normal approximation: 1000 + 4.265 * sqrt(1000)
+    [1000, 1135],
   ])('call %f usual spam posters exceeded at %i', (usual, least) => {
     expect(unusualSpamPosters(usual, 3)).toBe(least);
   });

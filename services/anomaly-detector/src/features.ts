@@ -118,6 +118,8 @@ export const STRONG = {
 
 /** How unlikely a count of spam posters must be, given the guild's usual count, to be a raid's. */
 const SPAM_TAIL = 1e-5;
+/** The standard normal's upper 1e-5 point. */
+const SPAM_TAIL_Z = 4.265;
 
 /**
  * The fewest newcomers posting links, invites or mass pings that the guild's usual posting
@@ -127,6 +129,8 @@ const SPAM_TAIL = 1e-5;
  */
 export function unusualSpamPosters(usual: number, least: number): number {
   if (!(usual > 0)) return least;
+  // Past a hundred the Poisson is as good as normal (and e^-usual would underflow past 745).
+  if (usual > 100) return Math.max(least, Math.ceil(usual + SPAM_TAIL_Z * Math.sqrt(usual)));
   // P(X >= k) = 1 - sum_{i<k} P(X = i), summed until what is left is under the tail.
   let below = 0;
   let term = Math.exp(-usual);
@@ -134,7 +138,6 @@ export function unusualSpamPosters(usual: number, least: number): number {
     if (k >= least && 1 - below <= SPAM_TAIL) return k;
     below += term;
     term *= usual / (k + 1);
-    if (k > 10_000) return k;
   }
 }
 
