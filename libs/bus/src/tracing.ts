@@ -50,6 +50,6 @@ export function inConsumerSpan<T>(
   const parent = extractTraceContext(headers);
   const publisher = trace.getSpanContext(parent);
   if (publisher && isSpanContextValid(publisher) && (publisher.traceFlags & TraceFlags.SAMPLED) === 0)
-    return context.with(parent, work, undefined, undefined);
+    return context.with(parent, () => work(undefined));
   return tracer.startActiveSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent, work);
 }
