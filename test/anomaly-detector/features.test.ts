@@ -165,7 +165,8 @@ describe('raid features', () => {
     // About a fifth of the 20 joins of 10 minutes.
     expect(afternoon.usualSpamPosters).toBeGreaterThan(3);
     expect(afternoon.usualSpamPosters).toBeLessThan(6);
-    expect(afternoon.named.spamPosterCount10m).toBeGreaterThan(0);
+    // The model sees the afternoon's sharers as no more than usual.
+    expect(afternoon.named.spamPosterCount10m).toBeLessThan(0.25);
     expect(afternoon.strong).toEqual([]);
 
     // Thirty of the last minute's joins posting an invite are far beyond that.
@@ -183,7 +184,38 @@ describe('raid features', () => {
         mentionCount: 0,
       });
     });
-    expect(computeFeatures(window, T0 + 1_000).strong[0]).toMatch(/newcomers posted links/);
+    const raid = computeFeatures(window, T0 + 1_000);
+    expect(raid.strong[0]).toMatch(/newcomers posted links/);
+    expect(raid.named.spamPosterCount10m).toBeGreaterThan(0.6);
+  });
+
+  it('keep the usual posting rate through a surge whose newcomers have not posted yet', () => {
+    // One newcomer in four shares a clip, then 600 join in ten minutes and nobody has posted yet.
+    const windows = newWindows();
+    const joins = usualTraffic(T0 - 600_000, { perHour: 120 });
+    const users = addJoins(windows, joins);
+    users.forEach((userId, i) => {
+      if (i % 4 !== 0) return;
+      windows.apply({
+        type: 'message.created',
+        ts: (joins[i]?.ts ?? 0) + 60_000,
+        guildId: GUILD,
+        userId,
+        content: `lol https://tenor.com/view/cat-${i}`,
+        mentionCount: 0,
+      });
+    });
+    // Posts only leave the hour when a join moves the window on.
+    addJoins(windows, [{ ts: T0 - 599_000, ageDays: 400 }]);
+    const window = windows.get(GUILD);
+    const usual = window.spamPostersPerJoin;
+    expect(usual).toBeGreaterThan(0.2);
+    addJoins(
+      windows,
+      Array.from({ length: 600 }, (_, i) => ({ ts: T0 - 590_000 + i * 950, ageDays: 30 + i })),
+    );
+    expect(window.spamPostersPerJoin).toBeGreaterThan(usual * 0.95);
+    expect(window.spamPostersPerJoin).toBeLessThan(usual * 1.05);
   });
 
   it.each([

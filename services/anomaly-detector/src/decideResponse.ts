@@ -85,7 +85,7 @@ export interface Observation {
   readonly reasons: readonly string[];
   /** Newcomers who posted links, invites or mass pings in the last 10 minutes, counted from the epoch. */
   readonly spamPosters: number;
-  /** How many newcomers usually post those in 10 minutes in this guild (`GuildWindow.usualSpamPosters10m`). */
+  /** How many newcomers usually post those in 10 minutes in this guild (`usualSpamPosters` in features.ts). */
   readonly usualSpamPosters: number;
   /** The newest join or newcomer's post at or before now, if any. */
   readonly lastActivityAt: number | undefined;

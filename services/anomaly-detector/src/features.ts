@@ -13,6 +13,9 @@ import {
 
 /**
  * The feature vector's layout. A model is trained for one version and refuses another.
+ * v8 counts newcomers posting links, invites or mass pings beyond what the guild's newcomers
+ * usually post given the joins of now: in a big guild many newcomers share clips and tweets,
+ * and as absolute counts these features pointed at surges on traffic nobody tuned on.
  * v7 reads the posts of every newcomer of the last day, not only of the last hour's joins: a
  * slow drip's accounts join over hours and then post together (same names, new meaning).
  * v6 adds evidence a slow drip leaves over the hour: the largest batch of accounts at least a
@@ -25,7 +28,7 @@ import {
 // Dropped after the first cross-generator report, for pointing opposite ways on A and B:
 // avatarLift1m (raid-against-surge AUC 0.70 on A, 0.39 on B) and avatarSurprise60m (0.67, 0.39).
 export const FEATURE_SPEC = {
-  version: 7,
+  version: 8,
   names: [
     'joins1m',
     'joins10m',
@@ -202,6 +205,8 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
   const avatars60 = h.avatars;
   const top = topInvite(long);
   const lift = (k: number, n: number, usual: number) => shrunk(k, n, usual) - usual;
+  const usualSpam = usualSpamPosters(window, now);
+  const unusualSpam = Math.max(0, spam - usualSpam);
   const named: Record<FeatureName, number> = {
     joins1m: logScale(n1, 500),
     joins10m: logScale(n10, 2000),
@@ -226,17 +231,17 @@ export function computeFeatures(window: GuildWindow, now: number, since = 0): Gu
     inviteBatchShare60m: shrunk(h.inviteBatch, n60),
     lookAlikeShare10m: shrunk(lookAlike, n10),
     lookAlikeShare60m: shrunk(h.lookAlike, n60),
-    // Newcomers of the whole day count, so a drip's sleepers may outnumber the 10 minutes' joins.
-    spamPosterShare10m: shrunk(spam, Math.max(n10, spam)),
-    spamPosterCount10m: logScale(spam, 100),
-    spamPosterCount60m: logScale(spam60, 200),
+    // Newcomers of the whole day count, so a drip's sleepers may outnumber the 10 minutes' joins;
+    // only those beyond the guild's usual posting (an afternoon of shared clips is no raid).
+    spamPosterShare10m: shrunk(unusualSpam, Math.max(n10, spam)),
+    spamPosterCount10m: logScale(unusualSpam, 100),
+    spamPosterCount60m: logScale(spam60 - 6 * usualSpam, 200),
     repeatPosterCount60m: logScale(h.repeat, 100),
     topInviteShare10m: shrunk(top.count, n10),
     cadence10m: cadenceRegularity(long.slice(-20)),
     cadence60m: h.cadence,
   };
   const strong: string[] = [];
-  const usualSpam = usualSpamPosters(window, now);
   const joinCounts = { last10m: n10, lastHour: n60 };
   if (spamOutbreak(spam, joinCounts, usualSpam))
     strong.push(`${spam} newcomers posted links, invites or mass pings`);

@@ -104,6 +104,8 @@ export class GuildWindow {
   #longSpanMs = 0;
   /** Newcomers who posted links, invites or mass pings, counted per 10 minutes, once the hour is past. */
   #longSpamPosters = 0;
+  /** Joins that have left the hour, decayed like `#longSpamPosters`: the newcomers who could have posted them. */
+  #longPastJoins = 0;
   /** Newcomers (joined within NEWCOMER_MS) by member: when each joined. */
   readonly #joinedAt = new Map<string, number>();
   /** The same joins in time order, to forget them once they are a day old. */
@@ -127,10 +129,11 @@ export class GuildWindow {
    * 10 minutes), per join, over the last half day or so before the current hour, pulled towards
    * 2% while the guild has shown few joins. In a big guild many newcomers share a GIF, a clip or
    * a tweet; a count that is a raid in a guild of 500 is an afternoon in one of 500,000. The
-   * current hour is left out, so a raid's own spam does not become the norm.
+   * current hour is left out of both counts, so a raid's own spam does not become the norm and
+   * a surge's joins, whose posts have not come yet, do not make the usual rate look lower.
    */
   get spamPostersPerJoin(): number {
-    return (this.#longSpamPosters + SPAM_PRIOR * SPAM_PRIOR_JOINS) / (this.#longJoins + SPAM_PRIOR_JOINS);
+    return (this.#longSpamPosters + SPAM_PRIOR * SPAM_PRIOR_JOINS) / (this.#longPastJoins + SPAM_PRIOR_JOINS);
   }
 
   watchedMs(now: number): number {
@@ -148,6 +151,7 @@ export class GuildWindow {
     const keep = 0.5 ** (dt / LONG_HALF_LIFE_MS);
     this.#longJoins *= keep;
     this.#longSpamPosters *= keep;
+    this.#longPastJoins *= keep;
     this.#longSpanMs = this.#longSpanMs * keep + ((1 - keep) * LONG_HALF_LIFE_MS) / Math.LN2;
     this.#baselineAt = ts;
   }
@@ -297,6 +301,7 @@ export class GuildWindow {
     if (drop > 0) {
       // A join that has left the window is history: it joins the guild's usual mix.
       for (const gone of this.joins.splice(0, drop)) this.reference.add(gone);
+      this.#longPastJoins += drop;
     }
     this.#forgetNewcomers(now - NEWCOMER_MS);
     let dropPosts = 0;
