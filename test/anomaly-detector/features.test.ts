@@ -189,6 +189,22 @@ describe('raid features', () => {
     expect(raid.named.spamPosterCount10m).toBeGreaterThan(0.6);
   });
 
+  it('read a big guild first seen taking a few joins a minute as an ordinary minute, a small one as a spike', () => {
+    const rates = [500_000, 500].map((members) => {
+      const windows = newWindows();
+      windows.apply({ type: 'guild', ts: T0 - 120_000, guildId: GUILD, memberCount: members });
+      addJoins(
+        windows,
+        Array.from({ length: 6 }, (_, i) => ({ ts: T0 - 50_000 + i * 8_000, ageDays: 300 + i * 90 })),
+      );
+      return computeFeatures(windows.get(GUILD), T0).named.rate1mVsBaseline;
+    });
+    // 6 joins a minute where a quarter of a percent of 500,000 a day is about 0.9 a minute: about
+    // 6 times the rate (0.29 on the log scale); taken as no joins before, 60 times (0.6).
+    expect(rates[0]).toBeLessThan(0.35);
+    expect(rates[1]).toBeGreaterThan(0.5);
+  });
+
   it('keep the usual posting rate through a surge whose newcomers have not posted yet', () => {
     // One newcomer in four shares a clip, then 600 join in ten minutes and nobody has posted yet.
     const windows = newWindows();

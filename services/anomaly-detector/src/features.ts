@@ -13,6 +13,9 @@ import {
 
 /**
  * The feature vector's layout. A model is trained for one version and refuses another.
+ * v9 reads the join-rate features of a guild's first hour against a rate its size suggests for
+ * the time not yet watched, instead of no joins at all: every guild first seen taking a few joins
+ * looked like a spike of 60 times its baseline.
  * v8 counts newcomers posting links, invites or mass pings beyond what the guild's newcomers
  * usually post given the joins of now: in a big guild many newcomers share clips and tweets,
  * and as absolute counts these features pointed at surges on traffic nobody tuned on.
@@ -28,7 +31,7 @@ import {
 // Dropped after the first cross-generator report, for pointing opposite ways on A and B:
 // avatarLift1m (raid-against-surge AUC 0.70 on A, 0.39 on B) and avatarSurprise60m (0.67, 0.39).
 export const FEATURE_SPEC = {
-  version: 8,
+  version: 9,
   names: [
     'joins1m',
     'joins10m',

@@ -73,6 +73,13 @@ const LONG_HALF_LIFE_MS = 12 * 60 * MINUTE;
 /** Until the guild has been watched this long, the long baseline assumes it saw this much time. */
 const LONG_MIN_SPAN_MS = 60 * MINUTE;
 /**
+ * What the long baseline assumes of that unwatched time: joins at a quarter of a percent of the
+ * members a day. A guild of a million first seen taking six joins a minute is having an ordinary
+ * minute, not a spike 60 times its (unknown) rate; a guild of 500 is assumed to see about one
+ * join a day, as quiet as before.
+ */
+const UNWATCHED_JOINS_PER_MEMBER_MINUTE = 0.0025 / (24 * 60);
+/**
  * Joins stay in the window this long: the last minute, 10 minutes and hour are scored; older
  * joins make the guild's reference mix, what its usual newcomers look like.
  */
@@ -119,9 +126,14 @@ export class GuildWindow {
     return this.#baselinePerMin;
   }
 
-  /** Joins per minute over the last half day or so, corrected for the time actually watched. */
+  /**
+   * Joins per minute over the last half day or so, corrected for the time actually watched; in
+   * the guild's first hour the rest of the hour counts as joins at a rate its size suggests.
+   */
   get longBaselinePerMinute(): number {
-    return (this.#longJoins / Math.max(this.#longSpanMs, LONG_MIN_SPAN_MS)) * MINUTE;
+    const unwatchedMin = Math.max(0, LONG_MIN_SPAN_MS - this.#longSpanMs) / MINUTE;
+    const assumed = this.memberCount * UNWATCHED_JOINS_PER_MEMBER_MINUTE * unwatchedMin;
+    return ((this.#longJoins + assumed) / Math.max(this.#longSpanMs, LONG_MIN_SPAN_MS)) * MINUTE;
   }
 
   /**
