@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { topology } from '@chat-guard/events';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { externalClosure, type Lockfile } from '../../deploy/docker/externals.ts';
-import { SERVICE_NODE_ARGS, serviceArgs } from '../../libs/cli/src/services.ts';
+import { SERVICE_ENV, SERVICE_NODE_ARGS, serviceArgs, serviceEnv } from '../../libs/cli/src/services.ts';
 import { busFactory, NATS_URL, uniqueNamespace } from '../support/bus.ts';
 import { repoRoot } from '../support/processes.ts';
 
@@ -27,7 +27,10 @@ describe('the image', () => {
       './dist/instrument.mjs',
     ]);
     // What Node accepts in NODE_OPTIONS is set there, so operators can override it.
-    expect(run).toMatch(/^ENV .*NODE_OPTIONS=--max-semi-space-size=2$/m);
+    const env = /^ENV (.*)$/m.exec(run)?.[1]?.split(' ') ?? [];
+    expect(env).toContain('NODE_OPTIONS=--max-semi-space-size=2');
+    // The image runs with the environment `chat-guard up` and the bench give the services.
+    for (const [name, value] of Object.entries(SERVICE_ENV)) expect(env).toContain(`${name}=${value}`);
     expect(run).not.toMatch(/^RUN /m);
   });
 
@@ -114,5 +117,10 @@ describe('chat-guard with CHAT_GUARD_RUNTIME', () => {
     expect(() => serviceArgs('gateway', { CHAT_GUARD_RUNTIME: 'bundled' })).toThrow(
       'CHAT_GUARD_RUNTIME must be "source" or "compiled"',
     );
+  });
+
+  it('runs services with two malloc arenas unless the caller says otherwise', () => {
+    expect(serviceEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin', MALLOC_ARENA_MAX: '2' });
+    expect(serviceEnv({ MALLOC_ARENA_MAX: '8' }).MALLOC_ARENA_MAX).toBe('8');
   });
 });

@@ -50,6 +50,20 @@ function findCompiledDir(from: string): string {
 export const SERVICE_NODE_ARGS = ['--max-semi-space-size=2', '--heap-growing-percent=20'];
 
 /**
+ * At most two malloc arenas: glibc otherwise gives each thread that allocates (V8's garbage
+ * collector helpers, libuv's pool) an arena of its own, whose freed pages stay resident. With two,
+ * every service is a few MB smaller and the gateway at the end of the bench's sustained phase
+ * 104 MB where it had been 131 (docs/benchmark.md), for the same CPU. The image sets it too; a
+ * value in the caller's environment wins.
+ */
+export const SERVICE_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
+/** The environment a service runs in: SERVICE_ENV under what the caller passes. */
+export function serviceEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...SERVICE_ENV, ...env };
+}
+
+/**
  * The node arguments that run a service with telemetry preloaded, after any in
  * CHAT_GUARD_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile, or a heap limit):
  * from source through tsx, or with CHAT_GUARD_RUNTIME=compiled from the bundles in dist/ that

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { repoRoot, serviceArgs } from './services.ts';
+import { repoRoot, serviceArgs, serviceEnv } from './services.ts';
 
 export interface SupervisedService {
   readonly name: string;
@@ -87,7 +87,7 @@ export function supervise(list: readonly SupervisedService[], options: Supervise
   const start = (service: SupervisedService) => {
     const child = spawn(process.execPath, serviceArgs(service.name), {
       cwd: repoRoot,
-      env: { ...process.env, OTEL_SERVICE_NAME: service.name, ...service.env },
+      env: serviceEnv({ ...process.env, OTEL_SERVICE_NAME: service.name, ...service.env }),
       stdio: ['ignore', 'pipe', 'pipe'],
       // A group of its own: Ctrl-C in a terminal reaches only this process, which stops the
       // services in order (SIGTERM, then each drains) instead of each seeing SIGINT at once.

@@ -5,7 +5,7 @@ import { consumersOf, DEAD_LETTER_STREAM, type EventPayload, raidScored } from '
 import { announceGuildConfig, updateGuildConfig } from '@chat-guard/guild-config';
 import { type Sandbox, startSandbox } from '@chat-guard/sandbox';
 import { connectPostgres, ensureDatabase, migrateToLatest } from '@chat-guard/store';
-import { services as allServices, repoRoot, serviceArgs } from '../services.ts';
+import { services as allServices, repoRoot, serviceArgs, serviceEnv } from '../services.ts';
 import type { PrivateDeps } from './privateDeps.ts';
 
 /** A `raid.scored` event, as the fault run reads it. */
@@ -97,7 +97,7 @@ export class FaultSystem {
     const child = spawn(process.execPath, serviceArgs(name), {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
+      env: serviceEnv({
         ...process.env,
         NATS_URL: this.deps.natsUrl,
         REDIS_URL: this.deps.redisUrl,
@@ -113,7 +113,7 @@ export class FaultSystem {
         OTEL_SERVICE_NAME: name,
         // The verifier signs its links; a fault run makes its own secret, as `up` does.
         VERIFY_SECRET: this.#verifySecret,
-      },
+      }),
     });
     this.#running.set(name, child);
     await new Promise<void>((resolve, reject) => {
