@@ -52,9 +52,8 @@ export const SERVICE_NODE_ARGS = ['--max-semi-space-size=2', '--heap-growing-per
 /**
  * At most two malloc arenas: glibc otherwise gives each thread that allocates (V8's garbage
  * collector helpers, libuv's pool) an arena of its own, whose freed pages stay resident. With two,
- * every service is a few MB smaller and the gateway at the end of the bench's sustained phase
- * 104 MB where it had been 131 (docs/benchmark.md), for the same CPU. The image sets it too; a
- * value in the caller's environment wins.
+ * every service is a few MB smaller (the gateway about 6 MB in short runs; docs/benchmark.md),
+ * for the same CPU. The image sets it too; a value in the caller's environment wins.
  */
 export const SERVICE_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
 
