@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { connectBus } from '@chat-guard/bus';
 import { topology } from '@chat-guard/events';
@@ -64,6 +65,28 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
   await waitFor(check, what, timeoutMs).catch((err: unknown) => {
     throw new Error(`${String(err)}\n--- npm run up printed:\n${output}`);
   });
+}
+
+/** The environments of this run's service processes, by service name, read from /proc. */
+function serviceEnvironments(): Map<string, Map<string, string>> {
+  const found = new Map<string, Map<string, string>>();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let raw: string;
+    try {
+      raw = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    } catch {
+      continue; // gone, or not ours
+    }
+    const env = new Map(
+      raw
+        .split('\0')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as const),
+    );
+    const name = env.get('OTEL_SERVICE_NAME');
+    if (name && env.get('NATS_NAMESPACE') === namespace) found.set(name, env);
+  }
+  return found;
 }
 
 function summaries(): string[] {
@@ -133,6 +156,10 @@ describe('npm run up, the demo', () => {
     );
     guilds = await get<GuildView[]>('/guilds');
     expect(guilds).toHaveLength(2);
+    // Every service runs as the image runs it: two malloc arenas (docs/kubernetes.md).
+    const environments = serviceEnvironments();
+    for (const service of SERVICES)
+      expect(environments.get(service)?.get('MALLOC_ARENA_MAX'), service).toBe('2');
   }, 300_000);
 
   it('deletes the invite links of guild 1, warns the member twice in the channel, then times them out', async () => {
